@@ -22,8 +22,9 @@ for f in scripts/setup.d/*.sh; do [ -f "$f" ] && { echo "== $f"; bash "$f"; }; d
 echo "== dotnet test ($CONFIGURATION)"
 dotnet test Migrator.sln -c "$CONFIGURATION" --logger "console;verbosity=normal" "$@" 2>&1 | tee /tmp/migrator-test.log
 rc=${PIPESTATUS[0]}
-passed=$(grep -E '^\s*Passed:' /tmp/migrator-test.log | awk '{s+=$2} END {print s+0}')
-failed=$(grep -E '^\s*Failed:' /tmp/migrator-test.log | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -E '^\s*Skipped:' /tmp/migrator-test.log | awk '{s+=$2} END {print s+0}')
+summary=$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' /tmp/migrator-test.log || true)
+failed=$(echo "$summary" | awk -F'[:,]' '{s+=$2} END {print s+0}')
+passed=$(echo "$summary" | awk -F'[:,]' '{s+=$4} END {print s+0}')
+skipped=$(echo "$summary" | awk -F'[:,]' '{s+=$6} END {print s+0}')
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"
