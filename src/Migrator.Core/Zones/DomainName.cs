@@ -159,7 +159,7 @@ public sealed class DomainName : IEquatable<DomainName>, IComparable<DomainName>
         return sb.ToString();
     }
 
-    internal static void AppendLabel(StringBuilder sb, byte[] label)
+    internal static void AppendLabel(StringBuilder sb, ReadOnlySpan<byte> label)
     {
         foreach (var b in label)
         {

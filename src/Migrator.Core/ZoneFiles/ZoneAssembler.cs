@@ -1,0 +1,150 @@
+using Migrator.Core.Ports;
+using Migrator.Core.Zones;
+
+namespace Migrator.Core.ZoneFiles;
+
+/// <summary>
+/// Turns streamed entries into the zone BIND would load: an RRset split over separate parts of the file takes the TTL
+/// of its last part (BIND's database merge), exact duplicates are dropped, owners print with their first spelling,
+/// and BIND's load-time zone checks (SOA, apex NS, CNAME exclusivity, singleton types, occluded data) are applied.
+/// </summary>
+internal static class ZoneAssembler
+{
+    private sealed class SetInfo(Ttl ttl, SourcePosition first)
+    {
+        public Ttl Ttl = ttl;
+        public SourcePosition First = first;
+        public SourcePosition Last = first;
+        public int Count;
+    }
+
+    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName? origin = null) =>
+        AssembleCore(entries.ToList(), origin);
+
+    private static ZoneReadResult AssembleCore(List<ZoneFileEntry> entries, DomainName? origin)
+    {
+        var diagnostics = new List<ZoneReadDiagnostic>();
+        var spelling = new Dictionary<DomainName, DomainName>();
+        var sets = new Dictionary<RecordSetKey, SetInfo>();
+        var seen = new HashSet<(DomainName, RecordType, string)>();
+        var kept = new List<(ResourceRecord Record, SourcePosition Position)>();
+        foreach (var entry in entries)
+        {
+            if (entry is ZoneFileDiagnosticEntry d) { diagnostics.Add(d.Diagnostic); continue; }
+            var (record, pos) = ((ZoneFileRecordEntry)entry) switch { var e => (e.Record, e.Position) };
+            if (!spelling.TryGetValue(record.Name, out var name)) spelling[record.Name] = name = record.Name;
+            var key = new RecordSetKey(name, record.Type);
+            if (!sets.TryGetValue(key, out var info)) sets[key] = info = new SetInfo(record.Ttl, pos);
+            else if (info.Ttl != record.Ttl)
+            {
+                diagnostics.Add(new ZoneReadDiagnostic(
+                    $"{name} {record.Type}: TTL {record.Ttl} here replaces TTL {info.Ttl} of the same RRset at {info.First} (BIND keeps the later one)",
+                    pos.File, pos.Line, pos.Column, IsError: false));
+                info.Ttl = record.Ttl;
+            }
+            if (!seen.Add((name, record.Type, record.Data))) continue;
+            info.Count++;
+            info.Last = pos;
+            kept.Add((record with { Name = name }, pos));
+        }
+        var apex = origin ?? kept.FirstOrDefault(k => k.Record.Type == RecordType.SOA).Record?.Name;
+        var records = new List<ResourceRecord>(kept.Count);
+        CheckZone(kept, sets, apex, diagnostics, out var occluded);
+        foreach (var (r, _) in kept)
+        {
+            if (occluded.Contains(r)) continue;
+            records.Add(r with { Ttl = sets[new RecordSetKey(r.Name, r.Type)].Ttl });
+        }
+        return new ZoneReadResult(records, diagnostics);
+    }
+
+    private static void CheckZone(List<(ResourceRecord Record, SourcePosition Position)> kept, Dictionary<RecordSetKey, SetInfo> sets,
+        DomainName? apex, List<ZoneReadDiagnostic> diagnostics, out HashSet<ResourceRecord> occluded)
+    {
+        occluded = new HashSet<ResourceRecord>(ReferenceEqualityComparer.Instance);
+        var firstPos = kept.Count > 0 ? kept[0].Position : default;
+        void Err(SourcePosition p, string m) => diagnostics.Add(new ZoneReadDiagnostic(m, p.File, Math.Max(1, p.Line), Math.Max(1, p.Column)));
+
+        if (kept.Count == 0)
+        {
+            if (diagnostics.All(d => !d.IsError))
+            {
+                var file = diagnostics.FirstOrDefault()?.File ?? "zone";
+                diagnostics.Add(new ZoneReadDiagnostic("the zone has no records (no SOA record at the apex)", file, 1, 1));
+            }
+            return;
+        }
+        foreach (var (key, info) in sets)
+        {
+            if (key.Type == RecordType.SOA && apex is not null && !key.Name.Equals(apex))
+                Err(info.First, $"SOA record for {key.Name} is not at the top of the zone ({apex})");
+            if ((key.Type == RecordType.SOA || key.Type == RecordType.CNAME || key.Type == RecordType.DNAME) && info.Count > 1)
+                Err(info.Last, $"{key.Name}: multiple {key.Type} records (it is a singleton type)");
+        }
+        if (apex is null) { Err(firstPos, "the zone has no SOA record at its apex"); return; }
+        if (!sets.ContainsKey(new RecordSetKey(apex, RecordType.SOA)))
+            Err(firstPos, $"the zone has no SOA record at its apex {apex}");
+        if (!sets.TryGetValue(new RecordSetKey(apex, RecordType.NS), out _))
+            Err(firstPos, $"the zone has no NS records at its apex {apex}");
+
+        var byName = new Dictionary<DomainName, List<RecordType>>();
+        foreach (var key in sets.Keys)
+        {
+            if (!byName.TryGetValue(key.Name, out var list)) byName[key.Name] = list = new List<RecordType>(2);
+            list.Add(key.Type);
+        }
+        foreach (var (name, types) in byName)
+        {
+            if (types.Contains(RecordType.CNAME) && types.Any(t => t != RecordType.CNAME && t != RecordType.RRSIG && t != RecordType.NSEC))
+            {
+                var other = types.Where(t => t != RecordType.CNAME).Select(t => sets[new RecordSetKey(name, t)].First);
+                var cname = sets[new RecordSetKey(name, RecordType.CNAME)].First;
+                var later = other.Append(cname).MaxBy(p => (p.Line, p.Column));
+                Err(later, $"{name}: CNAME and other data");
+            }
+        }
+
+        // Apex NS targets inside the zone need an address record (BIND checks this even with -i none).
+        var delegations = new HashSet<DomainName>(sets.Keys.Where(k => k.Type == RecordType.NS && !k.Name.Equals(apex)).Select(k => k.Name));
+        var dnames = new HashSet<DomainName>(sets.Keys.Where(k => k.Type == RecordType.DNAME).Select(k => k.Name));
+        var nsTargets = new HashSet<DomainName>();
+        foreach (var (r, _) in kept)
+            if (r.Type == RecordType.NS && DomainName.TryParse(r.Data, null, out var target, out _)) nsTargets.Add(target);
+        foreach (var (r, p) in kept)
+        {
+            if (r.Type != RecordType.NS || !r.Name.Equals(apex)) continue;
+            if (!DomainName.TryParse(r.Data, null, out var target, out _) || !target.IsSubdomainOf(apex)) continue;
+            if (!byName.TryGetValue(target, out var types) || !(types.Contains(RecordType.A) || types.Contains(RecordType.AAAA)))
+                Err(p, $"NS '{target}' has no address records (A or AAAA)");
+        }
+
+        // Data below a delegation (other than glue) or below a DNAME is occluded: BIND does not serve or print it.
+        if (delegations.Count == 0 && dnames.Count == 0) return;
+        foreach (var (r, p) in kept)
+        {
+            var cut = FindCut(r.Name, apex, delegations, dnames, out var byDname);
+            if (cut is null) continue;
+            var glue = !byDname && (r.Type == RecordType.A || r.Type == RecordType.AAAA) && nsTargets.Contains(r.Name);
+            if (glue) continue;
+            occluded.Add(r);
+            diagnostics.Add(new ZoneReadDiagnostic(
+                $"{r.Name} {r.Type} is below the {(byDname ? "DNAME" : "delegation")} at {cut} and is ignored (not glue)", p.File, p.Line, p.Column, IsError: false));
+        }
+    }
+
+    private static DomainName? FindCut(DomainName name, DomainName apex, HashSet<DomainName> delegations, HashSet<DomainName> dnames, out bool byDname)
+    {
+        byDname = false;
+        DomainName? cut = null;
+        var n = name;
+        var below = false; // the name itself is not occluded by its own NS/DNAME, only its descendants
+        while (n.LabelCount > apex.LabelCount)
+        {
+            if (below && dnames.Contains(n)) { cut = n; byDname = true; }
+            else if (below && delegations.Contains(n)) { cut = n; byDname = false; }
+            n = n.Parent();
+            below = true;
+        }
+        return cut;
+    }
+}
