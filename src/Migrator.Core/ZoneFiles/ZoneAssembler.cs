@@ -6,7 +6,7 @@ namespace Migrator.Core.ZoneFiles;
 /// <summary>
 /// Turns streamed entries into the zone BIND would load: an RRset split over separate parts of the file takes the TTL
 /// of its last part (BIND's database merge), exact duplicates are dropped, owners print with their first spelling,
-/// and BIND's load-time zone checks (SOA, apex NS, CNAME exclusivity, singleton types, occluded data) are applied.
+/// and BIND's load-time zone checks (SOA, apex NS, CNAME exclusivity, singleton types) are applied.
 /// </summary>
 internal static class ZoneAssembler
 {
@@ -26,7 +26,7 @@ internal static class ZoneAssembler
         var diagnostics = new List<ZoneReadDiagnostic>();
         var spelling = new Dictionary<DomainName, DomainName>();
         var sets = new Dictionary<RecordSetKey, SetInfo>();
-        var seen = new HashSet<(DomainName, RecordType, string)>();
+        var seen = new Dictionary<(DomainName, RecordType, string), int>();
         var kept = new List<(ResourceRecord Record, SourcePosition Position)>();
         foreach (var entry in entries)
         {
@@ -42,26 +42,34 @@ internal static class ZoneAssembler
                     pos.File, pos.Line, pos.Column, IsError: false));
                 info.Ttl = record.Ttl;
             }
-            if (!seen.Add((name, record.Type, record.Data))) continue;
+            // BIND drops RDATA equal to an earlier one of the set, comparing names case-insensitively for the types
+            // whose RDATA holds only numbers and names; the later spelling is kept.
+            var dupKey = (name, record.Type, NamesOnly(record.Type) ? record.Data.ToLowerInvariant() : record.Data);
+            if (seen.TryGetValue(dupKey, out var index))
+            {
+                kept[index] = (kept[index].Record with { Data = record.Data }, kept[index].Position);
+                continue;
+            }
+            seen[dupKey] = kept.Count;
             info.Count++;
             info.Last = pos;
             kept.Add((record with { Name = name }, pos));
         }
         var apex = origin ?? kept.FirstOrDefault(k => k.Record.Type == RecordType.SOA).Record?.Name;
         var records = new List<ResourceRecord>(kept.Count);
-        CheckZone(kept, sets, apex, diagnostics, out var occluded);
+        CheckZone(kept, sets, apex, diagnostics);
         foreach (var (r, _) in kept)
-        {
-            if (occluded.Contains(r)) continue;
-            records.Add(r with { Ttl = sets[new RecordSetKey(r.Name, r.Type)].Ttl });
-        }
+            records.Add(r.Ttl == sets[new RecordSetKey(r.Name, r.Type)].Ttl ? r : r with { Ttl = sets[new RecordSetKey(r.Name, r.Type)].Ttl });
         return new ZoneReadResult(records, diagnostics);
     }
 
+    private static bool NamesOnly(RecordType t) =>
+        t == RecordType.NS || t == RecordType.CNAME || t == RecordType.DNAME || t == RecordType.PTR || t == RecordType.MX
+        || t == RecordType.SOA || t == RecordType.SRV || t == RecordType.RP || t == RecordType.AFSDB || t == RecordType.KX;
+
     private static void CheckZone(List<(ResourceRecord Record, SourcePosition Position)> kept, Dictionary<RecordSetKey, SetInfo> sets,
-        DomainName? apex, List<ZoneReadDiagnostic> diagnostics, out HashSet<ResourceRecord> occluded)
+        DomainName? apex, List<ZoneReadDiagnostic> diagnostics)
     {
-        occluded = new HashSet<ResourceRecord>(ReferenceEqualityComparer.Instance);
         var firstPos = kept.Count > 0 ? kept[0].Position : default;
         void Err(SourcePosition p, string m) => diagnostics.Add(new ZoneReadDiagnostic(m, p.File, Math.Max(1, p.Line), Math.Max(1, p.Column)));
 
@@ -105,11 +113,6 @@ internal static class ZoneAssembler
         }
 
         // Apex NS targets inside the zone need an address record (BIND checks this even with -i none).
-        var delegations = new HashSet<DomainName>(sets.Keys.Where(k => k.Type == RecordType.NS && !k.Name.Equals(apex)).Select(k => k.Name));
-        var dnames = new HashSet<DomainName>(sets.Keys.Where(k => k.Type == RecordType.DNAME).Select(k => k.Name));
-        var nsTargets = new HashSet<DomainName>();
-        foreach (var (r, _) in kept)
-            if (r.Type == RecordType.NS && DomainName.TryParse(r.Data, null, out var target, out _)) nsTargets.Add(target);
         foreach (var (r, p) in kept)
         {
             if (r.Type != RecordType.NS || !r.Name.Equals(apex)) continue;
@@ -118,33 +121,6 @@ internal static class ZoneAssembler
                 Err(p, $"NS '{target}' has no address records (A or AAAA)");
         }
 
-        // Data below a delegation (other than glue) or below a DNAME is occluded: BIND does not serve or print it.
-        if (delegations.Count == 0 && dnames.Count == 0) return;
-        foreach (var (r, p) in kept)
-        {
-            var cut = FindCut(r.Name, apex, delegations, dnames, out var byDname);
-            if (cut is null) continue;
-            var glue = !byDname && (r.Type == RecordType.A || r.Type == RecordType.AAAA) && nsTargets.Contains(r.Name);
-            if (glue) continue;
-            occluded.Add(r);
-            diagnostics.Add(new ZoneReadDiagnostic(
-                $"{r.Name} {r.Type} is below the {(byDname ? "DNAME" : "delegation")} at {cut} and is ignored (not glue)", p.File, p.Line, p.Column, IsError: false));
-        }
-    }
-
-    private static DomainName? FindCut(DomainName name, DomainName apex, HashSet<DomainName> delegations, HashSet<DomainName> dnames, out bool byDname)
-    {
-        byDname = false;
-        DomainName? cut = null;
-        var n = name;
-        var below = false; // the name itself is not occluded by its own NS/DNAME, only its descendants
-        while (n.LabelCount > apex.LabelCount)
-        {
-            if (below && dnames.Contains(n)) { cut = n; byDname = true; }
-            else if (below && delegations.Contains(n)) { cut = n; byDname = false; }
-            n = n.Parent();
-            below = true;
-        }
-        return cut;
+        // Data below a delegation or a DNAME is occluded but BIND still loads and prints it; lint reports it.
     }
 }
