@@ -17,9 +17,8 @@ internal static class ZonePrintCommand
         command.Options.Add(origin);
         command.SetAction(parseResult =>
         {
-            var path = parseResult.GetValue(file)!.FullName;
             var display = parseResult.GetValue(file)!.ToString();
-            return Run(display, path, parseResult.GetValue(origin)!, Console.Out, Console.Error);
+            return Run(display, display, parseResult.GetValue(origin)!, Console.Out, Console.Error);
         });
         return command;
     }
@@ -57,13 +56,8 @@ internal static class ZoneCliSupport
         var options = new ZoneFileReaderOptions { AllowInclude = true };
         if (!File.Exists(path))
             return new ZoneReadResult([], [new ZoneReadDiagnostic("file not found", display, 1, 1)]);
-        var entries = ZoneFileReader.ReadEntries(path, origin, options).Select(e => e switch
-        {
-            // Positions in the top file use the name the user typed; included files keep their own name.
-            ZoneFileDiagnosticEntry d when d.Diagnostic.File == path => d with { Diagnostic = d.Diagnostic with { File = display } },
-            _ => e,
-        });
-        return ZoneFileReader.Assemble(entries, origin);
+        // Positions name the file as the user typed it.
+        return ZoneFileReader.Read(display, origin, options);
     }
 
     /// <summary>Writes warnings and errors to stderr; true when there was an error.</summary>

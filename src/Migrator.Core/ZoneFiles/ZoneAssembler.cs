@@ -86,6 +86,8 @@ internal static class ZoneAssembler
         {
             if (key.Type == RecordType.SOA && apex is not null && !key.Name.Equals(apex))
                 Err(info.First, $"SOA record for {key.Name} is not at the top of the zone ({apex})");
+            if (key.Type == RecordType.DS && apex is not null && key.Name.Equals(apex))
+                Err(info.First, $"DS record at the top of the zone ({apex}): DS belongs in the parent zone");
             if ((key.Type == RecordType.SOA || key.Type == RecordType.CNAME || key.Type == RecordType.DNAME) && info.Count > 1)
                 Err(info.Last, $"{key.Name}: multiple {key.Type} records (it is a singleton type)");
         }

@@ -27,6 +27,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
     private string? _chunkOwnerText;
     private readonly Dictionary<ushort, Ttl> _chunkTtls = new();
 
+    /// <summary>Positions name the file as <paramref name="path"/> was given; includes are relative to its directory.</summary>
     public IEnumerable<ZoneFileEntry> ReadFile(string path)
     {
         var full = Path.GetFullPath(path);
@@ -133,7 +134,8 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             case "$TTL":
                 if (tokens.Count != 2) { output.Add(Error(At(file, first), tokens.Count < 2 ? "$TTL needs a TTL" : $"extra input text '{tokens[2].Text}' after $TTL")); return; }
                 if (tokens[1].Quoted) { output.Add(Error(At(file, tokens[1]), "$TTL needs an unquoted TTL")); return; }
-                if (!TryParseTtl(tokens[1].Text, out var ttl, out var err)) { output.Add(Error(At(file, tokens[1]), err)); return; }
+                if (!TryParseTtl(tokens[1].Text, out var ttl, out var err, out var warn)) { output.Add(Error(At(file, tokens[1]), err)); return; }
+                if (warn is not null) output.Add(Warning(At(file, tokens[1]), warn));
                 _defaultTtl = ttl; _defaultTtlKnown = true;
                 _ttl = ttl; _ttlKnown = true;
                 return;
@@ -143,14 +145,17 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         }
     }
 
-    /// <summary>TTL as BIND reads it in a zone file: values above 2^31−1 are an error (RFC 2181 §8).</summary>
-    private static bool TryParseTtl(string text, out Ttl ttl, out string error)
+    /// <summary>
+    /// TTL as BIND reads it in a zone file: up to 2^32−1; values above 2^31−1 become 0 with a warning (RFC 2181 §8),
+    /// reported through <paramref name="warning"/>.
+    /// </summary>
+    private static bool TryParseTtl(string text, out Ttl ttl, out string error, out string? warning)
     {
-        ttl = default;
+        ttl = default; warning = null;
         if (!Ttl.TryParseUnbounded(text, out var v)) { error = $"'{text}' is not a valid TTL"; return false; }
-        if (v > Ttl.Max) { error = $"TTL {v} is above the maximum 2147483647"; return false; }
-        ttl = new Ttl(v);
         error = "";
+        if (v > Ttl.Max) { warning = $"TTL {v} is above the maximum 2147483647; set to 0 as BIND does (RFC 2181 §8)"; v = 0; }
+        ttl = new Ttl(v);
         return true;
     }
 
@@ -217,12 +222,13 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             if (t.Quoted) break;
             if (explicitTtl is null && t.Text.Length > 0 && char.IsAsciiDigit(t.Text[0]))
             {
-                if (!TryParseTtl(t.Text, out var ttl, out var err))
+                if (!TryParseTtl(t.Text, out var ttl, out var err, out var warn))
                 {
                     if (RecordType.TryParse(t.Text, out _)) break;
                     output.Add(Error(At(file, t), err)); return;
                 }
                 explicitTtl = ttl;
+                if (warn is not null) output.Add(Warning(At(file, t), warn));
                 continue;
             }
             if (!sawClass && IsClass(t.Text, out var isIn))

@@ -128,6 +128,7 @@ internal sealed class ZoneLexer(TextReader reader)
                         if (d == '\n')
                         {
                             Fail(line, qLine, qColumn, "unbalanced quotes: the string is not closed on its line");
+                            _token.Clear();
                             return true;
                         }
                         if (d == '\\')
