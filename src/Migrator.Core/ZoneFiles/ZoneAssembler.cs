@@ -18,10 +18,7 @@ internal static class ZoneAssembler
         public int Count;
     }
 
-    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName? origin = null) =>
-        AssembleCore(entries.ToList(), origin);
-
-    private static ZoneReadResult AssembleCore(List<ZoneFileEntry> entries, DomainName? origin)
+    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName? origin, string fileName)
     {
         var diagnostics = new List<ZoneReadDiagnostic>();
         var spelling = new Dictionary<DomainName, DomainName>();
@@ -57,7 +54,7 @@ internal static class ZoneAssembler
         }
         var apex = origin ?? kept.FirstOrDefault(k => k.Record.Type == RecordType.SOA).Record?.Name;
         var records = new List<ResourceRecord>(kept.Count);
-        CheckZone(kept, sets, apex, diagnostics);
+        CheckZone(kept, sets, apex, diagnostics, fileName);
         foreach (var (r, _) in kept)
             records.Add(r.Ttl == sets[new RecordSetKey(r.Name, r.Type)].Ttl ? r : r with { Ttl = sets[new RecordSetKey(r.Name, r.Type)].Ttl });
         return new ZoneReadResult(records, diagnostics);
@@ -68,7 +65,7 @@ internal static class ZoneAssembler
         || t == RecordType.SOA || t == RecordType.SRV || t == RecordType.RP || t == RecordType.AFSDB || t == RecordType.KX;
 
     private static void CheckZone(List<(ResourceRecord Record, SourcePosition Position)> kept, Dictionary<RecordSetKey, SetInfo> sets,
-        DomainName? apex, List<ZoneReadDiagnostic> diagnostics)
+        DomainName? apex, List<ZoneReadDiagnostic> diagnostics, string fileName)
     {
         var firstPos = kept.Count > 0 ? kept[0].Position : default;
         void Err(SourcePosition p, string m) => diagnostics.Add(new ZoneReadDiagnostic(m, p.File, Math.Max(1, p.Line), Math.Max(1, p.Column)));
@@ -77,8 +74,7 @@ internal static class ZoneAssembler
         {
             if (diagnostics.All(d => !d.IsError))
             {
-                var file = diagnostics.FirstOrDefault()?.File ?? "zone";
-                diagnostics.Add(new ZoneReadDiagnostic("the zone has no records (no SOA record at the apex)", file, 1, 1));
+                diagnostics.Add(new ZoneReadDiagnostic("the zone has no records (no SOA record at the apex)", fileName, 1, 1));
             }
             return;
         }

@@ -21,14 +21,14 @@ public static class ZoneFileReader
 
     /// <summary>Reads the whole zone as BIND loads it (RRset TTLs unified, exact duplicates dropped), with every diagnostic.</summary>
     public static ZoneReadResult Read(string path, DomainName origin, ZoneFileReaderOptions? options = null) =>
-        ZoneAssembler.Assemble(ReadEntries(path, origin, options), origin);
+        ZoneAssembler.Assemble(ReadEntries(path, origin, options), origin, path);
 
     public static ZoneReadResult Read(TextReader reader, string displayName, DomainName origin, ZoneFileReaderOptions? options = null) =>
-        ZoneAssembler.Assemble(ReadEntries(reader, displayName, origin, options), origin);
+        ZoneAssembler.Assemble(ReadEntries(reader, displayName, origin, options), origin, displayName);
 
     /// <summary>Applies BIND's load rules to streamed entries (e.g. ones whose file names were rewritten).</summary>
-    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName origin) =>
-        ZoneAssembler.Assemble(entries, origin);
+    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName origin, string fileName) =>
+        ZoneAssembler.Assemble(entries, origin, fileName);
 
     /// <summary>Reads from a stream (UTF-8 or Latin-1 bytes are taken as they are); the stream is left open.</summary>
     public static ZoneReadResult Read(Stream stream, string displayName, DomainName origin, ZoneFileReaderOptions? options = null)
