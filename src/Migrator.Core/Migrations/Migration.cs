@@ -26,7 +26,7 @@ public sealed class Migration
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    /// <summary>States after which the zone is free to be migrated again.</summary>
+    /// <summary>States after which the zone is free to be migrated again (MigrationCatalog spells them out for SQL translation).</summary>
     public static readonly IReadOnlySet<MigrationState> FinalStates =
         new HashSet<MigrationState> { MigrationState.Completed, MigrationState.Decommissioned, MigrationState.Abandoned };
 

@@ -52,7 +52,8 @@ public sealed class MigrationCatalog(IDbContextFactory<MigratorDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var normalized = zone.ToLowerString();
         var open = await db.Migrations.AsNoTracking()
-            .Where(m => m.ZoneName == normalized && !Migration.FinalStates.Contains(m.State))
+            .Where(m => m.ZoneName == normalized
+                        && m.State != MigrationState.Completed && m.State != MigrationState.Decommissioned && m.State != MigrationState.Abandoned)
             .FirstOrDefaultAsync(cancellationToken);
         if (open is not null)
             return DraftOutcome.Refused(DraftRefusal.AlreadyInProgress, $"{normalized} already has a migration in state {open.State}.");

@@ -16,7 +16,8 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The error was logged with the trace id below."),
         };
-        if (status >= 500) logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
+        // Serilog's request logging already records the exception with the request; only expected mappings are noted here.
+        if (status < 500) logger.LogInformation("Mapped {ExceptionType} to {Status} for {Method} {Path}", exception.GetType().Name, status, http.Request.Method, http.Request.Path);
 
         http.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
