@@ -1,4 +1,12 @@
+using Migrator.Core.Hosting;
+using Migrator.Jobs.Hosting;
+using Migrator.Web.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddMigratorCore();
+builder.AddMigratorJobs();
+builder.AddMigratorWeb();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok());
+app.MapMigratorWeb();
 app.Run();

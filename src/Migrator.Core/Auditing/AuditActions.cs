@@ -1,0 +1,17 @@
+namespace Migrator.Core.Auditing;
+
+/// <summary>The action names written to the audit log; stable strings because people search for them.</summary>
+public static class AuditActions
+{
+    public const string SignInSucceeded = "sign-in succeeded";
+    public const string SignInFailed = "sign-in failed";
+    public const string SignedOut = "signed out";
+    public const string UserCreated = "user created";
+    public const string FirstAdministratorCreated = "first administrator created";
+    public const string MigrationDrafted = "migration drafted";
+    public const string HeartbeatScheduled = "heartbeat scheduled";
+    public const string ScheduledJobRan = "scheduled job ran";
+
+    /// <summary>The actor for events no person caused (startup, background jobs).</summary>
+    public const string SystemActor = "system";
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Migrator.Core.Auditing;
+using Migrator.Core.Migrations;
+
+namespace Migrator.Core.Persistence;
+
+/// <summary>
+/// Identity accounts, migrations and the audit log in one database.
+/// Invariant: an <see cref="AuditEvent"/> once saved is never updated or deleted through this context
+/// (and the schema's triggers refuse it for raw SQL too).
+/// </summary>
+public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> options) : IdentityDbContext(options)
+{
+    public DbSet<Migration> Migrations => Set<Migration>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public static string SqliteConnectionString(string databasePath) =>
+        new SqliteConnectionStringBuilder { DataSource = databasePath, ForeignKeys = true }.ToString();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Migration>(m =>
+        {
+            m.HasKey(x => x.Id);
+            m.Property(x => x.ZoneName).HasMaxLength(255).IsRequired();
+            m.Property(x => x.State).HasConversion<string>().HasMaxLength(32);
+            m.Property(x => x.CreatedBy).HasMaxLength(256).IsRequired();
+            m.HasIndex(x => x.ZoneName);
+        });
+
+        builder.Entity<AuditEvent>(a =>
+        {
+            a.HasKey(x => x.Id);
+            a.Property(x => x.Id).ValueGeneratedOnAdd();
+            a.Property(x => x.Actor).HasMaxLength(256).IsRequired();
+            a.Property(x => x.Action).HasMaxLength(64).IsRequired();
+            a.Property(x => x.Target).HasMaxLength(512);
+            a.Property(x => x.Details).HasMaxLength(4000);
+            a.HasIndex(x => x.At);
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset columns stored as text; UTC ticks sort correctly.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void RefuseAuditRewrites()
+    {
+        var rewritten = ChangeTracker.Entries<AuditEvent>()
+            .FirstOrDefault(e => e.State is EntityState.Modified or EntityState.Deleted);
+        if (rewritten is not null)
+            throw new InvalidOperationException(
+                $"The audit log is append-only: audit event {rewritten.Entity.Id} cannot be {(rewritten.State == EntityState.Deleted ? "deleted" : "modified")}.");
+    }
+}

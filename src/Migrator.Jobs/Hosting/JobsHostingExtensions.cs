@@ -1,0 +1,37 @@
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Migrator.Core.Hosting;
+using Migrator.Jobs.Heartbeat;
+
+namespace Migrator.Jobs.Hosting;
+
+public static class JobsHostingExtensions
+{
+    /// <summary>How often the server looks for due scheduled jobs and new queue items (SQLite's default is 15 s).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Hangfire on its own SQLite file in the data directory, one in-process server, and the jobs.</summary>
+    public static IHostApplicationBuilder AddMigratorJobs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHangfire((sp, config) =>
+        {
+            var options = sp.GetRequiredService<IOptions<MigratorOptions>>().Value;
+            Directory.CreateDirectory(options.DataDirectory!);
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseSQLiteStorage(options.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = PollInterval });
+        });
+        builder.Services.AddHangfireServer(server =>
+        {
+            server.SchedulePollingInterval = PollInterval;
+            server.WorkerCount = Math.Min(4, Environment.ProcessorCount * 2);
+        });
+        builder.Services.AddTransient<AuditHeartbeatJob>();
+        builder.Services.AddSingleton<HeartbeatScheduler>();
+        return builder;
+    }
+}

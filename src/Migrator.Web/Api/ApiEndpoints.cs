@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Migrator.Core.Auditing;
+using Migrator.Core.Migrations;
+using Migrator.Jobs.Heartbeat;
+using Migrator.Web.Access;
+
+namespace Migrator.Web.Api;
+
+public sealed record MigrationResponse(Guid Id, string ZoneName, MigrationState State, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static MigrationResponse From(Migration m) => new(m.Id, m.ZoneName, m.State, m.CreatedBy, m.CreatedAt, m.UpdatedAt);
+}
+
+public sealed record CreateMigrationRequest(string? ZoneName);
+
+public sealed record AuditEventResponse(long Id, DateTimeOffset At, string Actor, string Action, string? Target, string? Details)
+{
+    public static AuditEventResponse From(AuditEvent e) => new(e.Id, e.At, e.Actor, e.Action, e.Target, e.Details);
+}
+
+public sealed record CreateUserRequest(string? Email, string? Password, string? Role);
+
+public sealed record CreateUserResponse(string Id, string Email, string Role);
+
+public sealed record ScheduleHeartbeatRequest(int DelaySeconds);
+
+/// <summary>The REST API under /api. Roles are checked here, on the server, per endpoint — never only in the UI.</summary>
+public static class ApiEndpoints
+{
+    public static IEndpointRouteBuilder MapMigratorApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.CanView);
+
+        api.MapGet("/migrations", async (MigrationCatalog catalog, CancellationToken ct) =>
+            (await catalog.ListAsync(ct)).Select(MigrationResponse.From));
+
+        api.MapGet("/migrations/{id:guid}", async (Guid id, MigrationCatalog catalog, CancellationToken ct) =>
+            await catalog.FindAsync(id, ct) is { } m ? Results.Ok(MigrationResponse.From(m)) : Results.NotFound());
+
+        api.MapPost("/migrations", async (CreateMigrationRequest request, ClaimsPrincipal user, MigrationCatalog catalog, CancellationToken ct) =>
+        {
+            var outcome = await catalog.DraftAsync(request.ZoneName ?? "", ActorOf(user), ct);
+            return outcome switch
+            {
+                { Migration: { } m } => Results.Created($"/api/migrations/{m.Id}", MigrationResponse.From(m)),
+                { Refusal: DraftRefusal.AlreadyInProgress } => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Migration already in progress", detail: outcome.Message),
+                _ => Results.ValidationProblem(new Dictionary<string, string[]> { ["zoneName"] = [outcome.Message!] }),
+            };
+        }).RequireAuthorization(Policies.CanOperate);
+
+        api.MapGet("/audit", async (AuditLog audit, int? take, string? action, CancellationToken ct) =>
+            (await audit.LatestAsync(take ?? 100, action, ct)).Select(AuditEventResponse.From));
+
+        var admin = api.MapGroup("/admin").RequireAuthorization(Policies.IsAdmin);
+
+        admin.MapPost("/users", async (CreateUserRequest request, ClaimsPrincipal caller, UserManager<IdentityUser> users, AuditLog audit, CancellationToken ct) =>
+        {
+            var email = request.Email?.Trim() ?? "";
+            var errors = new Dictionary<string, string[]>();
+            if (request.Role is null || !MigratorRoles.All.Contains(request.Role))
+                errors["role"] = [$"role must be one of {string.Join(", ", MigratorRoles.All)}"];
+            if (SandboxAccounts.IsSandboxEmail(email))
+                errors["email"] = [$"addresses at {SandboxAccounts.Domain} are reserved for sandbox demo accounts"];
+            if (errors.Count > 0) return Results.ValidationProblem(errors);
+
+            var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
+            var created = await users.CreateAsync(user, request.Password ?? "");
+            if (!created.Succeeded)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["user"] = created.Errors.Select(e => e.Description).ToArray() });
+            var role = await users.AddToRoleAsync(user, request.Role!);
+            if (!role.Succeeded)
+                throw new InvalidOperationException($"Could not give {email} the role {request.Role}: {string.Join("; ", role.Errors.Select(e => e.Description))}");
+            await audit.RecordAsync(ActorOf(caller), AuditActions.UserCreated, $"user:{email}", $"role {request.Role}", ct);
+            return Results.Created($"/api/admin/users/{user.Id}", new CreateUserResponse(user.Id, email, request.Role!));
+        });
+
+        admin.MapPost("/heartbeat", async (ScheduleHeartbeatRequest request, ClaimsPrincipal caller, HeartbeatScheduler scheduler, CancellationToken ct) =>
+        {
+            var delay = TimeSpan.FromSeconds(request.DelaySeconds);
+            if (delay < TimeSpan.Zero || delay > HeartbeatScheduler.MaxDelay)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["delaySeconds"] = [$"must be between 0 and {HeartbeatScheduler.MaxDelay.TotalSeconds:F0}"] });
+            return Results.Accepted(value: await scheduler.ScheduleAsync(ActorOf(caller), delay, ct));
+        });
+
+        return app;
+    }
+
+    public static string ActorOf(ClaimsPrincipal user) =>
+        user.Identity?.Name ?? throw new InvalidOperationException("An authorized request has no user name.");
+}
