@@ -44,7 +44,13 @@ public static class AxfrClient
             return AxfrResult.Fail(server, AxfrErrorKind.TsigFailed,
                 $"{where}: the answer is {(response.TSigOptions is null ? "not signed" : "signed with an invalid signature")} although the request used key {tsig.Name}; refusing the data.");
 
-        return Convert(response.AnswerRecords, zone, server, where);
+        var answers = new List<ResourceRecord>(response.AnswerRecords.Count);
+        foreach (var message in transport.Messages)
+            if (!AxfrMessageReader.TryReadAnswers(message, answers, out var readError))
+                return AxfrResult.Fail(server, AxfrErrorKind.MalformedTransfer, $"{where}: unreadable message: {readError}.");
+        if (answers.Count != response.AnswerRecords.Count)
+            throw new InvalidOperationException($"read {answers.Count} answer records from the wire but ARSoft parsed {response.AnswerRecords.Count}");
+        return Convert(answers, zone, server, where);
     }
 
     private static AxfrError? CheckResponseCode(ArDns.DnsMessage response, DomainName zone, TsigKey? tsig, string where)
@@ -76,44 +82,18 @@ public static class AxfrClient
         };
     }
 
-    private static AxfrResult Convert(List<ArDns.DnsRecordBase> answers, DomainName zone, IPEndPoint server, string where)
+    private static AxfrResult Convert(List<ResourceRecord> answers, DomainName zone, IPEndPoint server, string where)
     {
-        if (answers.Count == 0 || answers[0].RecordType != ArDns.RecordType.Soa)
+        if (answers.Count == 0 || answers[0].Type != RecordType.SOA)
             return AxfrResult.Fail(server, AxfrErrorKind.MalformedTransfer,
-                $"{where} is malformed: the first record is {(answers.Count == 0 ? "missing" : answers[0].RecordType.ToString().ToUpperInvariant())}, not the zone's SOA (RFC 5936 §2.2).");
-        if (answers.Count < 2 || answers[^1].RecordType != ArDns.RecordType.Soa)
+                $"{where} is malformed: the first record is {(answers.Count == 0 ? "missing" : answers[0].Type.ToString())}, not the zone's SOA (RFC 5936 §2.2).");
+        if (!answers[0].Name.Equals(zone))
+            return AxfrResult.Fail(server, AxfrErrorKind.MalformedTransfer, $"{where} is malformed: the leading SOA belongs to {answers[0].Name}, not {zone}.");
+        if (answers.Count < 2 || answers[^1].Type != RecordType.SOA)
             return AxfrResult.Fail(server, AxfrErrorKind.MalformedTransfer,
                 $"{where} is malformed: it does not end with the SOA (RFC 5936 §2.2); the transfer is incomplete.");
-
-        var records = new List<ResourceRecord>(answers.Count - 1);
-        for (var i = 0; i < answers.Count - 1; i++)
-        {
-            var rr = answers[i];
-            var type = new RecordType((ushort)rr.RecordType);
-            if (!DomainName.TryParse(rr.Name.ToString(), null, out var name, out var nameError))
-                return AxfrResult.Fail(server, AxfrErrorKind.MalformedTransfer, $"{where}: record {i + 1} has an unusable owner name: {nameError}");
-            if (i == 0 && !name.Equals(zone))
-                return AxfrResult.Fail(server, AxfrErrorKind.MalformedTransfer, $"{where} is malformed: the leading SOA belongs to {name}, not {zone}.");
-            var text = RdataText(rr);
-            if (!AxfrRdata.TryCanonicalize(type, text, zone, out var data, out var error))
-                return AxfrResult.Fail(server, AxfrErrorKind.MalformedTransfer, $"{where}: cannot read the {type} record of {name}: {error}");
-            records.Add(new ResourceRecord(name, type, new Ttl((uint)Math.Max(0, rr.TimeToLive)), data));
-        }
-        return new AxfrResult(records, null, server);
-    }
-
-    /// <summary>ARSoft prints "owner ttl class type rdata"; the RDATA is what follows the fourth field.</summary>
-    private static string RdataText(ArDns.DnsRecordBase rr)
-    {
-        var text = rr.ToString();
-        var pos = 0;
-        for (var field = 0; field < 4; field++)
-        {
-            while (pos < text.Length && char.IsWhiteSpace(text[pos])) pos++;
-            while (pos < text.Length && !char.IsWhiteSpace(text[pos]))
-                pos += text[pos] == '\\' && pos + 1 < text.Length ? 2 : 1;
-        }
-        return text[pos..].Trim();
+        answers.RemoveAt(answers.Count - 1);
+        return new AxfrResult(answers, null, server);
     }
 
     private static ArDns.TSigAlgorithm ToArsoft(string algorithm) => algorithm switch

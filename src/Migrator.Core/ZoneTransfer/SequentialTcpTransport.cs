@@ -18,7 +18,12 @@ internal sealed class SequentialTcpTransport(int port, TimeSpan timeout) : ArDns
 
     public AxfrErrorKind? Failure { get; private set; }
     public string FailureDetail { get; private set; } = "";
-    public int MessagesReceived { get; private set; }
+    public int MessagesReceived => _messages.Count;
+
+    /// <summary>Every message of the answer, in order, without the TCP length prefix.</summary>
+    public IReadOnlyList<byte[]> Messages => _messages;
+
+    private readonly List<byte[]> _messages = [];
 
     public ushort MaximumAllowedQuerySize => ushort.MaxValue;
     public bool SupportsReliableTransfer => true;
@@ -115,7 +120,7 @@ internal sealed class SequentialTcpTransport(int port, TimeSpan timeout) : ArDns
                     // Messages for another query on this connection cannot occur (one query per connection), but a
                     // wrong ID means the stream is not ours: skip rather than mix data.
                     if (length < 2 || BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(2)) != identification.TransactionID) continue;
-                    transport.MessagesReceived++;
+                    transport._messages.Add(buffer[2..]);
                     return new ArDns.DnsReceivedRawPackage(buffer, (IPEndPoint)socket.RemoteEndPoint!, (IPEndPoint)socket.LocalEndPoint!);
                 }
             }

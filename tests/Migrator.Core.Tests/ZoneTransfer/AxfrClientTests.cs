@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Migrator.Core.Ports;
+using Migrator.Core.ZoneFiles;
 using Migrator.Core.Zones;
 using Migrator.Core.ZoneTransfer;
 
@@ -66,6 +67,30 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
         Assert.True(result.Succeeded, result.Error?.Message);
         var expected = BindAxfrFixture.CompileZone("example.test", bind.Server.ZoneFilePath("example.test"));
         Assert.Equal(expected.Order(StringComparer.Ordinal), AsLines(result.Records).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TransferAsync_PrintsEveryTypeAsTheWriterDoes()
+    {
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("types.test."), bind.Server.EndPoint);
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        var expected = BindAxfrFixture.CompileZone("types.test", bind.Server.ZoneFilePath("types.test"));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), AsLines(result.Records).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TransferAsync_ReturnsTheRecordsTheZoneReaderReads_WhenZoneIsBig()
+    {
+        var zone = DomainName.Parse("big.test.");
+        var fromFile = ZoneFileReader.Read(bind.Server.ZoneFilePath("big.test"), zone);
+        Assert.True(fromFile.Succeeded);
+
+        var result = await AxfrClient.TransferAsync(zone, bind.Server.EndPoint);
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(fromFile.Records.Select(ZoneFileWriter.Format).Order(StringComparer.Ordinal),
+            result.Records.Select(ZoneFileWriter.Format).Order(StringComparer.Ordinal));
     }
 
     [Fact]

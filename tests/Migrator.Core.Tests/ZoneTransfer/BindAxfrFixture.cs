@@ -22,6 +22,8 @@ public sealed class BindAxfrFixture : IDisposable
             new BindZone("bigkeyed.test", BigZone("bigkeyed.test"), $"key \"{KeyName}\";"),
             new BindZone("closed.test", SmallZone("closed.test"), "none;"),
             new BindZone("keyed.test", SmallZone("keyed.test"), $"key \"{KeyName}\";"),
+            // Every type the zone reader knows, with BIND's tricky spellings: AXFR must print each as the writer does.
+            new BindZone("types.test", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "zones", "good", "types.zone"))),
         ], $$"""key "{{KeyName}}" { algorithm hmac-sha256; secret "{{KeySecret}}"; };""");
     }
 
