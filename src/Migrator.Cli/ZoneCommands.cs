@@ -8,6 +8,9 @@ internal static class ZoneCommands
     {
         var zone = new Command("zone", "Zone files: print, lint, diff, axfr.");
         zone.Subcommands.Add(ZonePrintCommand.Create());
+        zone.Subcommands.Add(ZoneLintCommand.Create());
+        zone.Subcommands.Add(ZoneDiffCommand.Create());
+        zone.Subcommands.Add(ZoneAxfrCommand.Create());
         return zone;
     }
 }
