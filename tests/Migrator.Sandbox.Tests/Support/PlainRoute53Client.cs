@@ -9,10 +9,12 @@ namespace Migrator.Sandbox.Tests.Support;
 /// A deliberately tiny REST-XML caller for tests that run the emulator with signature checks off (DNS and persistence
 /// tests); signing itself is covered by the JS SDK conformance suite and the SigV4 vectors.
 /// </summary>
-public sealed partial class PlainRoute53Client(Uri baseAddress) : IDisposable
+public sealed partial class PlainRoute53Client(Uri baseAddress, (string AccessKey, string Secret)? credentials = null) : IDisposable
 {
     private static readonly XNamespace Ns = "https://route53.amazonaws.com/doc/2013-04-01/";
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress };
+    private readonly HttpClient _http = credentials is { } c
+        ? new HttpClient(new SigningHandler(c.AccessKey, c.Secret)) { BaseAddress = baseAddress }
+        : new HttpClient { BaseAddress = baseAddress };
 
     public async Task<(string ZoneId, string ChangeId, string[] NameServers)> CreateZoneAsync(string name)
     {
@@ -35,6 +37,26 @@ public sealed partial class PlainRoute53Client(Uri baseAddress) : IDisposable
 
     public async Task<string> ChangeStatusAsync(string changeId) =>
         Value(await SendAsync(HttpMethod.Get, $"/2013-04-01/change/{changeId}", null, HttpStatusCode.OK), "Status");
+
+    public async Task<XDocument> GetZoneAsync(string zoneId) =>
+        await SendAsync(HttpMethod.Get, $"/2013-04-01/hostedzone/{zoneId}", null, HttpStatusCode.OK);
+
+    /// <summary>CreateHostedZone expected to fail; returns (status, error code).</summary>
+    public async Task<(int Status, string Code)> CreateZoneExpectingErrorAsync(string name, string callerReference)
+    {
+        var body = new XElement(Ns + "CreateHostedZoneRequest", new XElement(Ns + "Name", name), new XElement(Ns + "CallerReference", callerReference));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/2013-04-01/hostedzone") { Content = new StringContent(body.ToString(), Encoding.UTF8, "application/xml") };
+        using var response = await _http.SendAsync(request);
+        var doc = XDocument.Parse(await response.Content.ReadAsStringAsync());
+        return ((int)response.StatusCode, doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value ?? "");
+    }
+
+    public async Task<(string ZoneId, string ChangeId)> CreateZoneWithReferenceAsync(string name, string callerReference)
+    {
+        var body = new XElement(Ns + "CreateHostedZoneRequest", new XElement(Ns + "Name", name), new XElement(Ns + "CallerReference", callerReference));
+        var doc = await SendAsync(HttpMethod.Post, "/2013-04-01/hostedzone", body, HttpStatusCode.Created);
+        return (Bare(Value(doc, "Id")), Bare(doc.Descendants(Ns + "ChangeInfo").Single().Element(Ns + "Id")!.Value));
+    }
 
     public async Task<XDocument> ListRecordSetsAsync(string zoneId) =>
         await SendAsync(HttpMethod.Get, $"/2013-04-01/hostedzone/{zoneId}/rrset", null, HttpStatusCode.OK);
