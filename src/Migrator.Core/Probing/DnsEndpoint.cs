@@ -23,13 +23,17 @@ public sealed record DnsEndpoint
         endpoint = null!;
         if (string.IsNullOrWhiteSpace(text)) return false;
         text = text.Trim();
-        if (IPAddress.TryParse(text, out var bare)) { endpoint = new DnsEndpoint(bare); return true; }
-        if (IPEndPoint.TryParse(text, out var ep) && ep.Port is > 0 and <= 65535)
+        // "[v6]:port" and "v4:port" carry a port; anything else with colons is a bare IPv6 address
+        var withPort = text.StartsWith('[') || text.Count(c => c == ':') == 1;
+        if (!withPort)
         {
-            endpoint = new DnsEndpoint(ep.Address, ep.Port == 0 ? 53 : ep.Port);
+            if (!IPAddress.TryParse(text, out var bare)) return false;
+            endpoint = new DnsEndpoint(bare);
             return true;
         }
-        return false;
+        if (!IPEndPoint.TryParse(text, out var ep) || ep.Port > 65535) return false;
+        endpoint = new DnsEndpoint(ep.Address, ep.Port == 0 ? 53 : ep.Port);
+        return true;
     }
 
     public static DnsEndpoint Parse(string text) =>
