@@ -77,6 +77,7 @@ public sealed class DomainName : IEquatable<DomainName>, IComparable<DomainName>
             {
                 if (i + 1 >= text.Length) { error = $"dangling escape at the end of '{text}'"; return false; }
                 var n = text[i + 1];
+                if (n == '[' && current.Count == 0) { error = $"bad label type: '\\[' starts an obsolete bitstring label in '{text}'"; return false; }
                 if (char.IsAsciiDigit(n))
                 {
                     if (i + 3 >= text.Length || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
@@ -159,7 +160,7 @@ public sealed class DomainName : IEquatable<DomainName>, IComparable<DomainName>
         return sb.ToString();
     }
 
-    internal static void AppendLabel(StringBuilder sb, byte[] label)
+    internal static void AppendLabel(StringBuilder sb, ReadOnlySpan<byte> label)
     {
         foreach (var b in label)
         {

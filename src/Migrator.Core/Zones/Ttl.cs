@@ -42,6 +42,32 @@ public readonly record struct Ttl : IComparable<Ttl>
         return true;
     }
 
+    /// <summary>BIND time period (units w d h m s) up to 2^32−1, as SOA timers allow.</summary>
+    internal static bool TryParseUnbounded(ReadOnlySpan<char> text, out uint value)
+    {
+        value = 0;
+        if (text.IsEmpty) return false;
+        ulong total = 0, current = 0;
+        var digits = false;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                current = current * 10 + (ulong)(c - '0'); digits = true;
+                if (current > uint.MaxValue) return false;
+                continue;
+            }
+            ulong mult = char.ToLowerInvariant(c) switch { 'w' => 604800, 'd' => 86400, 'h' => 3600, 'm' => 60, 's' => 1, _ => 0 };
+            if (mult == 0 || !digits) return false;
+            total += current * mult; current = 0; digits = false;
+            if (total > uint.MaxValue) return false;
+        }
+        total += current;
+        if (total > uint.MaxValue) return false;
+        value = (uint)total;
+        return true;
+    }
+
     public static Ttl Parse(string text) => TryParse(text, out var t, out var e) ? t : throw new FormatException(e);
 
     public int CompareTo(Ttl other) => Seconds.CompareTo(other.Seconds);
