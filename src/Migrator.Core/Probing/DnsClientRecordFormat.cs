@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DnsClient.Protocol;
 using Migrator.Core.Zones;
+using Migrator.Core.Zones.Rdata;
 
 namespace Migrator.Core.Probing;
 
@@ -18,7 +19,10 @@ internal static class DnsClientRecordFormat
         if (type.Code == 41) return null; // OPT pseudo-record
         if (!DomainName.TryParse(record.DomainName.Value, null, out var name, out _)) return null;
         var ttl = new Ttl((uint)Math.Clamp(record.InitialTimeToLive, 0, int.MaxValue));
-        return new ResourceRecord(name, type, ttl, Format(record));
+        var data = Format(record);
+        // one canonical form with the zone-file reader (e.g. how long hex and base64 fields are split)
+        if (RdataFormat.TryCanonicalize(type, data, DomainName.Root, out var canonical, out _)) data = canonical;
+        return new ResourceRecord(name, type, ttl, data);
     }
 
     public static string Format(DnsResourceRecord record) => record switch
