@@ -12,18 +12,19 @@ public enum CanarySide { Old, New }
 /// <summary>
 /// The canary TXT record <c>_migrator-canary.&lt;zone&gt;</c>: "migrator-canary=old;id=ID" at the old provider and
 /// "migrator-canary=new;id=ID" at the new one, so any resolver's answer tells which provider it reached.
-/// Invariant: the id is 1–64 characters of [A-Za-z0-9-].
+/// Invariant: the id is 1–64 characters of [A-Za-z0-9-], or <see cref="AnyId"/> ("*") to classify whatever id is served.
 /// </summary>
 public sealed record Canary
 {
     public const string Label = "_migrator-canary";
+    public const string AnyId = "*";
     public DomainName Zone { get; }
     public string Id { get; }
 
     public Canary(DomainName zone, string id)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        if (string.IsNullOrEmpty(id) || id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        if (id != AnyId && (string.IsNullOrEmpty(id) || id.Length > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
             throw new ArgumentException("canary id must be 1–64 characters of letters, digits and '-'", nameof(id));
         Zone = zone;
         Id = id;
@@ -33,7 +34,7 @@ public sealed record Canary
     public static DomainName NameFor(DomainName zone) => zone.Prepend(Label);
 
     /// <summary>The TXT text (unquoted) for one side.</summary>
-    public string Text(CanarySide side) => $"migrator-canary={(side == CanarySide.Old ? "old" : "new")};id={Id}";
+    public string Text(CanarySide side) => Id == AnyId ? throw new InvalidOperationException("a canary to write needs a concrete id") : $"migrator-canary={(side == CanarySide.Old ? "old" : "new")};id={Id}";
 
     /// <summary>The RRset to write at one side, in presentation form.</summary>
     public RecordSet RecordSet(CanarySide side, Ttl ttl) =>
@@ -72,7 +73,7 @@ public sealed record Canary
             if (k.Equals("migrator-canary", StringComparison.OrdinalIgnoreCase)) side = v.ToLowerInvariant();
             else if (k.Equals("id", StringComparison.OrdinalIgnoreCase)) id = v;
         }
-        if (id != Id) return null;
+        if (id is null || (Id != AnyId && id != Id)) return null;
         return side switch { "old" => CanaryClassification.Old, "new" => CanaryClassification.New, _ => null };
     }
 

@@ -21,7 +21,7 @@ public sealed record ParitySide(string? ResponseCode, bool Authoritative, IReadO
 }
 
 /// <summary>Parity of one RRset. Invariant: <see cref="Outcome"/> is Match only when both sides hold the same values (and TTL unless ignored).</summary>
-public sealed record ParityResult(RecordSetKey Key, ParityOutcome Outcome, ParitySide Old, ParitySide New, string? Detail = null)
+public sealed record ParityResult([property: JsonIgnore] RecordSetKey Key, ParityOutcome Outcome, ParitySide Old, ParitySide New, string? Detail = null)
 {
     [JsonIgnore] public bool IsMatch => Outcome == ParityOutcome.Match;
     public string Name => Key.Name.ToString();
