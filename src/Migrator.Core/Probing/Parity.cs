@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Migrator.Core.Zones;
+
+namespace Migrator.Core.Probing;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ParityOutcome>))]
+public enum ParityOutcome { Match, Differ, MissingOnOld, MissingOnNew, MissingOnBoth, Error }
+
+/// <summary>How parity compares. Case and order of values are always ignored; TTLs unless <see cref="IgnoreTtl"/>.
+/// The canary name is left out unless asked: it differs between old and new by design.</summary>
+public sealed record ParityOptions(bool IgnoreTtl = false, bool IncludeApexSoaAndNs = false, bool IncludeDnssec = false, bool IncludeCanary = false)
+{
+    public static readonly ParityOptions Default = new();
+}
+
+/// <summary>What one server said for one RRset: its rcode, values (presentation form, sorted) and TTL, or why it could not.</summary>
+public sealed record ParitySide(string? ResponseCode, bool Authoritative, IReadOnlyList<string> Values, uint? Ttl, string? Error)
+{
+    public bool Present => Error is null && Values.Count > 0;
+}
+
+/// <summary>Parity of one RRset. Invariant: <see cref="Outcome"/> is Match only when both sides hold the same values (and TTL unless ignored).</summary>
+public sealed record ParityResult([property: JsonIgnore] RecordSetKey Key, ParityOutcome Outcome, ParitySide Old, ParitySide New, string? Detail = null)
+{
+    [JsonIgnore] public bool IsMatch => Outcome == ParityOutcome.Match;
+    public string Name => Key.Name.ToString();
+    public string Type => Key.Type.ToString();
+}
+
+/// <summary>Every RRset checked, with counts. <see cref="AllMatch"/> is true only when no result is anything but Match.</summary>
+public sealed record ParityReport(string Zone, string OldServer, string NewServer, IReadOnlyList<ParityResult> Results, TimeSpan Elapsed)
+{
+    public int Checked => Results.Count;
+    public int Matched => Results.Count(r => r.Outcome == ParityOutcome.Match);
+    public int Differing => Results.Count(r => r.Outcome == ParityOutcome.Differ);
+    public int Missing => Results.Count(r => r.Outcome is ParityOutcome.MissingOnOld or ParityOutcome.MissingOnNew or ParityOutcome.MissingOnBoth);
+    public int Errors => Results.Count(r => r.Outcome == ParityOutcome.Error);
+    public bool AllMatch => Results.All(r => r.IsMatch);
+    [JsonIgnore] public IEnumerable<ParityResult> Problems => Results.Where(r => !r.IsMatch);
+    public double QueriesPerSecond => Elapsed.TotalSeconds > 0 ? Results.Count * 2 / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>Asks the old and the new servers directly for every RRset of a zone and compares the answers.</summary>
+public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
+{
+    public async Task<ParityReport> CheckAsync(DomainName zone, IEnumerable<RecordSet> sets, DnsEndpoint oldServer, DnsEndpoint newServer,
+        ParityOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ParityOptions.Default;
+        var keys = ParityComparer.SelectKeys(zone, sets, options);
+        var results = new ParityResult[keys.Count];
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrency), CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var key = keys[i];
+                var oldTask = probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Default, ct);
+                var newTask = probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Default, ct);
+                results[i] = ParityComparer.Compare(key, await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false), options);
+            }).ConfigureAwait(false);
+        sw.Stop();
+        return new ParityReport(zone.ToString(), oldServer.ToString(), newServer.ToString(), results, sw.Elapsed);
+    }
+}
+
+/// <summary>The comparison rules of parity, free of I/O.</summary>
+public static class ParityComparer
+{
+    private static readonly HashSet<RecordType> DnssecTypes =
+        [RecordType.RRSIG, RecordType.NSEC, RecordType.NSEC3, RecordType.NSEC3PARAM, RecordType.DNSKEY, RecordType.CDS, RecordType.CDNSKEY];
+
+    /// <summary>The RRsets to ask for: distinct (name, type) in canonical order, apex SOA/NS and DNSSEC types left out unless asked.</summary>
+    public static IReadOnlyList<RecordSetKey> SelectKeys(DomainName zone, IEnumerable<RecordSet> sets, ParityOptions options)
+    {
+        var canary = Canary.NameFor(zone);
+        return sets.Select(s => new RecordSetKey(s.Name, s.Type))
+            .Where(k => k.Name.IsSubdomainOf(zone))
+            .Where(k => options.IncludeApexSoaAndNs || !(k.Name.Equals(zone) && (k.Type == RecordType.SOA || k.Type == RecordType.NS)))
+            .Where(k => options.IncludeDnssec || !DnssecTypes.Contains(k.Type))
+            .Where(k => options.IncludeCanary || !k.Name.Equals(canary))
+            .Distinct()
+            .Order()
+            .ToList();
+    }
+
+    public static ParityResult Compare(RecordSetKey key, ProbeResult oldResult, ProbeResult newResult, ParityOptions options)
+    {
+        var o = Side(key, oldResult);
+        var n = Side(key, newResult);
+        if (o.Error is not null || n.Error is not null)
+            return new ParityResult(key, ParityOutcome.Error, o, n,
+                string.Join("; ", new[] { o.Error is null ? null : "old: " + o.Error, n.Error is null ? null : "new: " + n.Error }.Where(e => e is not null)));
+        if (!o.Present && !n.Present) return new ParityResult(key, ParityOutcome.MissingOnBoth, o, n, "neither server has this RRset");
+        if (!o.Present) return new ParityResult(key, ParityOutcome.MissingOnOld, o, n, $"old answered {o.ResponseCode} with no records");
+        if (!n.Present) return new ParityResult(key, ParityOutcome.MissingOnNew, o, n, $"new answered {n.ResponseCode} with no records");
+
+        var oldValues = o.Values.Select(v => Normalize(key.Type, v)).ToHashSet(StringComparer.Ordinal);
+        var newValues = n.Values.Select(v => Normalize(key.Type, v)).ToHashSet(StringComparer.Ordinal);
+        if (!oldValues.SetEquals(newValues))
+        {
+            var onlyOld = o.Values.Where(v => !newValues.Contains(Normalize(key.Type, v)));
+            var onlyNew = n.Values.Where(v => !oldValues.Contains(Normalize(key.Type, v)));
+            return new ParityResult(key, ParityOutcome.Differ, o, n,
+                $"only old: [{string.Join(", ", onlyOld)}]; only new: [{string.Join(", ", onlyNew)}]");
+        }
+        if (!options.IgnoreTtl && o.Ttl != n.Ttl)
+            return new ParityResult(key, ParityOutcome.Differ, o, n, $"TTL {o.Ttl} on old, {n.Ttl} on new");
+        return new ParityResult(key, ParityOutcome.Match, o, n);
+    }
+
+    /// <summary>
+    /// What one response says about the RRset: the answer records of that name and type, or for a referral (a delegation
+    /// or glue below a zone cut) the matching records of the authority and additional sections.
+    /// </summary>
+    public static ParitySide Side(RecordSetKey key, ProbeResult r)
+    {
+        if (r.Error is not ProbeErrorKind.None) return new ParitySide(r.ResponseCode, false, [], null, r.ErrorMessage ?? r.Error.ToString());
+        if (r.ResponseCode is not ("NOERROR" or "NXDOMAIN"))
+            return new ParitySide(r.ResponseCode, r.Authoritative, [], null, $"rcode {r.ResponseCode}");
+        var records = r.Answers.Where(a => a.Type == key.Type && a.Name.Equals(key.Name)).ToList();
+        if (records.Count == 0 && r.IsReferral)
+            records = r.Authorities.Concat(r.Additionals).Where(a => a.Type == key.Type && a.Name.Equals(key.Name)).ToList();
+        if (records.Count == 0 && !r.Authoritative && !r.IsReferral)
+            return new ParitySide(r.ResponseCode, false, [], null, "answer without the AA bit: the server is not authoritative for the zone");
+        var values = records.Select(a => a.Data).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new ParitySide(r.ResponseCode, r.Authoritative, values, records.Count > 0 ? records.Min(a => a.Ttl.Seconds) : null, null);
+    }
+
+    /// <summary>
+    /// Comparison form of a value: domain names are case-insensitive (RFC 4343), character-strings are not, so only types
+    /// whose RDATA holds no character-string are lower-cased; runs of white space collapse to one space.
+    /// </summary>
+    public static string Normalize(RecordType type, string value)
+    {
+        var collapsed = string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return HasCharacterStrings(type) ? collapsed : collapsed.ToLowerInvariant();
+    }
+
+    private static bool HasCharacterStrings(RecordType type) =>
+        type == RecordType.TXT || type == RecordType.SPF || type == RecordType.CAA || type == RecordType.HINFO
+        || type == RecordType.NAPTR || type.Mnemonic is null;
+}

@@ -1,0 +1,68 @@
+using Migrator.Core.Probing;
+
+namespace Migrator.EndToEnd.Lab;
+
+public sealed class DelegationInspectorHealthyLabTests(DnsLabFixture fixture) : IClassFixture<DnsLabFixture>
+{
+    private readonly DnsLab _lab = fixture.Lab;
+
+    [Fact]
+    public async Task InspectAsync_ReportsParentAndChildViewsWithoutFindings_WhenDelegationIsHealthy()
+    {
+        using var probe = new DnsClientProbe();
+        var report = await new DelegationInspector(probe).InspectAsync(DnsLab.Zone, [_lab.Root]);
+
+        Assert.True(report.Healthy, string.Join("\n", report.Findings));
+        Assert.Equal("lab.", report.ParentZone);
+        Assert.Equal([_lab.TldIp.ToString()], report.ParentServers.SelectMany(s => s.Addresses).ToArray());
+        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs);
+        Assert.Equal(86400u, report.ParentNsTtl);
+        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ChildNs);
+        Assert.Equal(15u, report.ChildNsTtl);
+        Assert.Empty(report.Ds);
+        Assert.Equal(2, report.Servers.Count);
+        Assert.All(report.Servers, s => { Assert.True(s.Authoritative); Assert.Equal(2024010101u, s.SoaSerial); Assert.Equal(_lab.OldIp.ToString(), s.Address); });
+        // sibling glue (old-dns.lab lies under the parent lab.) comes with the referral
+        Assert.Contains(report.Glue, g => g.Name == "ns1.old-dns.lab." && g.Addresses.SequenceEqual([_lab.OldIp.ToString()]));
+    }
+
+    [Fact]
+    public async Task InspectFromParentAsync_ReportsDelegation_WhenStartingAtTheParentServers()
+    {
+        using var probe = new DnsClientProbe();
+        var report = await new DelegationInspector(probe).InspectFromParentAsync(
+            Migrator.Core.Zones.DomainName.Parse("new-dns.lab."), [_lab.TldServer], [_lab.Root]);
+
+        Assert.True(report.Healthy, string.Join("\n", report.Findings));
+        Assert.Equal(["ns-1.new-dns.lab.", "ns-2.new-dns.lab."], report.ParentNs);
+        Assert.All(report.Servers, s => Assert.Equal(1u, s.SoaSerial));
+    }
+}
+
+public sealed class DelegationInspectorLameLabTests(LameLabFixture fixture) : IClassFixture<LameLabFixture>
+{
+    private readonly DnsLab _lab = fixture.Lab;
+
+    [Fact]
+    public async Task InspectAsync_FindsLameServerAndNsMismatch_WhenParentListsAServerThatDoesNotServeTheZone()
+    {
+        using var probe = new DnsClientProbe();
+        var report = await new DelegationInspector(probe).InspectAsync(DnsLab.Zone, [_lab.Root]);
+
+        Assert.False(report.Healthy);
+        Assert.Equal(["ns1.lame-dns.lab.", "ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs);
+        Assert.Equal(3600u, report.ParentNsTtl);
+        var lame = Assert.Single(report.Findings, f => f.RuleId == "DELEG01");
+        Assert.Contains("ns1.lame-dns.lab.", lame.Message);
+        Assert.Contains(_lab.RootIp.ToString(), lame.Message);
+        var mismatch = Assert.Single(report.Findings, f => f.RuleId == "DELEG02");
+        Assert.Contains("only at parent [ns1.lame-dns.lab.]", mismatch.Message);
+        Assert.Contains("only at child []", mismatch.Message);
+        Assert.DoesNotContain(report.Findings, f => f.RuleId is "DELEG04" or "DELEG05" or "DELEG06" or "DELEG07");
+        // the lame server's own name cannot be resolved authoritatively either (lame-dns.lab is served by the same
+        // non-authoritative address), so its glue has nothing to match; the old provider's glue is fine
+        Assert.All(report.Findings.Where(f => f.RuleId == "DELEG03"), f => Assert.Equal("ns1.lame-dns.lab.", f.Server));
+        var lameServer = Assert.Single(report.Servers, s => s.Name == "ns1.lame-dns.lab.");
+        Assert.False(lameServer.Authoritative);
+    }
+}

@@ -1,0 +1,402 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Migrator.Core.Probing;
+using Migrator.Core.Zones;
+
+namespace Migrator.EndToEnd.Lab;
+
+/// <summary>
+/// A real DNS hierarchy on loopback: BIND root, TLD "lab." (dynamic, TSIG tld-key), old provider (dynamic, old-key),
+/// new provider (dynamic, new-key) and an unbound resolver, each on its own 127.0.4.x address, port 53.
+/// Slots of five addresses are reserved with a lock file so two labs (in any process) never bind the same address.
+/// Processes run in the foreground and are stopped by PID (TERM, then KILL) in <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class DnsLab : IAsyncDisposable
+{
+    public const int Slots = 8;
+    public static readonly DomainName Zone = DomainName.Parse("example.lab.");
+    public static readonly DomainName Tld = DomainName.Parse("lab.");
+    public static readonly DomainName CanaryName = DomainName.Parse("_migrator-canary.example.lab.");
+
+    private readonly List<Process> _processes = [];
+    private FileStream? _slotLock;
+
+    public DnsLabOptions Options { get; }
+    public string Directory { get; }
+    public int Slot { get; private set; }
+    public IPAddress RootIp { get; private set; } = IPAddress.None;
+    public IPAddress TldIp { get; private set; } = IPAddress.None;
+    public IPAddress OldIp { get; private set; } = IPAddress.None;
+    public IPAddress NewIp { get; private set; } = IPAddress.None;
+    public IPAddress ResolverIp { get; private set; } = IPAddress.None;
+    public DnsEndpoint Root => new(RootIp);
+    public DnsEndpoint TldServer => new(TldIp);
+    public DnsEndpoint Old => new(OldIp);
+    public DnsEndpoint New => new(NewIp);
+    public DnsEndpoint Resolver => new(ResolverIp);
+
+    /// <summary>TSIG secrets (base64) for the TLD, old and new zones.</summary>
+    public string TldKeySecret { get; } = NewSecret();
+    public string OldKeySecret { get; } = NewSecret();
+    public string NewKeySecret { get; } = NewSecret();
+
+    /// <summary>A copy of the old provider's example.lab zone file as first served (for --zone-file).</summary>
+    public string OldZoneFile => Path.Combine(Directory, "example.lab.zone");
+    public string NewZoneFile => Path.Combine(Directory, "example.lab.new.zone");
+
+    private DnsLab(DnsLabOptions options)
+    {
+        Options = options;
+        Directory = Path.Combine(Path.GetTempPath(), "migrator-dnslab-" + Guid.NewGuid().ToString("N")[..10]);
+    }
+
+    public static async Task<DnsLab> StartAsync(DnsLabOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var lab = new DnsLab(options ?? new DnsLabOptions());
+        try
+        {
+            lab.ReserveSlot();
+            lab.WriteConfiguration();
+            await lab.StartServersAsync(cancellationToken);
+            return lab;
+        }
+        catch
+        {
+            await lab.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void ReserveSlot()
+    {
+        var lockDir = Path.Combine(Path.GetTempPath(), "migrator-dnslab-slots");
+        System.IO.Directory.CreateDirectory(lockDir);
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            for (var slot = 0; slot < Slots; slot++)
+            {
+                try
+                {
+                    _slotLock = new FileStream(Path.Combine(lockDir, $"slot-{slot}.lock"), FileMode.OpenOrCreate,
+                        FileAccess.ReadWrite, FileShare.None);
+                    Slot = slot;
+                    var b = slot * 5 + 1;
+                    RootIp = Ip(b); TldIp = Ip(b + 1); OldIp = Ip(b + 2); NewIp = Ip(b + 3); ResolverIp = Ip(b + 4);
+                    RequireLoopbackAlias(RootIp, ResolverIp);
+                    return;
+                }
+                catch (IOException) { /* slot held by another lab */ }
+            }
+            Thread.Sleep(100);
+        }
+        throw new InvalidOperationException($"all {Slots} DNS lab slots stayed busy for 60 s");
+    }
+
+    private static IPAddress Ip(int last) => IPAddress.Parse($"127.0.4.{last.ToString(CultureInfo.InvariantCulture)}");
+
+    private static void RequireLoopbackAlias(params IPAddress[] addresses)
+    {
+        var present = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToHashSet();
+        foreach (var a in addresses)
+            if (!present.Contains(a))
+                throw new InvalidOperationException(
+                    $"loopback alias {a} is missing: run scripts/setup.d/dnslab.sh as root (named binds only addresses on an interface)");
+    }
+
+    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    // ---------------------------------------------------------------- configuration
+
+    private string Dir(string name) => Path.Combine(Directory, name);
+
+    private void WriteConfiguration()
+    {
+        foreach (var d in new[] { "root", "tld", "old", "new", "unbound" }) System.IO.Directory.CreateDirectory(Dir(d));
+        var o = Options;
+        File.WriteAllText(Dir("root.hints"), $".  3600000 NS a.root-servers.lab.\na.root-servers.lab. 3600000 A {RootIp}\n");
+        File.WriteAllText(Dir("keys.conf"),
+            Key("tld-key", TldKeySecret) + Key("old-key", OldKeySecret) + Key("new-key", NewKeySecret));
+
+        File.WriteAllText(Path.Combine(Dir("root"), "db.root"), $"""
+            $TTL 3600
+            .                   IN SOA a.root-servers.lab. hostmaster.nic.lab. ( 1 1800 900 604800 60 )
+            .                   IN NS  a.root-servers.lab.
+            lab.         172800 IN NS  ns1.nic.lab.
+            ns1.nic.lab. 172800 IN A   {TldIp}
+            a.root-servers.lab.  IN A  {RootIp}
+            """ + "\n");
+        WriteNamedConf("root", RootIp, "zone \".\" { type primary; file \"db.root\"; };", hint: false);
+
+        var lame = o.LameServerAtParent
+            ? $"lame-dns 172800 IN NS ns1.lame-dns\nns1.lame-dns 172800 IN A {RootIp}\nexample {o.DelegationTtl} IN NS ns1.lame-dns.lab.\n"
+            : "";
+        File.WriteAllText(Path.Combine(Dir("tld"), "db.lab"), $"""
+            $TTL 3600
+            $ORIGIN lab.
+            @               IN SOA ns1.nic.lab. hostmaster.nic.lab. ( 1 1800 900 604800 60 )
+            @               IN NS  ns1.nic.lab.
+            ns1.nic         IN A   {TldIp}
+            a.root-servers  IN A   {RootIp}
+            old-dns  172800 IN NS  ns1.old-dns
+            old-dns  172800 IN NS  ns2.old-dns
+            ns1.old-dns 172800 IN A {OldIp}
+            ns2.old-dns 172800 IN A {OldIp}
+            new-dns  172800 IN NS  ns-1.new-dns
+            new-dns  172800 IN NS  ns-2.new-dns
+            ns-1.new-dns 172800 IN A {NewIp}
+            ns-2.new-dns 172800 IN A {NewIp}
+            example  {o.DelegationTtl} IN NS ns1.old-dns
+            example  {o.DelegationTtl} IN NS ns2.old-dns
+            """ + "\n" + lame);
+        WriteNamedConf("tld", TldIp,
+            "zone \"lab\" { type primary; file \"db.lab\"; allow-update { key \"tld-key\"; }; };", hint: true);
+
+        var records = OldRecords();
+        var oldZone = $"""
+            $TTL {o.RecordTtl}
+            $ORIGIN example.lab.
+            @        IN SOA ns1.old-dns.lab. hostmaster.example.lab. ( 2024010101 3600 600 604800 10 )
+            @  {o.ApexNsTtl} IN NS ns1.old-dns.lab.
+            @  {o.ApexNsTtl} IN NS ns2.old-dns.lab.
+            """ + "\n" + records + (o.IncludeCanary ? "_migrator-canary IN TXT \"migrator-canary=old;id=lab\"\n" : "");
+        File.WriteAllText(Path.Combine(Dir("old"), "db.example.lab"), oldZone);
+        File.WriteAllText(OldZoneFile, oldZone);
+        File.WriteAllText(Path.Combine(Dir("old"), "db.old-dns.lab"), $"""
+            $TTL 3600
+            $ORIGIN old-dns.lab.
+            @   IN SOA ns1 hostmaster ( 1 3600 600 604800 60 )
+            @   IN NS  ns1
+            @   IN NS  ns2
+            ns1 IN A   {OldIp}
+            ns2 IN A   {OldIp}
+            """ + "\n");
+        WriteNamedConf("old", OldIp, """
+            zone "example.lab" { type primary; file "db.example.lab"; allow-update { key "old-key"; }; allow-transfer { 127.0.0.0/8; }; };
+            zone "old-dns.lab" { type primary; file "db.old-dns.lab"; };
+            """, hint: true);
+
+        var copied = o.CopyOldRecordsToNew ? records : "";
+        if (o.EditNewRecords is not null) copied = o.EditNewRecords(copied);
+        var newZone = $"""
+            $TTL {o.RecordTtl}
+            $ORIGIN example.lab.
+            @     IN SOA ns-1.new-dns.lab. awsdns-hostmaster.new-dns.lab. ( 1 7200 900 1209600 10 )
+            @  {o.ApexNsTtl} IN NS  ns-1.new-dns.lab.
+            @  {o.ApexNsTtl} IN NS  ns-2.new-dns.lab.
+            """ + "\n" + copied + (o.IncludeCanary ? "_migrator-canary IN TXT \"migrator-canary=new;id=lab\"\n" : "");
+        File.WriteAllText(Path.Combine(Dir("new"), "db.example.lab"), newZone);
+        File.WriteAllText(NewZoneFile, newZone);
+        File.WriteAllText(Path.Combine(Dir("new"), "db.new-dns.lab"), $"""
+            $TTL 3600
+            $ORIGIN new-dns.lab.
+            @    IN SOA ns-1 hostmaster ( 1 3600 600 604800 60 )
+            @    IN NS  ns-1
+            @    IN NS  ns-2
+            ns-1 IN A   {NewIp}
+            ns-2 IN A   {NewIp}
+            """ + "\n");
+        WriteNamedConf("new", NewIp, """
+            zone "example.lab" { type primary; file "db.example.lab"; allow-update { key "new-key"; }; allow-transfer { 127.0.0.0/8; }; };
+            zone "new-dns.lab" { type primary; file "db.new-dns.lab"; };
+            """, hint: true);
+
+        File.WriteAllText(Path.Combine(Dir("unbound"), "unbound.conf"), $"""
+            server:
+                interface: {ResolverIp}
+                port: 53
+                do-ip4: yes
+                do-ip6: no
+                num-threads: 1
+                access-control: 127.0.0.0/8 allow
+                root-hints: "{Dir("root.hints")}"
+                do-not-query-localhost: no
+                module-config: "iterator"
+                chroot: ""
+                username: ""
+                directory: "{Dir("unbound")}"
+                pidfile: "{Path.Combine(Dir("unbound"), "unbound.pid")}"
+                logfile: "{Path.Combine(Dir("unbound"), "unbound.log")}"
+                use-syslog: no
+                verbosity: 1
+                prefetch: no
+                serve-expired: no
+                cache-min-ttl: 0
+            remote-control:
+                control-enable: no
+            """ + "\n");
+
+        foreach (var d in new[] { "root", "tld", "old", "new" }) Run("named-checkconf", Path.Combine(Dir(d), "named.conf"));
+        Run("named-checkzone", "-q", "-i", "local", ".", Path.Combine(Dir("root"), "db.root"));
+        Run("named-checkzone", "-q", "-i", "local", "lab", Path.Combine(Dir("tld"), "db.lab"));
+        Run("named-checkzone", "-q", "-i", "local", "example.lab", Path.Combine(Dir("old"), "db.example.lab"));
+        Run("named-checkzone", "-q", "-i", "local", "example.lab", Path.Combine(Dir("new"), "db.example.lab"));
+        if (o.StartResolver) Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
+    }
+
+    private string OldRecords()
+    {
+        var longTxt1 = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" + new string('Q', 180);
+        var longTxt2 = new string('R', 150) + "IDAQAB";
+        var sb = new StringBuilder($"""
+            @        IN A     203.0.113.10
+            @        IN AAAA  2001:db8:0:1::10
+            www      IN A     203.0.113.10
+            www      IN AAAA  2001:db8:0:1::10
+            api      IN A     203.0.113.20
+            api      IN A     203.0.113.21
+            blog     IN CNAME www
+            docs     IN CNAME www.example.lab.
+            mail     IN A     203.0.113.25
+            mail2    IN A     203.0.113.26
+            @        IN MX 10 mail
+            @        IN MX 20 mail2
+            @        IN TXT   "v=spf1 ip4:203.0.113.0/24 include:_spf.mailer.lab -all"
+            @        IN TXT   "site-verification=3f9a1c2b7d"
+            provider IN TXT   "shared"
+            _dmarc   IN TXT   "v=DMARC1; p=quarantine; rua=mailto:dmarc@example.lab"
+            sel1._domainkey IN TXT ( "{longTxt1}" "{longTxt2}" )
+            @        IN CAA   0 issue "letsencrypt.org"
+            @        IN CAA   0 iodef "mailto:security@example.lab"
+            _sip._tcp IN SRV  10 60 5060 sip
+            sip      IN A     203.0.113.30
+            *.apps   IN A     203.0.113.40
+            """ + "\n");
+        // 24 × ~110 octets: larger than an EDNS 1232 UDP response, so the probe must retry over TCP
+        for (var i = 0; i < 24; i++)
+            sb.Append(CultureInfo.InvariantCulture, $"big IN TXT \"{i:D2}-{new string('x', 100)}\"\n");
+        for (var i = 0; i < Options.GeneratedNames; i++)
+            sb.Append(CultureInfo.InvariantCulture, $"h{i} IN A 10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}\n");
+        return sb.ToString();
+    }
+
+    private static string Key(string name, string secret) =>
+        $"key \"{name}\" {{ algorithm hmac-sha256; secret \"{secret}\"; }};\n";
+
+    private void WriteNamedConf(string name, IPAddress ip, string zones, bool hint)
+    {
+        var dir = Dir(name);
+        var conf = $$"""
+            options {
+                directory "{{dir}}";
+                pid-file "{{dir}}/named.pid";
+                session-keyfile "{{dir}}/session.key";
+                managed-keys-directory "{{dir}}";
+                dump-file "{{dir}}/cache_dump.db";
+                statistics-file "{{dir}}/named.stats";
+                listen-on port 53 { {{ip}}; };
+                listen-on-v6 { none; };
+                recursion no;
+                dnssec-validation no;
+                notify no;
+                allow-transfer { none; };
+                allow-query { 127.0.0.0/8; };
+                query-source address {{ip}};
+            };
+            controls { };
+            include "{{Dir("keys.conf")}}";
+            logging {
+                channel f { file "{{dir}}/named.log" versions 2 size 10m; print-time yes; print-category yes; print-severity yes; severity info; };
+                category default { f; };
+            };
+            """ + "\n";
+        if (hint) conf += $"zone \".\" {{ type hint; file \"{Dir("root.hints")}\"; }};\n";
+        File.WriteAllText(Path.Combine(dir, "named.conf"), conf + zones + "\n");
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    private async Task StartServersAsync(CancellationToken cancellationToken)
+    {
+        foreach (var d in new[] { "root", "tld", "old", "new" })
+            StartProcess("named", "-f", "-c", Path.Combine(Dir(d), "named.conf"));
+        if (Options.StartResolver) StartProcess("unbound", "-d", "-c", Path.Combine(Dir("unbound"), "unbound.conf"));
+
+        using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromMilliseconds(300), Retries: 0));
+        var checks = new List<Func<Task<bool>>>
+        {
+            () => Answers(probe, Root, DomainName.Root),
+            () => Answers(probe, TldServer, Tld),
+            () => Answers(probe, Old, Zone),
+            () => Answers(probe, New, Zone),
+        };
+        if (Options.StartResolver) checks.Add(() => Answers(probe, Resolver, Tld, recursive: true));
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var exited = _processes.FirstOrDefault(p => p.HasExited);
+            if (exited is not null)
+                throw new InvalidOperationException($"{exited.StartInfo.FileName} exited with {exited.ExitCode} during start-up; logs in {Directory}");
+            var ok = true;
+            foreach (var c in checks) if (!await c()) { ok = false; break; }
+            if (ok) return;
+            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
+                throw new InvalidOperationException($"DNS lab in slot {Slot} did not answer within 20 s; logs in {Directory}");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private static async Task<bool> Answers(DnsClientProbe probe, DnsEndpoint server, DomainName zone, bool recursive = false)
+    {
+        var r = await probe.QueryAsync(server, zone, RecordType.SOA, recursive ? ProbeOptions.Recursive : ProbeOptions.Default);
+        return r.Error == ProbeErrorKind.None && r.IsNoError && r.AnswerSet.Count == 1;
+    }
+
+    private void StartProcess(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        // drain the pipes so a chatty server never blocks on a full pipe
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _processes.Add(p);
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {stdout.Result}{stderr}");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+    private const int SigTerm = 15;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            try { if (!p.HasExited) _ = kill(p.Id, SigTerm); } catch (InvalidOperationException) { }
+        }
+        foreach (var p in _processes)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try { await p.WaitForExitAsync(cts.Token); }
+                catch (OperationCanceledException) { p.Kill(); await p.WaitForExitAsync(); }
+            }
+            catch (InvalidOperationException) { }
+            p.Dispose();
+        }
+        _processes.Clear();
+        _slotLock?.Dispose();
+        _slotLock = null;
+        try { if (Environment.GetEnvironmentVariable("MIGRATOR_KEEP_LAB") is null) System.IO.Directory.Delete(Directory, true); }
+        catch (IOException) { }
+    }
+}

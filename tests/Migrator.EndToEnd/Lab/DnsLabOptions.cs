@@ -1,0 +1,23 @@
+namespace Migrator.EndToEnd.Lab;
+
+/// <summary>What a lab instance serves. TTLs are chosen per test so waits stay short.</summary>
+public sealed record DnsLabOptions
+{
+    /// <summary>TTL of the example.lab NS delegation in the TLD zone.</summary>
+    public uint DelegationTtl { get; init; } = 86400;
+    /// <summary>TTL of the apex NS RRset inside both providers' example.lab zones.</summary>
+    public uint ApexNsTtl { get; init; } = 15;
+    /// <summary>Default TTL of records in the example.lab zones.</summary>
+    public uint RecordTtl { get; init; } = 10;
+    /// <summary>Adds ns1.lame-dns.lab (an address that is not authoritative for example.lab) to the parent's NS set only.</summary>
+    public bool LameServerAtParent { get; init; }
+    /// <summary>Writes _migrator-canary TXT ("migrator-canary=old;id=lab" / "=new") into the zone files.</summary>
+    public bool IncludeCanary { get; init; } = true;
+    /// <summary>The new provider starts with a copy of the old zone's records (apex SOA/NS excepted).</summary>
+    public bool CopyOldRecordsToNew { get; init; } = true;
+    /// <summary>Edits applied to the copied records of the new zone (zone-file text relative to example.lab.).</summary>
+    public Func<string, string>? EditNewRecords { get; init; }
+    /// <summary>Extra generated names h0..h(N-1) with A records in both zones.</summary>
+    public int GeneratedNames { get; init; }
+    public bool StartResolver { get; init; } = true;
+}

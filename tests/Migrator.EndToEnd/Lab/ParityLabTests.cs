@@ -1,0 +1,28 @@
+using Migrator.Core.Probing;
+using Migrator.Core.Zones;
+
+namespace Migrator.EndToEnd.Lab;
+
+public sealed class ParityLabTests(DnsLabFixture fixture) : IClassFixture<DnsLabFixture>
+{
+    private readonly DnsLab _lab = fixture.Lab;
+
+    [Fact]
+    public async Task CheckAsync_FindsOnlyTheRecordMadeDifferent_WhenNewProviderDiffersInOneRRset()
+    {
+        var sets = LabZone.RecordSets(_lab.OldZoneFile, DnsLab.Zone);
+        using var probe = new DnsClientProbe();
+        var report = await new ParityChecker(probe).CheckAsync(DnsLab.Zone, sets, _lab.Old, _lab.New);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(new RecordSetKey(DomainName.Parse("www.example.lab."), RecordType.A), problem.Key);
+        Assert.Equal(ParityOutcome.Differ, problem.Outcome);
+        Assert.Equal(["203.0.113.10"], problem.Old.Values);
+        Assert.Equal([DnsLabFixture.NewWwwAddress], problem.New.Values);
+        // every other RRset of the file (apex SOA/NS excluded, the canary differs by design) matched
+        Assert.Equal(sets.Count - 3, report.Checked);
+        Assert.Equal(sets.Count - 3 - 1, report.Matched);
+        Assert.Contains(report.Results, r => r.Key.Name.ToString() == "*.apps.example.lab." && r.IsMatch);
+        Assert.Contains(report.Results, r => r.Key.Name.ToString() == "big.example.lab." && r.IsMatch && r.Old.Values.Count == 24);
+    }
+}
