@@ -60,6 +60,10 @@ internal static class RdataCodec
         [RecordType.LOC.Code] = [F.Loc],
     };
 
+    // Reused per thread: parsing and printing millions of records should not allocate a buffer for each.
+    [ThreadStatic] private static List<byte>? t_parseBuffer;
+    [ThreadStatic] private static StringBuilder? t_formatBuilder;
+
     public static bool HasSchema(RecordType type) => Schemas.ContainsKey(type.Code);
 
     /// <summary>Types BIND knows by name but whose presentation form we do not implement: refused with a clear message.</summary>
@@ -90,7 +94,8 @@ internal static class RdataCodec
             errorToken = tokens.Count > 0 ? 0 : -1;
             return false;
         }
-        var buf = new List<byte>(32);
+        var buf = t_parseBuffer ??= new List<byte>(256);
+        buf.Clear();
         var t = 0;
         foreach (var field in schema)
         {
@@ -364,7 +369,8 @@ internal static class RdataCodec
             text = FormatGeneric(wire);
             return true;
         }
-        var sb = new StringBuilder(wire.Length * 2 + 16);
+        var sb = t_formatBuilder ??= new StringBuilder(256);
+        sb.Clear();
         var p = 0;
         for (var i = 0; i < schema.Length; i++)
         {
