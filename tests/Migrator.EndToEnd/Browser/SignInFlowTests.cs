@@ -56,4 +56,39 @@ public sealed class SignInFlowTests(SandboxAppFixture sandbox, BrowserFixture br
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task Admin_ReachesEveryPageThroughNavigation_WithoutCircuitErrors()
+    {
+        var page = await browser.NewPageAsync(sandbox.App.BaseAddress);
+        try
+        {
+            await page.GotoAsync("/account/signin");
+            await page.GetByLabel("Email").FillAsync("admin@sandbox.local");
+            await page.GetByLabel("Password").FillAsync("Admin-sandbox-1");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Migrations", Level = 1 })).ToBeVisibleAsync();
+
+            foreach (var (link, heading) in new[] { ("Zones", "Zones"), ("Approvals", "Approvals"), ("Audit", "Audit log"), ("Settings", "Settings"), ("Migrations", "Migrations") })
+            {
+                await page.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+                await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+                await Assertions.Expect(page.GetByTestId("sandbox-banner")).ToBeVisibleAsync();
+            }
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("settings-mode")).ToHaveTextAsync("Sandbox");
+            await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "migrator-settings.png"), FullPage = true });
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "migrator-admin-nav-failure.png"), FullPage = true });
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }
