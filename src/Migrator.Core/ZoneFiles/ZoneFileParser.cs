@@ -24,8 +24,9 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
 
     // BIND's master loader keeps a list of RRsets for the current owner; a later record of the same set takes the
     // TTL of the first one (with a warning). The list is reset when the owner changes (case-sensitively, as BIND does).
-    private string? _chunkOwnerText;
+    private DomainName? _chunkOwner;
     private readonly Dictionary<ushort, Ttl> _chunkTtls = new();
+    private readonly TokenSlice _slice = new();
 
     /// <summary>Positions name the file as <paramref name="path"/> was given; includes are relative to its directory.</summary>
     public IEnumerable<ZoneFileEntry> ReadFile(string path)
@@ -210,7 +211,6 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             _owner = owner;
             i = 1;
         }
-        var ownerText = line.LeadingWhitespace ? _chunkOwnerText : tokens[0].Text == "@" ? origin.ToString() : owner.ToString();
 
         Ttl? explicitTtl = null;
         var sawClass = false;
@@ -246,7 +246,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         typeFound = true;
         i++;
 
-        var rdataTokens = tokens.Count == i ? (IReadOnlyList<RdataToken>)[] : tokens.GetRange(i, tokens.Count - i);
+        var rdataTokens = _slice.Reset(tokens, i);
         if (!RdataFormat.TryParse(type, rdataTokens, origin, out var rdata, out var rdError, out var errIndex))
         {
             var where = errIndex >= 0 && errIndex < rdataTokens.Count ? At(file, rdataTokens[errIndex])
@@ -283,9 +283,9 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             return;
         }
 
-        if (!string.Equals(ownerText, _chunkOwnerText, StringComparison.Ordinal))
+        if (_chunkOwner is null || !owner.EqualsExact(_chunkOwner))
         {
-            _chunkOwnerText = ownerText;
+            _chunkOwner = owner;
             _chunkTtls.Clear();
         }
         if (_chunkTtls.TryGetValue(type.Code, out var prior))
@@ -377,5 +377,18 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         if (!long.TryParse(range.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out start)) return false;
         if (!long.TryParse(range.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out stop)) return false;
         return start <= stop && stop <= int.MaxValue;
+    }
+
+    /// <summary>A reusable view of the RDATA tokens of the current line (avoids copying them per record).</summary>
+    private sealed class TokenSlice : IReadOnlyList<RdataToken>
+    {
+        private List<RdataToken> _list = [];
+        private int _start;
+
+        public TokenSlice Reset(List<RdataToken> list, int start) { _list = list; _start = start; return this; }
+        public RdataToken this[int index] => _list[_start + index];
+        public int Count => _list.Count - _start;
+        public IEnumerator<RdataToken> GetEnumerator() { for (var i = _start; i < _list.Count; i++) yield return _list[i]; }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
