@@ -10,24 +10,34 @@ namespace Migrator.Core.Diffing;
 public static class ZoneDiff
 {
     public static Plan Compute(DomainName zone, IEnumerable<ResourceRecord> existing, IEnumerable<ResourceRecord> desired,
-        ZoneDiffOptions? options = null, SafetyPolicy? policy = null) =>
-        Compute(zone, RecordSet.Group(existing), RecordSet.Group(desired), options, policy);
+        ZoneDiffOptions? options = null, SafetyPolicy? policy = null)
+    {
+        // The grouping index of the existing zone doubles as the diff's lookup table: one hash table fewer.
+        var existingSets = RecordSetGrouper.Group(existing, out var byKey);
+        return ComputeCore(zone, existingSets, byKey, RecordSetGrouper.Group(desired, out _), options, policy);
+    }
 
     public static Plan Compute(DomainName zone, IReadOnlyList<RecordSet> existing, IReadOnlyList<RecordSet> desired,
         ZoneDiffOptions? options = null, SafetyPolicy? policy = null)
     {
+        var byKey = new Dictionary<RecordSetKey, int>(existing.Count, RecordSetKeyComparer.Instance);
+        for (var i = 0; i < existing.Count; i++)
+            if (!byKey.TryAdd(existing[i].Key, i))
+                throw new ArgumentException($"the existing zone holds {existing[i].Key} twice; group records into sets first", nameof(existing));
+        return ComputeCore(zone, existing, byKey, desired, options, policy);
+    }
+
+    /// <param name="byKey">Index of every set in <paramref name="existing"/>, ignored ones included.</param>
+    private static Plan ComputeCore(DomainName zone, IReadOnlyList<RecordSet> existing, Dictionary<RecordSetKey, int> byKey,
+        IReadOnlyList<RecordSet> desired, ZoneDiffOptions? options, SafetyPolicy? policy)
+    {
         options ??= ZoneDiffOptions.Default;
         policy ??= SafetyPolicy.Default;
 
-        // Index into the existing list plus a parallel "matched" array: one hash table for the whole diff.
-        var byKey = new Dictionary<RecordSetKey, int>(existing.Count);
-        for (var i = 0; i < existing.Count; i++)
-        {
-            var set = existing[i];
-            if (IsIgnored(zone, set.Key, options)) continue;
-            if (!byKey.TryAdd(set.Key, i))
-                throw new ArgumentException($"the existing zone holds {set.Key} twice; group records into sets first", nameof(existing));
-        }
+        // Only the apex SOA and NS can be ignored, so two lookups tell how many existing sets are out of scope.
+        var ignoredExisting = 0;
+        if (options.IgnoreApexSoa && byKey.ContainsKey(new RecordSetKey(zone, RecordType.SOA))) ignoredExisting++;
+        if (options.IgnoreApexNs && byKey.ContainsKey(new RecordSetKey(zone, RecordType.NS))) ignoredExisting++;
 
         var changes = new List<RecordChange>();
         var matched = new bool[existing.Count];
@@ -39,7 +49,7 @@ public static class ZoneDiff
             if (IsIgnored(zone, set.Key, options)) continue;
             if (!byKey.TryGetValue(set.Key, out var index))
             {
-                if (!(created ??= []).Add(set.Key)) throw Duplicate(set.Key);
+                if (!(created ??= new HashSet<RecordSetKey>(RecordSetKeyComparer.Instance)).Add(set.Key)) throw Duplicate(set.Key);
                 changes.Add(RecordChange.Create(set));
                 continue;
             }
@@ -51,12 +61,13 @@ public static class ZoneDiff
                 changes.Add(RecordChange.Update(old, set));
         }
 
-        if (matchedCount < byKey.Count)
+        var existingCount = byKey.Count - ignoredExisting;
+        if (matchedCount < existingCount)
             foreach (var index in byKey.Values)
-                if (!matched[index]) changes.Add(RecordChange.Delete(existing[index]));
+                if (!matched[index] && !IsIgnored(zone, existing[index].Key, options)) changes.Add(RecordChange.Delete(existing[index]));
 
         changes.Sort(RecordChange.CompareForPlan);
-        return new Plan(zone, [.. changes], byKey.Count, options, policy);
+        return new Plan(zone, [.. changes], existingCount, options, policy);
     }
 
     private static ArgumentException Duplicate(RecordSetKey key) =>

@@ -46,6 +46,7 @@ public sealed class BindServer : IDisposable
               recursion no;
               notify no;
               dnssec-validation no;
+              check-names primary ignore;
               allow-transfer { none; };
             };
             controls { };
