@@ -18,7 +18,7 @@ public sealed class DnsListenerFixture : IAsyncLifetime
             Url = $"http://{Address}:0",
             DnsEndPoint = new IPEndPoint(Address, FreePort.UdpAndTcp(Address)),
             VerifySignatures = false,
-            InsyncDelay = TimeSpan.FromMilliseconds(1500),
+            InsyncDelay = TimeSpan.FromMilliseconds(2000),
             PriorRequestNotComplete = false,
             RateLimitPerSecond = 0,
         });
