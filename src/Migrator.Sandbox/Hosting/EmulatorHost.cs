@@ -40,6 +40,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host);
         var emulator = new Emulator(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(EmulatorHost).Assembly.GetName().Name });
+        // Hosted inside the web app, the emulator must not pick up the app's appsettings/ASPNETCORE_* (Kestrel endpoints!).
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         // The embedding process owns signals; the emulator must not stop itself on Ctrl+C or SIGTERM.
         builder.Services.AddSingleton<IHostLifetime, DetachedLifetime>();
