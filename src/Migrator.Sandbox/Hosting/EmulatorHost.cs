@@ -57,7 +57,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         AuthoritativeDnsServer? dns = null;
         if (options.DnsEndPoint is not null)
         {
-            dns = new AuthoritativeDnsServer(emulator.Route53, options.DnsEndPoint);
+            dns = new AuthoritativeDnsServer(emulator.Route53, options.DnsEndPoint, options.NameServers);
             dns.Start();
         }
         return new EmulatorHost(app, emulator, new Uri(bound.TrimEnd('/')), dns);
