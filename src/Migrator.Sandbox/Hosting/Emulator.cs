@@ -123,7 +123,7 @@ public sealed class Emulator : IDisposable
             await WriteJsonAsync(context, DomainsApi.Error(gate.Code == "Throttling" ? "ThrottlingException" : gate.Code, gate.Message), gate.Status);
             return;
         }
-        var (status2, json) = _domainsApi.Execute(operation, body);
+        var (status2, json) = _domainsApi.Execute(operation, body, requestId);
         Stats.Record(operation, status2 < 300 ? "ok" : json["__type"]?.GetValue<string>() ?? "error");
         await WriteJsonAsync(context, json, status2);
     }
