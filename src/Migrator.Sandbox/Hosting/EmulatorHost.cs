@@ -58,7 +58,14 @@ public sealed class EmulatorHost : IAsyncDisposable
         if (options.DnsEndPoint is not null)
         {
             dns = new AuthoritativeDnsServer(emulator.Route53, options.DnsEndPoint, options.NameServers);
-            dns.Start();
+            try { dns.Start(); }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                await app.StopAsync(ct);
+                await app.DisposeAsync();
+                emulator.Dispose();
+                throw new InvalidOperationException($"The DNS listener could not bind {options.DnsEndPoint}: {e.SocketErrorCode}", e);
+            }
         }
         return new EmulatorHost(app, emulator, new Uri(bound.TrimEnd('/')), dns);
     }

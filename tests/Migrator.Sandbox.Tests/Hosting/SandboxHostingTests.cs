@@ -42,4 +42,18 @@ public sealed class SandboxHostingTests
         using var probe = new HttpClient();
         await Assert.ThrowsAsync<HttpRequestException>(() => probe.GetAsync(new Uri(emulator.BaseAddress, "/_emulator/health")));
     }
+
+    [Fact]
+    public async Task StartAsync_FailsClearly_AndReleasesHttpPort_WhenDnsPortIsTaken()
+    {
+        var address = IPAddress.Parse("127.0.2.14");
+        var port = FreePort.UdpAndTcp(address);
+        using var blocker = new System.Net.Sockets.UdpClient(new IPEndPoint(address, port));
+        var httpPort = FreePort.UdpAndTcp(address);
+        var options = new EmulatorOptions { Url = $"http://{address}:{httpPort}", DnsEndPoint = new IPEndPoint(address, port) };
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorHost.StartAsync(options));
+        Assert.Contains($"could not bind {address}:{port}", e.Message);
+        await using var again = await EmulatorHost.StartAsync(new EmulatorOptions { Url = $"http://{address}:{httpPort}" });
+        Assert.Equal(httpPort, again.BaseAddress.Port);
+    }
 }
