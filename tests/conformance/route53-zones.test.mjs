@@ -5,7 +5,7 @@ import {
   CreateHostedZoneCommand, GetHostedZoneCommand, ListHostedZonesCommand, ListHostedZonesByNameCommand,
   DeleteHostedZoneCommand, ChangeResourceRecordSetsCommand, GetChangeCommand, GetDNSSECCommand,
   CreateQueryLoggingConfigCommand, GetQueryLoggingConfigCommand, ListQueryLoggingConfigsCommand, DeleteQueryLoggingConfigCommand,
-  ListResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand, UpdateHostedZoneCommentCommand, GetHostedZoneCountCommand,
 } from "@aws-sdk/client-route-53";
 import { route53, resetSettings, unique, rejects, bareId, waitInsync, signedFetch } from "./helpers.mjs";
 
@@ -147,12 +147,12 @@ test("DeleteHostedZone refuses a zone with records (HostedZoneNotEmpty) and dele
 });
 
 test("GetChange goes from PENDING to INSYNC; an unknown change is NoSuchChange 404", async () => {
-  await resetSettings({ insyncDelayMs: 400 });
+  await resetSettings({ insyncDelayMs: 2500 }); // wide window: the first GetChange must land while PENDING even on a loaded machine
   try {
     const c = await create(`${unique("chg")}.com`);
     const first = await r53.send(new GetChangeCommand({ Id: c.ChangeInfo.Id }));
     assert.equal(first.ChangeInfo.Status, "PENDING");
-    const done = await waitInsync(r53, c.ChangeInfo.Id);
+    const done = await waitInsync(r53, c.ChangeInfo.Id, 10000);
     assert.equal(done.ChangeInfo.Id, c.ChangeInfo.Id);
     const e = await rejects(r53.send(new GetChangeCommand({ Id: "C0NOSUCHCHANGE00000000" })));
     assert.equal(e.name, "NoSuchChange");
@@ -197,4 +197,18 @@ test("Error bodies are ErrorResponse XML with Type, Code, Message and RequestId,
   assert.equal(r.status, 404);
   assert.match(r.text, /<ErrorResponse xmlns="https:\/\/route53\.amazonaws\.com\/doc\/2013-04-01\/"><Error><Type>Sender<\/Type><Code>NoSuchHostedZone<\/Code><Message>No hosted zone found with ID: ZNOSUCHZONE12345<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>/);
   assert.match(r.headers.get("x-amzn-requestid"), /^[0-9a-f-]{36}$/);
+});
+
+test("UpdateHostedZoneComment and GetHostedZoneCount", async () => {
+  const before = (await r53.send(new GetHostedZoneCountCommand({}))).HostedZoneCount;
+  const c = await create(`${unique("cmt")}.com`);
+  assert.equal((await r53.send(new GetHostedZoneCountCommand({}))).HostedZoneCount, before + 1);
+  const u = await r53.send(new UpdateHostedZoneCommentCommand({ Id: c.HostedZone.Id, Comment: "rehearsal zone" }));
+  assert.equal(u.HostedZone.Config.Comment, "rehearsal zone");
+  assert.equal((await r53.send(new GetHostedZoneCommand({ Id: c.HostedZone.Id }))).HostedZone.Config.Comment, "rehearsal zone");
+});
+
+test("CreateHostedZone with an unknown reusable delegation set is NoSuchDelegationSet", async () => {
+  const e = await rejects(r53.send(new CreateHostedZoneCommand({ Name: `${unique("ds")}.com`, CallerReference: unique("ref"), DelegationSetId: "N0000NOSUCHSET" })));
+  assert.equal(e.name, "NoSuchDelegationSet");
 });

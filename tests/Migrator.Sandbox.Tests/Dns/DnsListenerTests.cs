@@ -18,7 +18,7 @@ public sealed class DnsListenerFixture : IAsyncLifetime
             Url = $"http://{Address}:0",
             DnsEndPoint = new IPEndPoint(Address, FreePort.UdpAndTcp(Address)),
             VerifySignatures = false,
-            InsyncDelay = TimeSpan.FromMilliseconds(1500),
+            InsyncDelay = TimeSpan.FromMilliseconds(2000),
             PriorRequestNotComplete = false,
             RateLimitPerSecond = 0,
         });
@@ -209,5 +209,20 @@ public sealed class DnsListenerTests(DnsListenerFixture f) : IClassFixture<DnsLi
         // SOA twice, 4 NS, 40 A, 1 MX
         Assert.Equal(2 + 4 + 40 + 1, lines.Length);
         Assert.Contains(lines, l => l.Replace('\t', ' ').Contains("h39." + zone) && l.Contains("192.0.2.39"));
+    }
+
+    [Fact]
+    public async Task Axfr_ReturnsEveryRecord_WhenZoneNeedsSeveralTcpMessages()
+    {
+        var (id, zone) = await f.ServedZoneAsync("bigaxfr");
+        string last = "";
+        for (var batch = 0; batch < 6; batch++)
+            last = await f.Client.ChangeAsync(id, Enumerable.Range(0, 500)
+                .Select(i => ("CREATE", $"host-{batch}-{i:D4}.{zone}", "TXT", 300, new[] { $"\"{new string('v', 40)} {batch} {i}\"" })).ToArray());
+        await f.Client.WaitInsyncAsync(last);
+        var result = await TestProcess.RunAsync("dig", ["-b", "127.0.0.1", $"@{f.Dns.Address}", "-p", f.Dns.Port.ToString(), "+noall", "+answer", "axfr", zone]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith(';')).ToArray();
+        Assert.Equal(2 + 4 + 3000, lines.Length);
     }
 }
