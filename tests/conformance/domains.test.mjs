@@ -17,7 +17,7 @@ async function register(ns = ["ns1.old-provider.net", "ns2.old-provider.net"]) {
 }
 
 async function waitOperation(id) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     const d = await client.send(new GetOperationDetailCommand({ OperationId: id }));
     if (!["SUBMITTED", "IN_PROGRESS"].includes(d.Status)) return d;
     await sleep(50);
@@ -38,6 +38,7 @@ test("GetDomainDetail returns the registered name servers; an unknown domain is 
 });
 
 test("UpdateDomainNameservers runs IN_PROGRESS then SUCCESSFUL; a second update meanwhile is DuplicateRequest", async () => {
+  await control("POST", "settings", { domainOperationDelayMs: 2500 }); // wide window for the IN_PROGRESS checks
   const name = await register();
   const next = [{ Name: "ns-1.awsdns-00.com" }, { Name: "ns-600.awsdns-11.net" }];
   const op = await client.send(new UpdateDomainNameserversCommand({ DomainName: name, Nameservers: next }));
@@ -52,6 +53,7 @@ test("UpdateDomainNameservers runs IN_PROGRESS then SUCCESSFUL; a second update 
   // Until the operation succeeds the registry still has the old servers.
   assert.deepEqual((await client.send(new GetDomainDetailCommand({ DomainName: name }))).Nameservers.map((n) => n.Name), ["ns1.old-provider.net", "ns2.old-provider.net"]);
   const done = await waitOperation(op.OperationId);
+  await control("POST", "settings", { domainOperationDelayMs: 300 });
   assert.equal(done.Status, "SUCCESSFUL");
   assert.deepEqual((await client.send(new GetDomainDetailCommand({ DomainName: name }))).Nameservers.map((n) => n.Name), next.map((n) => n.Name));
 });

@@ -257,14 +257,14 @@ test("ChangeResourceRecordSets accepts the documented trailing slash and the for
 });
 
 test("PriorRequestNotComplete while a change to the zone is PENDING (when enabled)", async () => {
-  await resetSettings({ insyncDelayMs: 600, priorRequestNotComplete: true });
+  await resetSettings({ insyncDelayMs: 2500, priorRequestNotComplete: true });
   try {
     const z = await zone();
     const first = await change(z.id, [{ Action: "CREATE", ResourceRecordSet: set(`p1.${z.name}`, "A", ["192.0.2.1"]) }]);
     const e = await rejects(change(z.id, [{ Action: "CREATE", ResourceRecordSet: set(`p2.${z.name}`, "A", ["192.0.2.1"]) }]));
     assert.equal(e.name, "PriorRequestNotComplete");
     assert.equal(e.$metadata.httpStatusCode, 400);
-    await waitInsync(r53, first.ChangeInfo.Id);
+    await waitInsync(r53, first.ChangeInfo.Id, 10000);
     await change(z.id, [{ Action: "CREATE", ResourceRecordSet: set(`p2.${z.name}`, "A", ["192.0.2.1"]) }]);
   } finally {
     await resetSettings();

@@ -25,6 +25,9 @@ public static class ChangeBatchRules
         if (characters > MaxCharactersPerBatch) return ApiError.InvalidChangeBatch([$"Number of characters limit of {MaxCharactersPerBatch} exceeded."]);
 
         var working = zone.Records.Sets.ToBuilder();
+        // Sets per owner name, so conflict checks cost O(sets at the name), not O(zone), per change.
+        var byName = new Dictionary<string, HashSet<RecordSetKey>>(StringComparer.Ordinal);
+        foreach (var key0 in working.Keys) Index(byName, key0.SortName).Add(key0);
         var messages = new List<string>();
         var touchedCnames = new List<RecordSetData>();
         foreach (var (action, set) in changes)
@@ -54,9 +57,10 @@ public static class ChangeBatchRules
                     continue;
                 case "DELETE":
                     working.Remove(key);
+                    Index(byName, key.SortName).Remove(key);
                     continue;
             }
-            var others = working.Values.Where(s => s.Name.Equals(set.Name) && s.Key.CompareTo(key) != 0).ToList();
+            var others = Index(byName, key.SortName).Where(k => k.CompareTo(key) != 0).Select(k => working[k]).ToList();
             if (set.Type == "CNAME" && others.Any(o => o.Type != "CNAME"))
             {
                 messages.Add($"RRSet of type CNAME with DNS name {set.Name.Text} is not permitted as it conflicts with other records with the same DNS name in zone {zone.Name.Text}");
@@ -68,15 +72,16 @@ public static class ChangeBatchRules
                 continue;
             }
             working[key] = set;
+            Index(byName, key.SortName).Add(key);
             if (set.Type == "CNAME") touchedCnames.Add(set);
         }
 
-        var apexSoa = working.Values.Count(s => s.Type == "SOA" && s.Name.Equals(zone.Name));
-        if (apexSoa != 1) messages.Add("A HostedZone must contain exactly one SOA record.");
-        if (!working.Values.Any(s => s.Type == "NS" && s.Name.Equals(zone.Name)))
+        var apex = Index(byName, zone.Name.SortKey);
+        if (apex.Count(k => k.Type == "SOA") != 1) messages.Add("A HostedZone must contain exactly one SOA record.");
+        if (!apex.Any(k => k.Type == "NS"))
             messages.Add("A HostedZone must contain at least one NS record for the zone itself.");
 
-        foreach (var cname in touchedCnames.Where(c => working.ContainsKey(c.Key) && CreatesLoop(working, c)))
+        foreach (var cname in touchedCnames.Where(c => working.ContainsKey(c.Key) && CreatesLoop(working, byName, c)))
             messages.Add($"RRSet of type CNAME with DNS name {cname.Name.Text} is not permitted as it creates a CNAME loop in the zone.");
 
         foreach (var (_, set) in changes)
@@ -84,7 +89,7 @@ public static class ChangeBatchRules
             if (set.AliasTarget is not { } alias || !working.ContainsKey(set.Key)) continue;
             if (!string.Equals(StripZonePrefix(alias.HostedZoneId), zone.Id, StringComparison.Ordinal)) continue;
             if (!R53Name.TryParse(alias.DnsName, out var target, out _)) continue;
-            if (!working.Values.Any(s => s.Name.Equals(target) && s.Type == set.Type))
+            if (!Index(byName, target.SortKey).Any(k => k.Type == set.Type))
                 messages.Add($"Tried to create an alias that targets {target.Text}, type {set.Type} in zone {zone.Id}, but the alias target name does not lie within the target zone");
         }
 
@@ -120,7 +125,13 @@ public static class ChangeBatchRules
         return problems;
     }
 
-    private static bool CreatesLoop(IDictionary<RecordSetKey, RecordSetData> sets, RecordSetData start)
+    private static HashSet<RecordSetKey> Index(Dictionary<string, HashSet<RecordSetKey>> byName, string sortName)
+    {
+        if (!byName.TryGetValue(sortName, out var keys)) byName[sortName] = keys = [];
+        return keys;
+    }
+
+    private static bool CreatesLoop(IDictionary<RecordSetKey, RecordSetData> sets, Dictionary<string, HashSet<RecordSetKey>> byName, RecordSetData start)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal) { start.Name.Text };
         var current = start;
@@ -128,9 +139,8 @@ public static class ChangeBatchRules
         {
             if (!R53Name.TryParse(current.Values.FirstOrDefault(), out var target, out _)) return false;
             if (!seen.Add(target.Text)) return target.Equals(start.Name) || seen.Contains(target.Text);
-            var next = sets.Values.FirstOrDefault(s => s.Type == "CNAME" && s.Name.Equals(target));
-            if (next is null) return false;
-            current = next;
+            if (!byName.TryGetValue(target.SortKey, out var keys) || keys.FirstOrDefault(k => k.Type == "CNAME") is not { Type: "CNAME" } next) return false;
+            current = sets[next];
         }
         return true;
     }
