@@ -25,18 +25,14 @@ public sealed class AwsCredentialSourceTests : IDisposable
     {
         var file = Path.Combine(_dir, "credentials");
         await File.WriteAllTextAsync(file, "[migrator-test]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n");
-        Set("AWS_SHARED_CREDENTIALS_FILE", file);
-        Set("AWS_CONFIG_FILE", Path.Combine(_dir, "config"));
-        var creds = await SdkCredentialSource.For(new AwsAccountOptions { Name = "p", Profile = "migrator-test" }).GetAsync(CancellationToken.None);
+        var creds = await SdkCredentialSource.For(new AwsAccountOptions { Name = "p", Profile = "migrator-test", ProfilesLocation = file }).GetAsync(CancellationToken.None);
         Assert.Equal(("AKIDPROFILE", "profile-secret", (string?)null), (creds.AccessKey, creds.SecretKey, creds.SessionToken));
     }
 
     [Fact]
     public void For_ThrowsWithProfileName_WhenProfileIsMissing()
     {
-        Set("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(_dir, "none"));
-        Set("AWS_CONFIG_FILE", Path.Combine(_dir, "none-config"));
-        var e = Assert.Throws<InvalidOperationException>(() => SdkCredentialSource.For(new AwsAccountOptions { Profile = "nope" }));
+        var e = Assert.Throws<InvalidOperationException>(() => SdkCredentialSource.For(new AwsAccountOptions { Profile = "nope", ProfilesLocation = Path.Combine(_dir, "none") }));
         Assert.Contains("'nope'", e.Message);
     }
 
