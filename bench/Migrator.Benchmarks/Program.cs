@@ -5,11 +5,18 @@ return args.FirstOrDefault() switch
 {
     "zonefile" => ZoneFileBenchmark.Run(args[1..]),
     "diff" => DiffBenchmark.Run(args[1..]),
+    "route53-import" => await Route53ImportBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Migrator.Benchmarks <benchmark> [args]\n  zonefile [N]   read/write an N-record zone (default 1,000,000) vs named-checkzone\n  diff [N]       diff two N-record zones (default 1,000,000) with 1% changes");
+    Console.Error.WriteLine("""
+        usage: Migrator.Benchmarks <benchmark> [args]
+          zonefile [N]         read/write an N-record zone (default 1,000,000) vs named-checkzone
+          diff [N]             diff two N-record zones (default 1,000,000) with 1% changes
+          route53-import [N]   import N records (default 100,000) into the emulator at 5 requests/s
+          parity               parity over 10,000 names against two lab servers vs dnsperf
+        """);
     return 64;
 }

@@ -13,6 +13,8 @@ public sealed class AwsAccountOptions
 {
     public string Name { get; set; } = "default";
     public string? Profile { get; set; }
+    /// <summary>Shared credentials file to read <see cref="Profile"/> from; null = the SDK's default (~/.aws/credentials and config).</summary>
+    public string? ProfilesLocation { get; set; }
     public string? AccessKey { get; set; }
     public string? SecretKey { get; set; }
     public string? SessionToken { get; set; }
@@ -44,11 +46,12 @@ public sealed class SdkCredentialSource : IAwsCredentialSource
 {
     private readonly AWSCredentials _credentials;
 
-    public SdkCredentialSource(string? profile)
+    public SdkCredentialSource(string? profile, string? profilesLocation = null)
     {
         if (profile is not null)
         {
-            if (!new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
+            var chain = profilesLocation is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(profilesLocation);
+            if (!chain.TryGetAWSCredentials(profile, out var fromProfile))
                 throw new InvalidOperationException($"AWS profile '{profile}' was not found in the shared config/credentials files");
             _credentials = fromProfile;
         }
@@ -64,5 +67,5 @@ public sealed class SdkCredentialSource : IAwsCredentialSource
     public static IAwsCredentialSource For(AwsAccountOptions options) =>
         options is { AccessKey: { } ak, SecretKey: { } sk }
             ? new StaticCredentialSource(new AwsCredentials(ak, sk, options.SessionToken))
-            : new SdkCredentialSource(options.Profile);
+            : new SdkCredentialSource(options.Profile, options.ProfilesLocation);
 }

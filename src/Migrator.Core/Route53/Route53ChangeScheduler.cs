@@ -30,6 +30,9 @@ public sealed class Route53AmbiguousChangeException(string zoneId, Exception fir
     : Exception($"zone {zoneId}: a change batch whose response was lost was rejected on retry ({retry.Code}); the zone must be read again", retry)
 {
     public Exception FirstFailure { get; } = first;
+
+    /// <summary>Changes of the same <see cref="Route53ChangeScheduler.ApplyAsync"/> call that were INSYNC before this one.</summary>
+    public IReadOnlyList<ChangeInfo> CompletedBefore { get; internal set; } = [];
 }
 
 /// <summary>
@@ -119,7 +122,9 @@ public sealed class Route53ChangeScheduler
             Report(zoneId, progress, new ZoneSyncProgress(0, batches.Count, $"{batches.Count} change batches to send"));
             for (var i = 0; i < batches.Count; i++)
             {
-                var info = await SubmitAsync(zoneId, batches[i], ct).ConfigureAwait(false);
+                ChangeInfo info;
+                try { info = await SubmitAsync(zoneId, batches[i], ct).ConfigureAwait(false); }
+                catch (Route53AmbiguousChangeException e) { e.CompletedBefore = done; throw; }
                 info = await WaitInSyncAsync(info, ct).ConfigureAwait(false);
                 done.Add(info);
                 Report(zoneId, progress, new ZoneSyncProgress(i + 1, batches.Count,

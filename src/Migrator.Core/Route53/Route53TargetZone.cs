@@ -70,7 +70,8 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
         IProgress<ZoneSyncProgress>? progress, CancellationToken cancellationToken)
     {
         Validate(desired);
-        int created = 0, updated = 0, deleted = 0, batches = 0;
+        SyncPlan? first = null;
+        var batches = 0;
         var changeIds = new List<string>();
         for (var round = 1; ; round++)
         {
@@ -79,7 +80,9 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
                 if (s.IsSimple) current[new RecordSetKey(s.Name, s.Type)] = s;
 
             var plan = Diff(desired, current, options);
-            if (plan.Changes.Count == 0) return new ZoneSyncReport(created, updated, deleted, batches, changeIds);
+            // Later rounds only finish what the first plan started, so the first plan is what the sync did.
+            first ??= plan;
+            if (plan.Changes.Count == 0) return new ZoneSyncReport(first.Created, first.Updated, first.Deleted, batches, changeIds);
             if (round > MaxRounds)
                 throw new InvalidOperationException($"{ZoneName}: still {plan.Changes.Count} changes after {MaxRounds} rounds; the zone is being changed by someone else");
 
@@ -89,11 +92,12 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
                 var infos = await scheduler.ApplyAsync(ZoneId, pack.Batches, progress, cancellationToken);
                 changeIds.AddRange(infos.Select(i => i.Id));
                 // Every batch was accepted whole and is INSYNC: the zone now equals the plan, no need to read it again.
-                return new ZoneSyncReport(created + plan.Created, updated + plan.Updated, deleted + plan.Deleted,
-                    batches + pack.Batches.Count, changeIds);
+                return new ZoneSyncReport(first.Created, first.Updated, first.Deleted, batches + pack.Batches.Count, changeIds);
             }
-            catch (Route53AmbiguousChangeException)
+            catch (Route53AmbiguousChangeException e)
             {
+                batches += e.CompletedBefore.Count + 1; // the ambiguous batch was applied
+                changeIds.AddRange(e.CompletedBefore.Select(i => i.Id));
                 progress?.Report(new ZoneSyncProgress(0, 0, "a batch's answer was lost and it had applied; reading the zone again"));
             }
         }

@@ -86,9 +86,10 @@ public class Route53TargetZoneTests
         var zone = new Route53TargetZone(s, ZoneId, Zone);
         var desired = Desired(2500);
         var reports = new List<ZoneSyncProgress>();
-        await zone.SyncAsync(desired, new ZoneSyncOptions(), new Route53ChangeSchedulerTests.SyncProgress(reports.Add), CancellationToken.None);
+        var report = await zone.SyncAsync(desired, new ZoneSyncOptions(), new Route53ChangeSchedulerTests.SyncProgress(reports.Add), CancellationToken.None);
         AssertZoneEquals(fake, desired);
         Assert.Equal(2500, fake.ChangesApplied);
+        Assert.Equal((2500, 3), (report.Created, report.Batches)); // 3 batches: the lost one is counted once
         Assert.Contains(reports, r => r.Message.Contains("reading the zone again"));
     }
 
