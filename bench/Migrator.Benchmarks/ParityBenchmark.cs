@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using Migrator.Core.Probing;
+using Migrator.Core.Zones;
+
+namespace Migrator.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Migrator.Benchmarks -- parity [names]</c>: two BIND servers on
+/// 127.0.4.41 and 127.0.4.42 serve the same 10,000-name zone; parity asks both for every name, then dnsperf sends the
+/// same queries to the same servers. Prints both query rates. Loopback only.
+/// </summary>
+public static class ParityBenchmark
+{
+    private static readonly IPAddress OldIp = IPAddress.Parse("127.0.4.41");
+    private static readonly IPAddress NewIp = IPAddress.Parse("127.0.4.42");
+    private static readonly DomainName Zone = DomainName.Parse("bench.lab.");
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var names = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
+        var dir = Path.Combine(Path.GetTempPath(), "migrator-paritybench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var processes = new List<Process>();
+        try
+        {
+            var zone = new StringBuilder("$TTL 300\n$ORIGIN bench.lab.\n@ IN SOA ns1 hostmaster 1 3600 600 604800 60\n@ IN NS ns1\nns1 IN A 127.0.4.41\n");
+            var sets = new List<RecordSet>(names);
+            var queries = new StringBuilder();
+            for (var i = 0; i < names; i++)
+            {
+                var ip = $"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}";
+                zone.Append(CultureInfo.InvariantCulture, $"h{i} IN A {ip}\n");
+                var name = DomainName.Parse($"h{i}.bench.lab.");
+                sets.Add(new RecordSet(new RecordSetKey(name, RecordType.A), new Ttl(300), [ip]));
+                queries.Append(CultureInfo.InvariantCulture, $"h{i}.bench.lab. A\n");
+            }
+            File.WriteAllText(Path.Combine(dir, "db.bench"), zone.ToString());
+            var queryFile = Path.Combine(dir, "queries.txt");
+            File.WriteAllText(queryFile, queries.ToString());
+            foreach (var (label, ip) in new[] { ("old", OldIp), ("new", NewIp) })
+            {
+                var d = Path.Combine(dir, label);
+                Directory.CreateDirectory(d);
+                File.WriteAllText(Path.Combine(d, "named.conf"), $$"""
+                    options { directory "{{d}}"; pid-file "{{d}}/named.pid"; session-keyfile "{{d}}/session.key";
+                        listen-on port 53 { {{ip}}; }; listen-on-v6 { none; }; recursion no; notify no;
+                        allow-query { 127.0.0.0/8; }; dnssec-validation no; };
+                    controls { };
+                    zone "bench.lab" { type primary; file "{{Path.Combine(dir, "db.bench")}}"; };
+                    """);
+                var psi = new ProcessStartInfo("named", ["-f", "-n", "1", "-c", Path.Combine(d, "named.conf")]) { UseShellExecute = false };
+                processes.Add(Process.Start(psi)!);
+            }
+
+            using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromSeconds(2), Retries: 1, MaxConcurrency: 256));
+            var oldEp = new DnsEndpoint(OldIp);
+            var newEp = new DnsEndpoint(NewIp);
+            var sw = Stopwatch.StartNew();
+            while (true)
+            {
+                var a = await probe.QueryAsync(oldEp, Zone, RecordType.SOA);
+                var b = await probe.QueryAsync(newEp, Zone, RecordType.SOA);
+                if (a.IsNoError && b.IsNoError && a.Authoritative && b.Authoritative) break;
+                if (sw.Elapsed > TimeSpan.FromSeconds(30)) throw new InvalidOperationException("bench servers did not answer within 30 s");
+                await Task.Delay(100);
+            }
+            Console.WriteLine($"two named instances serving {names} names: {sw.Elapsed.TotalSeconds:0.0} s to start");
+
+            var checker = new ParityChecker(probe, maxConcurrency: 128);
+            await checker.CheckAsync(Zone, sets.Take(2000), oldEp, newEp); // warm-up (JIT, sockets)
+            var rates = new List<double>();
+            for (var run = 1; run <= 3; run++)
+            {
+                var report = await checker.CheckAsync(Zone, sets, oldEp, newEp);
+                if (!report.AllMatch || report.Checked != names)
+                    throw new InvalidOperationException($"parity run {run}: {report.Matched}/{report.Checked} matched; first problem: {report.Problems.FirstOrDefault()}");
+                rates.Add(report.QueriesPerSecond);
+                Console.WriteLine($"parity run {run}: {report.Checked} RRsets, {report.Checked * 2} queries in {report.Elapsed.TotalMilliseconds:0} ms = {report.QueriesPerSecond:0} q/s, all match");
+            }
+
+            // dnsperf: the same queries to the same two servers at once, two full passes each
+            var perf = await Task.WhenAll(Dnsperf(OldIp, queryFile), Dnsperf(NewIp, queryFile));
+            var dnsperfRate = perf.Sum();
+            var parityRate = rates.Max();
+            Console.WriteLine($"dnsperf: {perf[0]:0} q/s (old) + {perf[1]:0} q/s (new) = {dnsperfRate:0} q/s");
+            Console.WriteLine($"parity (best of 3): {parityRate:0} q/s = {100 * parityRate / dnsperfRate:0}% of dnsperf (goal ≥ 50%)");
+            return 0;
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                if (!p.HasExited) _ = kill(p.Id, 15);
+                if (!p.WaitForExit(5000)) p.Kill();
+                p.Dispose();
+            }
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<double> Dnsperf(IPAddress server, string queryFile)
+    {
+        var psi = new ProcessStartInfo("dnsperf", ["-s", server.ToString(), "-d", queryFile, "-n", "2", "-q", "256"])
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var p = Process.Start(psi)!;
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var m = Regex.Match(stdout, @"Queries per second:\s+([\d.]+)");
+        if (!m.Success) throw new InvalidOperationException($"dnsperf printed no rate: {stdout}{await p.StandardError.ReadToEndAsync()}");
+        var lost = Regex.Match(stdout, @"Queries lost:\s+(\d+)");
+        if (lost.Success && lost.Groups[1].Value != "0") Console.WriteLine($"dnsperf {server}: {lost.Groups[1].Value} queries lost");
+        return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
