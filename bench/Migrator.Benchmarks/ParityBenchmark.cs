@@ -57,7 +57,7 @@ public static class ParityBenchmark
                 processes.Add(Process.Start(psi)!);
             }
 
-            using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromSeconds(2), Retries: 1, MaxConcurrency: 256));
+            using var probe = new MultiplexedUdpProbe(new DnsProbeSettings(TimeSpan.FromSeconds(2), Retries: 1, MaxConcurrency: 512));
             var oldEp = new DnsEndpoint(OldIp);
             var newEp = new DnsEndpoint(NewIp);
             var sw = Stopwatch.StartNew();
@@ -71,24 +71,30 @@ public static class ParityBenchmark
             }
             Console.WriteLine($"two named instances serving {names} names: {sw.Elapsed.TotalSeconds:0.0} s to start");
 
-            var checker = new ParityChecker(probe, maxConcurrency: 128);
+            var checker = new ParityChecker(probe, maxConcurrency: 256);
             await checker.CheckAsync(Zone, sets.Take(2000), oldEp, newEp); // warm-up (JIT, sockets)
-            var rates = new List<double>();
+            // Interleaved rounds so both tools see the same machine load (the box is shared): dnsperf sends the same
+            // queries to the same two servers at once (2 s, looping over the file), then parity asks both servers for every name.
+            var ratios = new List<double>();
+            double bestParity = 0, bestPerf = 0;
             for (var run = 1; run <= 3; run++)
             {
+                var perf = await Task.WhenAll(Dnsperf(OldIp, queryFile), Dnsperf(NewIp, queryFile));
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var report = await checker.CheckAsync(Zone, sets, oldEp, newEp);
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
                 if (!report.AllMatch || report.Checked != names)
                     throw new InvalidOperationException($"parity run {run}: {report.Matched}/{report.Checked} matched; first problem: {report.Problems.FirstOrDefault()}");
-                rates.Add(report.QueriesPerSecond);
-                Console.WriteLine($"parity run {run}: {report.Checked} RRsets, {report.Checked * 2} queries in {report.Elapsed.TotalMilliseconds:0} ms = {report.QueriesPerSecond:0} q/s, all match");
+                var dnsperfRate = perf.Sum();
+                ratios.Add(report.QueriesPerSecond / dnsperfRate);
+                bestParity = Math.Max(bestParity, report.QueriesPerSecond);
+                bestPerf = Math.Max(bestPerf, dnsperfRate);
+                Console.WriteLine($"round {run}: dnsperf {perf[0]:0} + {perf[1]:0} = {dnsperfRate:0} q/s | parity {report.Checked} RRsets, "
+                                  + $"{report.Checked * 2} queries in {report.Elapsed.TotalMilliseconds:0} ms = {report.QueriesPerSecond:0} q/s, all match, CPU {cpu.TotalMilliseconds:0} ms "
+                                  + $"| parity/dnsperf {100 * report.QueriesPerSecond / dnsperfRate:0}%");
             }
-
-            // dnsperf: the same queries to the same two servers at once, two full passes each
-            var perf = await Task.WhenAll(Dnsperf(OldIp, queryFile), Dnsperf(NewIp, queryFile));
-            var dnsperfRate = perf.Sum();
-            var parityRate = rates.Max();
-            Console.WriteLine($"dnsperf: {perf[0]:0} q/s (old) + {perf[1]:0} q/s (new) = {dnsperfRate:0} q/s");
-            Console.WriteLine($"parity (best of 3): {parityRate:0} q/s = {100 * parityRate / dnsperfRate:0}% of dnsperf (goal ≥ 50%)");
+            ratios.Sort();
+            Console.WriteLine($"best: dnsperf {bestPerf:0} q/s, parity {bestParity:0} q/s; median ratio parity/dnsperf {100 * ratios[1]:0}% (goal ≥ 50%)");
             return 0;
         }
         finally
@@ -105,7 +111,7 @@ public static class ParityBenchmark
 
     private static async Task<double> Dnsperf(IPAddress server, string queryFile)
     {
-        var psi = new ProcessStartInfo("dnsperf", ["-s", server.ToString(), "-d", queryFile, "-n", "2", "-q", "256"])
+        var psi = new ProcessStartInfo("dnsperf", ["-s", server.ToString(), "-d", queryFile, "-l", "2", "-q", "256"])
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
