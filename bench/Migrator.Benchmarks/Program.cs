@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "zonefile" => ZoneFileBenchmark.Run(args[1..]),
     "diff" => DiffBenchmark.Run(args[1..]),
     "route53-import" => await Route53ImportBenchmark.RunAsync(args),
+    "parity" => await ParityBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# DNS lab needs: loopback aliases 127.0.4.1-127.0.4.40 (named binds only addresses present on an interface),
+# DNS lab needs: loopback aliases 127.0.4.1-127.0.4.48 (named binds only addresses present on an interface),
 # and Debian's own named/unbound services stopped (they would hold 127.0.0.1:53 and answer instead of the lab).
 set -uo pipefail
-for i in $(seq 1 40); do
+present=$(ip -4 addr show dev lo)   # read once: "ip | grep -q" under pipefail fails on SIGPIPE
+for i in $(seq 1 48); do
   a=127.0.4.$i
-  ip -4 addr show dev lo | grep -q "inet $a/32" || ip addr add "$a/32" dev lo 2>/dev/null || echo "dnslab: could not add $a to lo" >&2
+  case "$present" in *"inet $a/32 "*) continue ;; esac
+  ip addr add "$a/32" dev lo 2>/dev/null || echo "dnslab: could not add $a to lo" >&2
 done
 stop_pidfile() {
   local f=$1 name=$2

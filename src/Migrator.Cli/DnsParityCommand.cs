@@ -36,7 +36,7 @@ internal static class DnsParityCommand
         var read = ZoneCliSupport.ReadZoneFile(zoneFile, zoneFile, zone);
         if (ZoneCliSupport.ReportDiagnostics(read, stderr)) return DnsCliSupport.ExitSyntax;
 
-        using var probe = new DnsClientProbe(DnsProbeSettings.Default with { MaxConcurrency = Math.Max(1, concurrency) * 2 });
+        using var probe = new MultiplexedUdpProbe(DnsProbeSettings.Default with { MaxConcurrency = Math.Max(1, concurrency) * 2 });
         var report = await new ParityChecker(probe, Math.Max(1, concurrency))
             .CheckAsync(zone, RecordSet.Group(read.Records), oldEp[0], newEp[0], options, ct);
 

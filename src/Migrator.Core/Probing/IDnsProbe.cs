@@ -9,9 +9,11 @@ public interface IDnsProbe
         CancellationToken cancellationToken = default);
 }
 
-/// <summary>Per-query settings. Recursion is off unless asked: authoritative checks must not be answered from a cache.</summary>
-public sealed record ProbeOptions(bool Recursion = false, bool TcpOnly = false)
+/// <summary>Per-query settings. Recursion is off unless asked: authoritative checks must not be answered from a cache.
+/// <see cref="AnswersOnly"/> lets a bulk caller skip the authority and additional sections of non-empty answers.</summary>
+public sealed record ProbeOptions(bool Recursion = false, bool TcpOnly = false, bool AnswersOnly = false)
 {
+    public static readonly ProbeOptions Bulk = new(AnswersOnly: true);
     public static readonly ProbeOptions Default = new();
     public static readonly ProbeOptions Recursive = new(Recursion: true);
 }

@@ -56,8 +56,8 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
             async (i, ct) =>
             {
                 var key = keys[i];
-                var oldTask = probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Default, ct);
-                var newTask = probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Default, ct);
+                var oldTask = probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
+                var newTask = probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
                 results[i] = ParityComparer.Compare(key, await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false), options);
             }).ConfigureAwait(false);
         sw.Stop();

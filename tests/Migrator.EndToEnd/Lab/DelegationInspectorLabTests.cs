@@ -66,3 +66,33 @@ public sealed class DelegationInspectorLameLabTests(LameLabFixture fixture) : IC
         Assert.False(lameServer.Authoritative);
     }
 }
+
+public sealed class DelegationInspectorDsLabTests(DnsLabFixture fixture) : IClassFixture<DnsLabFixture>
+{
+    private readonly DnsLab _lab = fixture.Lab;
+
+    [Fact]
+    public async Task InspectAsync_FindsDsWithoutDnskey_WhenTheParentPublishesDsForAnUnsignedZone()
+    {
+        using var probe = new DnsClientProbe();
+        var changer = new Migrator.Core.DynamicUpdate.Rfc2136DelegationChanger(
+            new Migrator.Core.DynamicUpdate.DynamicUpdateClient(_lab.TldServer,
+                Migrator.Core.DynamicUpdate.TsigKey.FromBase64("tld-key", _lab.TldKeySecret)), DnsLab.Tld, probe);
+        var current = await changer.GetCurrentAsync(DnsLab.Zone, default);
+        var ds = "12345 8 2 " + new string('A', 64);
+        var (_, result) = await changer.ChangeAsync(current with { DsRecords = [ds] }, current, default);
+        Assert.True(result.Applied, result.ToString());
+
+        var report = await new DelegationInspector(probe).InspectAsync(DnsLab.Zone, [_lab.Root]);
+
+        // the report holds RDATA in canonical form (BIND splits long digests)
+        Assert.True(Migrator.Core.Zones.Rdata.RdataFormat.TryCanonicalize(Migrator.Core.Zones.RecordType.DS, ds,
+            Migrator.Core.Zones.DomainName.Root, out var canonicalDs, out _));
+        Assert.Equal([canonicalDs], report.Ds);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal("DELEG06", finding.RuleId);
+        Assert.Contains("serves no DNSKEY", finding.Message);
+        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs); // NS set and TTL kept by the DS-only change
+        Assert.Equal(86400u, report.ParentNsTtl);
+    }
+}

@@ -84,6 +84,7 @@ public sealed class DnsLab : IAsyncDisposable
                     _slotLock = new FileStream(Path.Combine(lockDir, $"slot-{slot}.lock"), FileMode.OpenOrCreate,
                         FileAccess.ReadWrite, FileShare.None);
                     Slot = slot;
+                    StopOrphansOfSlot();
                     var b = slot * 5 + 1;
                     RootIp = Ip(b); TldIp = Ip(b + 1); OldIp = Ip(b + 2); NewIp = Ip(b + 3); ResolverIp = Ip(b + 4);
                     RequireLoopbackAlias(RootIp, ResolverIp);
@@ -94,6 +95,37 @@ public sealed class DnsLab : IAsyncDisposable
             Thread.Sleep(100);
         }
         throw new InvalidOperationException($"all {Slots} DNS lab slots stayed busy for 60 s");
+    }
+
+    /// <summary>
+    /// A test host that died without disposing its lab leaves its servers running (they hold the slot's addresses).
+    /// The slot's lock file lists the PIDs of its last owner; the lock being free means that owner is gone.
+    /// </summary>
+    private void StopOrphansOfSlot()
+    {
+        _slotLock!.Position = 0;
+        var text = new StreamReader(_slotLock, leaveOpen: true).ReadToEnd();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            string cmdline;
+            try { cmdline = File.ReadAllText($"/proc/{pid}/cmdline"); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (!cmdline.Contains("migrator-dnslab-", StringComparison.Ordinal)) continue; // PID reused by something else
+            _ = kill(pid, 9);
+        }
+        _slotLock.SetLength(0);
+        _slotLock.Flush();
+    }
+
+    private void RecordPids()
+    {
+        if (_slotLock is null) return;
+        _slotLock.SetLength(0);
+        var bytes = Encoding.ASCII.GetBytes(string.Concat(_processes.Select(p => p.Id.ToString(CultureInfo.InvariantCulture) + "\n")));
+        _slotLock.Write(bytes);
+        _slotLock.Flush();
     }
 
     private static IPAddress Ip(int last) => IPAddress.Parse($"127.0.4.{last.ToString(CultureInfo.InvariantCulture)}");
@@ -315,6 +347,7 @@ public sealed class DnsLab : IAsyncDisposable
         foreach (var d in new[] { "root", "tld", "old", "new" })
             StartProcess("named", "-f", "-c", Path.Combine(Dir(d), "named.conf"));
         if (Options.StartResolver) StartProcess("unbound", "-d", "-c", Path.Combine(Dir("unbound"), "unbound.conf"));
+        RecordPids();
 
         using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromMilliseconds(300), Retries: 0));
         var checks = new List<Func<Task<bool>>>

@@ -7,12 +7,14 @@ public sealed class ParityLabTests(DnsLabFixture fixture) : IClassFixture<DnsLab
 {
     private readonly DnsLab _lab = fixture.Lab;
 
-    [Fact]
-    public async Task CheckAsync_FindsOnlyTheRecordMadeDifferent_WhenNewProviderDiffersInOneRRset()
+    [Theory]
+    [InlineData("DnsClient")]
+    [InlineData("Multiplexed")]
+    public async Task CheckAsync_FindsOnlyTheRecordMadeDifferent_WhenNewProviderDiffersInOneRRset(string engine)
     {
         var sets = LabZone.RecordSets(_lab.OldZoneFile, DnsLab.Zone);
-        using var probe = new DnsClientProbe();
-        var report = await new ParityChecker(probe).CheckAsync(DnsLab.Zone, sets, _lab.Old, _lab.New);
+        using var disposable = engine == "DnsClient" ? (IDisposable)new DnsClientProbe() : new MultiplexedUdpProbe();
+        var report = await new ParityChecker((IDnsProbe)disposable).CheckAsync(DnsLab.Zone, sets, _lab.Old, _lab.New);
 
         var problem = Assert.Single(report.Problems);
         Assert.Equal(new RecordSetKey(DomainName.Parse("www.example.lab."), RecordType.A), problem.Key);

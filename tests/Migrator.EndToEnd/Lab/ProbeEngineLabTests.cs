@@ -8,10 +8,22 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
 {
     private readonly DnsLab _lab = fixture.Lab;
 
-    [Fact]
-    public async Task QueryAsync_ReturnsAuthoritativeCanonicalAnswer_WhenAskingTheOldProvider()
+    public static TheoryData<string> Engines => ["DnsClient", "Multiplexed"];
+
+    private static ProbeHandle Create(string engine, DnsProbeSettings? settings = null) =>
+        new(engine == "DnsClient" ? new DnsClientProbe(settings) : new MultiplexedUdpProbe(settings));
+
+    private sealed class ProbeHandle(IDnsProbe probe) : IDisposable
     {
-        using var probe = new DnsClientProbe();
+        public Task<ProbeResult> QueryAsync(DnsEndpoint server, DomainName name, RecordType type, ProbeOptions? options = null) =>
+            probe.QueryAsync(server, name, type, options);
+        public void Dispose() => ((IDisposable)probe).Dispose();
+    }
+
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_ReturnsAuthoritativeCanonicalAnswer_WhenAskingTheOldProvider(string engine)
+    {
+        using var probe = Create(engine);
         var r = await probe.QueryAsync(_lab.Old, DomainName.Parse("example.lab."), RecordType.MX);
 
         Assert.Equal(ProbeErrorKind.None, r.Error);
@@ -22,10 +34,10 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
         Assert.Contains(r.Authorities.Concat(r.Additionals), x => x.Type == RecordType.NS || x.Type == RecordType.A);
     }
 
-    [Fact]
-    public async Task QueryAsync_FormatsTxtCaaSrvAndSoa_AsBindPrintsThem()
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_FormatsTxtCaaSrvAndSoa_AsBindPrintsThem(string engine)
     {
-        using var probe = new DnsClientProbe();
+        using var probe = Create(engine);
         var txt = await probe.QueryAsync(_lab.Old, DomainName.Parse("_dmarc.example.lab."), RecordType.TXT);
         var caa = await probe.QueryAsync(_lab.Old, DomainName.Parse("example.lab."), RecordType.CAA);
         var srv = await probe.QueryAsync(_lab.Old, DomainName.Parse("_sip._tcp.example.lab."), RecordType.SRV);
@@ -40,10 +52,10 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
         Assert.Equal(2, parts.Length);
     }
 
-    [Fact]
-    public async Task QueryAsync_ReportsNxDomainWithSoa_WhenNameDoesNotExist()
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_ReportsNxDomainWithSoa_WhenNameDoesNotExist(string engine)
     {
-        using var probe = new DnsClientProbe();
+        using var probe = Create(engine);
         var r = await probe.QueryAsync(_lab.Old, DomainName.Parse("nope.example.lab."), RecordType.A);
 
         Assert.Equal("NXDOMAIN", r.ResponseCode);
@@ -52,10 +64,10 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
         Assert.Equal(RecordType.SOA, Assert.Single(r.Authorities).Type);
     }
 
-    [Fact]
-    public async Task QueryAsync_RetriesOverTcp_WhenUdpResponseIsTruncated()
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_RetriesOverTcp_WhenUdpResponseIsTruncated(string engine)
     {
-        using var probe = new DnsClientProbe();
+        using var probe = Create(engine);
         var r = await probe.QueryAsync(_lab.Old, DomainName.Parse("big.example.lab."), RecordType.TXT);
 
         Assert.Equal(ProbeErrorKind.None, r.Error);
@@ -63,10 +75,10 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
         Assert.False(r.Truncated);
     }
 
-    [Fact]
-    public async Task QueryAsync_ReportsRefused_WhenServerIsNotAuthoritativeAndRecursionIsOff()
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_ReportsRefused_WhenServerIsNotAuthoritativeAndRecursionIsOff(string engine)
     {
-        using var probe = new DnsClientProbe();
+        using var probe = Create(engine);
         // The new provider serves new-dns.lab and example.lab only; BIND refuses other names with recursion off.
         var r = await probe.QueryAsync(_lab.New, DomainName.Parse("old-dns.lab."), RecordType.SOA);
 
@@ -74,10 +86,10 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
         Assert.Equal("REFUSED", r.ResponseCode);
     }
 
-    [Fact]
-    public async Task QueryAsync_ReportsReferral_WhenAskingTheParent()
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_ReportsReferral_WhenAskingTheParent(string engine)
     {
-        using var probe = new DnsClientProbe();
+        using var probe = Create(engine);
         var r = await probe.QueryAsync(_lab.TldServer, DomainName.Parse("www.example.lab."), RecordType.A);
 
         Assert.True(r.IsReferral);
@@ -85,10 +97,10 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
             r.Authorities.Where(a => a.Type == RecordType.NS).Select(a => a.Data).Order().ToArray());
     }
 
-    [Fact]
-    public async Task QueryAsync_ReportsTimeout_WhenNothingListens()
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_ReportsTimeout_WhenNothingListens(string engine)
     {
-        using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromMilliseconds(200), Retries: 1));
+        using var probe = Create(engine, new DnsProbeSettings(TimeSpan.FromMilliseconds(200), Retries: 1));
         // 127.0.4.250 is in our block but never configured: the packet goes nowhere and nothing answers.
         var silent = new DnsEndpoint(IPAddress.Parse("127.0.4.250"), 53);
         var r = await probe.QueryAsync(silent, DomainName.Parse("example.lab."), RecordType.SOA);
@@ -98,10 +110,10 @@ public sealed class ProbeEngineLabTests(DnsLabFixture fixture) : IClassFixture<D
         Assert.Null(r.ResponseCode);
     }
 
-    [Fact]
-    public async Task QueryAsync_Recurses_WhenAskedThroughTheResolver()
+    [Theory, MemberData(nameof(Engines))]
+    public async Task QueryAsync_Recurses_WhenAskedThroughTheResolver(string engine)
     {
-        using var probe = new DnsClientProbe();
+        using var probe = Create(engine);
         var r = await probe.QueryAsync(_lab.Resolver, DomainName.Parse("www.example.lab."), RecordType.A, ProbeOptions.Recursive);
 
         Assert.Equal("203.0.113.10", Assert.Single(r.AnswerSet).Data);
