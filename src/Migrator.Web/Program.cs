@@ -1,11 +1,13 @@
 using Migrator.Core.Hosting;
 using Migrator.Jobs.Hosting;
 using Migrator.Web.Hosting;
+using Migrator.Web.Route53;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMigratorCore();
 builder.AddMigratorJobs();
 builder.AddMigratorWeb();
+builder.AddMigratorRoute53();
 
 var app = builder.Build();
 app.MapMigratorWeb();

@@ -52,6 +52,9 @@ public static class ApiEndpoints
         api.MapGet("/audit", async (AuditLog audit, int? take, string? action, CancellationToken ct) =>
             (await audit.LatestAsync(take ?? 100, action, ct)).Select(AuditEventResponse.From));
 
+        api.MapGet("/route53/zones", async (Route53.HostedZoneDirectory zones, CancellationToken ct) =>
+            await zones.GetOverviewAsync(ct));
+
         var admin = api.MapGroup("/admin").RequireAuthorization(Policies.IsAdmin);
 
         admin.MapPost("/users", async (CreateUserRequest request, ClaimsPrincipal caller, UserManager<IdentityUser> users, AuditLog audit, CancellationToken ct) =>
