@@ -24,8 +24,9 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
 
     // BIND's master loader keeps a list of RRsets for the current owner; a later record of the same set takes the
     // TTL of the first one (with a warning). The list is reset when the owner changes (case-sensitively, as BIND does).
-    private string? _chunkOwnerText;
-    private readonly Dictionary<ushort, Ttl> _chunkTtls = new();
+    private DomainName? _chunkOwner;
+    private readonly Dictionary<int, Ttl> _chunkTtls = new(); // type, and for RRSIG the covered type in the high bits
+    private readonly TokenSlice _slice = new();
 
     /// <summary>Positions name the file as <paramref name="path"/> was given; includes are relative to its directory.</summary>
     public IEnumerable<ZoneFileEntry> ReadFile(string path)
@@ -210,7 +211,6 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             _owner = owner;
             i = 1;
         }
-        var ownerText = line.LeadingWhitespace ? _chunkOwnerText : tokens[0].Text == "@" ? origin.ToString() : owner.ToString();
 
         Ttl? explicitTtl = null;
         var sawClass = false;
@@ -246,7 +246,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         typeFound = true;
         i++;
 
-        var rdataTokens = tokens.Count == i ? (IReadOnlyList<RdataToken>)[] : tokens.GetRange(i, tokens.Count - i);
+        var rdataTokens = _slice.Reset(tokens, i);
         if (!RdataFormat.TryParse(type, rdataTokens, origin, out var rdata, out var rdError, out var errIndex))
         {
             var where = errIndex >= 0 && errIndex < rdataTokens.Count ? At(file, rdataTokens[errIndex])
@@ -255,7 +255,6 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             return;
         }
         _ = typeFound;
-
         // TTL: explicit; else $TTL; else the previous record's (RFC 1035); else the SOA's minimum; else an error.
         Ttl recordTtl;
         if (explicitTtl is { } e) { recordTtl = e; }
@@ -283,12 +282,13 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             return;
         }
 
-        if (!string.Equals(ownerText, _chunkOwnerText, StringComparison.Ordinal))
+        if (_chunkOwner is null || !owner.EqualsExact(_chunkOwner))
         {
-            _chunkOwnerText = ownerText;
+            _chunkOwner = owner;
             _chunkTtls.Clear();
         }
-        if (_chunkTtls.TryGetValue(type.Code, out var prior))
+        var setKey = type == RecordType.RRSIG ? type.Code | BinaryPrimitives.ReadUInt16BigEndian(rdata.Wire) << 16 : type.Code;
+        if (_chunkTtls.TryGetValue(setKey, out var prior))
         {
             if (prior != recordTtl)
             {
@@ -296,7 +296,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
                 recordTtl = prior;
             }
         }
-        else _chunkTtls[type.Code] = recordTtl;
+        else _chunkTtls[setKey] = recordTtl;
 
         output.Add(new ZoneFileRecordEntry(new ResourceRecord(owner, type, recordTtl, rdata.ToString()), pos));
     }
@@ -338,6 +338,13 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         }
         var output = new List<ZoneFileEntry>(2);
         var synthetic = new LogicalLine();
+        // BIND loads generated records on the side: the owner a later line inherits, and the current owner's RRsets
+        // (for the first-TTL rule), are those from before the $GENERATE line.
+        var savedOwner = _owner;
+        var savedChunkOwner = _chunkOwner;
+        var savedChunkTtls = new Dictionary<int, Ttl>(_chunkTtls);
+        try
+        {
         for (long v = start; v <= stop; v += step)
         {
             synthetic.Reset(line.Line);
@@ -364,6 +371,14 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             }
             if (_errors > errorsBefore) yield break; // every iteration would fail the same way
         }
+        }
+        finally
+        {
+            _owner = savedOwner;
+            _chunkOwner = savedChunkOwner;
+            _chunkTtls.Clear();
+            foreach (var (k, v) in savedChunkTtls) _chunkTtls[k] = v;
+        }
     }
 
     private static bool TryParseRange(string text, out long start, out long stop, out long step)
@@ -377,5 +392,18 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         if (!long.TryParse(range.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out start)) return false;
         if (!long.TryParse(range.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out stop)) return false;
         return start <= stop && stop <= int.MaxValue;
+    }
+
+    /// <summary>A reusable view of the RDATA tokens of the current line (avoids copying them per record).</summary>
+    private sealed class TokenSlice : IReadOnlyList<RdataToken>
+    {
+        private List<RdataToken> _list = [];
+        private int _start;
+
+        public TokenSlice Reset(List<RdataToken> list, int start) { _list = list; _start = start; return this; }
+        public RdataToken this[int index] => _list[_start + index];
+        public int Count => _list.Count - _start;
+        public IEnumerator<RdataToken> GetEnumerator() { for (var i = _start; i < _list.Count; i++) yield return _list[i]; }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -60,49 +60,77 @@ public sealed class DomainName : IEquatable<DomainName>, IComparable<DomainName>
         }
         if (text is ".") { name = Root; return true; }
 
-        var labels = new List<byte[]>(8);
-        var current = new List<byte>(64);
+        // Octets of the current label go to a stack buffer; 255 is enough for any valid label, longer ones fail below.
+        Span<byte> current = stackalloc byte[256];
+        Span<byte> utf8 = stackalloc byte[4];
+        var count = 0;
+        var labels = new List<byte[]>(4);
         var absolute = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (c == '.')
             {
-                if (current.Count == 0) { error = $"empty label in '{text}'"; return false; }
-                labels.Add(current.ToArray()); current.Clear();
+                if (count == 0) { error = $"empty label in '{text}'"; return false; }
+                if (count > MaxLabelLength) { error = $"label of {count} octets exceeds {MaxLabelLength} in '{text}'"; return false; }
+                labels.Add(current[..count].ToArray()); count = 0;
                 if (i == text.Length - 1) absolute = true;
                 continue;
             }
+            if (count >= 255) { error = $"label exceeds {MaxLabelLength} octets in '{text}'"; return false; }
             if (c == '\\')
             {
                 if (i + 1 >= text.Length) { error = $"dangling escape at the end of '{text}'"; return false; }
                 var n = text[i + 1];
-                if (n == '[' && current.Count == 0) { error = $"bad label type: '\\[' starts an obsolete bitstring label in '{text}'"; return false; }
+                if (n == '[' && count == 0) { error = $"bad label type: '\\[' starts an obsolete bitstring label in '{text}'"; return false; }
                 if (char.IsAsciiDigit(n))
                 {
                     if (i + 3 >= text.Length || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
                     { error = $"incomplete \\DDD escape in '{text}'"; return false; }
                     var v = (n - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
                     if (v > 255) { error = $"escape \\{v:D3} is above 255 in '{text}'"; return false; }
-                    current.Add((byte)v); i += 3;
+                    current[count++] = (byte)v; i += 3;
+                    continue;
                 }
-                else
-                {
-                    if (n > 0x7E) { error = $"non-ASCII character in '{text}'"; return false; }
-                    current.Add((byte)n); i += 1;
-                }
-                continue;
+                i++;
+                c = text[i];
             }
-            if (c > 0x7E || c < 0x21) { error = $"character '{(c < 0x21 ? $"\\{(int)c:D3}" : c.ToString())}' must be escaped in '{text}'"; return false; }
-            current.Add((byte)c);
+            else if (c is ' ' or '\t' or '\r' or '\n') { error = $"unescaped whitespace in '{text}'"; return false; }
+            if (c < 0x80) { current[count++] = (byte)c; continue; }
+            // BIND takes the file's octets as they are: a UTF-8 character becomes its octets (printed as \DDD).
+            var rune = i + 1 < text.Length && char.IsSurrogatePair(text[i], text[i + 1]) ? new Rune(text[i], text[i + 1]) : new Rune(char.IsSurrogate(c) ? '\uFFFD' : c);
+            if (rune.Utf16SequenceLength == 2) i++;
+            var k = rune.EncodeToUtf8(utf8);
+            if (count + k > 255) { error = $"label exceeds {MaxLabelLength} octets in '{text}'"; return false; }
+            utf8[..k].CopyTo(current[count..]);
+            count += k;
         }
-        if (current.Count > 0) labels.Add(current.ToArray());
-        if (!absolute && origin is not null) labels.AddRange(origin._labels);
-        else if (!absolute && origin is null) { /* treat as absolute: callers outside zone files pass FQDNs without the dot */ }
-        var arr = labels.ToArray();
+        if (count > 0)
+        {
+            if (count > MaxLabelLength) { error = $"label of {count} octets exceeds {MaxLabelLength} in '{text}'"; return false; }
+            labels.Add(current[..count].ToArray());
+        }
+        byte[][] arr;
+        if (!absolute && origin is not null && origin._labels.Length > 0)
+        {
+            arr = new byte[labels.Count + origin._labels.Length][];
+            labels.CopyTo(arr);
+            origin._labels.CopyTo(arr, labels.Count);
+        }
+        else arr = labels.ToArray(); // no origin: callers outside zone files pass FQDNs without the dot
         var validation = Validate(arr);
         if (validation is not null) { error = $"{validation} in '{text}'"; return false; }
         name = new DomainName(arr);
+        return true;
+    }
+
+    /// <summary>True when both names have the same octets, case included (BIND's test for "same owner as the last line").</summary>
+    internal bool EqualsExact(DomainName other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (other._labels.Length != _labels.Length) return false;
+        for (var i = 0; i < _labels.Length; i++)
+            if (!ReferenceEquals(_labels[i], other._labels[i]) && !_labels[i].AsSpan().SequenceEqual(other._labels[i])) return false;
         return true;
     }
 

@@ -14,7 +14,7 @@ internal static class BindOracle
         var (code, stdout, stderr) = Run("named-compilezone", ["-i", "none", "-k", "ignore", "-s", "full", "-o", "-", origin, Path.GetFileName(zoneFile)],
             Path.GetDirectoryName(Path.GetFullPath(zoneFile))!);
         // named-compilezone prints the zone, then its own status lines ("zone ...: loaded serial", "OK") on stdout.
-        var lines = stdout.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("zone ", StringComparison.Ordinal) && l != "OK").ToList();
+        var lines = stdout.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("zone ", StringComparison.Ordinal) && !l.StartsWith(';') && l != "OK").ToList();
         return new Outcome(code, lines, stderr);
     }
 

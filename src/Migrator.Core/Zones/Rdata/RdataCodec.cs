@@ -12,7 +12,11 @@ namespace Migrator.Core.Zones.Rdata;
 /// </summary>
 internal static class RdataCodec
 {
-    private enum F { U8, U16, U32, Period, Name, IPv4, IPv6, CharString, CharStrings, Base64, Hex, CaaTag, CaaValue, SvcParams }
+    private enum F
+    {
+        U8, U16, U32, Period, Name, IPv4, IPv6, CharString, CharStrings, Base64, Hex, CaaTag, CaaValue, SvcParams,
+        TypeCovered, SigTime, TypeBitmap, Salt, NextHashed, UriTarget, Eui48, Eui64, Loc,
+    }
 
     private static readonly Dictionary<ushort, F[]> Schemas = new()
     {
@@ -43,7 +47,22 @@ internal static class RdataCodec
         [RecordType.SVCB.Code] = [F.U16, F.Name, F.SvcParams],
         [RecordType.HTTPS.Code] = [F.U16, F.Name, F.SvcParams],
         [RecordType.CAA.Code] = [F.U8, F.CaaTag, F.CaaValue],
+        [RecordType.RRSIG.Code] = [F.TypeCovered, F.U8, F.U8, F.U32, F.SigTime, F.SigTime, F.U16, F.Name, F.Base64],
+        [RecordType.NSEC.Code] = [F.Name, F.TypeBitmap],
+        [RecordType.NSEC3.Code] = [F.U8, F.U8, F.U16, F.Salt, F.NextHashed, F.TypeBitmap],
+        [RecordType.NSEC3PARAM.Code] = [F.U8, F.U8, F.U16, F.Salt],
+        [RecordType.URI.Code] = [F.U16, F.U16, F.UriTarget],
+        [RecordType.EUI48.Code] = [F.Eui48],
+        [RecordType.EUI64.Code] = [F.Eui64],
+        [RecordType.DHCID.Code] = [F.Base64],
+        [RecordType.ZONEMD.Code] = [F.U32, F.U8, F.U8, F.Hex],
+        [RecordType.CSYNC.Code] = [F.U32, F.U16, F.TypeBitmap],
+        [RecordType.LOC.Code] = [F.Loc],
     };
+
+    // Reused per thread: parsing and printing millions of records should not allocate a buffer for each.
+    [ThreadStatic] private static List<byte>? t_parseBuffer;
+    [ThreadStatic] private static StringBuilder? t_formatBuilder;
 
     public static bool HasSchema(RecordType type) => Schemas.ContainsKey(type.Code);
 
@@ -75,7 +94,8 @@ internal static class RdataCodec
             errorToken = tokens.Count > 0 ? 0 : -1;
             return false;
         }
-        var buf = new List<byte>(32);
+        var buf = t_parseBuffer ??= new List<byte>(256);
+        buf.Clear();
         var t = 0;
         foreach (var field in schema)
         {
@@ -239,6 +259,75 @@ internal static class RdataCodec
             }
             case F.SvcParams:
                 return SvcParams.TryParse(tokens, ref t, buf, out error, out errorToken);
+            case F.TypeCovered:
+            {
+                if (!Need(tokens, t, out error, out errorToken)) return false;
+                if (!RecordType.TryParse(tokens[t].Text, out var covered)) { error = $"unknown type '{tokens[t].Text}'"; errorToken = t; return false; }
+                AddU16(buf, covered.Code);
+                t++;
+                return true;
+            }
+            case F.SigTime:
+            {
+                if (!Need(tokens, t, out error, out errorToken)) return false;
+                if (!DnssecFields.TryParseTime(tokens[t].Text, out var v)) { error = $"'{tokens[t].Text}' is not a valid signature time (YYYYMMDDHHmmSS)"; errorToken = t; return false; }
+                AddU32(buf, v);
+                t++;
+                return true;
+            }
+            case F.TypeBitmap:
+            {
+                var types = new SortedSet<ushort>();
+                for (; t < tokens.Count; t++)
+                {
+                    if (tokens[t].Quoted || !RecordType.TryParse(tokens[t].Text, out var bt)) { error = $"unknown type '{tokens[t].Text}'"; errorToken = t; return false; }
+                    types.Add(bt.Code);
+                }
+                DnssecFields.AddTypeBitmap(buf, types);
+                return true;
+            }
+            case F.Salt:
+            {
+                if (!Need(tokens, t, out error, out errorToken)) return false;
+                var text = tokens[t].Text;
+                if (text == "-") { buf.Add(0); t++; return true; }
+                if (!TryHex(text, out var salt) || salt.Length > 255) { error = $"bad salt '{text}'"; errorToken = t; return false; }
+                buf.Add((byte)salt.Length); buf.AddRange(salt);
+                t++;
+                return true;
+            }
+            case F.NextHashed:
+            {
+                if (!Need(tokens, t, out error, out errorToken)) return false;
+                if (!DnssecFields.TryBase32Hex(tokens[t].Text, out var hash) || hash.Length is 0 or > 255) { error = $"bad base32hex '{tokens[t].Text}'"; errorToken = t; return false; }
+                buf.Add((byte)hash.Length); buf.AddRange(hash);
+                t++;
+                return true;
+            }
+            case F.UriTarget:
+            {
+                if (!Need(tokens, t, out error, out errorToken)) return false;
+                if (!tokens[t].Quoted) { error = "URI target must be a quoted string"; errorToken = t; return false; }
+                if (!TryUnescape(tokens[t].Text, out var target, out error)) { errorToken = t; return false; }
+                if (target.Length == 0) { error = "URI target is empty"; errorToken = t; return false; }
+                buf.AddRange(target);
+                t++;
+                return true;
+            }
+            case F.Eui48:
+            case F.Eui64:
+            {
+                if (!Need(tokens, t, out error, out errorToken)) return false;
+                var n = field == F.Eui48 ? 6 : 8;
+                var parts = tokens[t].Text.Split('-');
+                if (parts.Length != n || parts.Any(p => p.Length != 2 || !p.All(char.IsAsciiHexDigit)))
+                { error = $"'{tokens[t].Text}' is not a valid EUI{n * 8}"; errorToken = t; return false; }
+                foreach (var p in parts) buf.Add(Convert.FromHexString(p)[0]);
+                t++;
+                return true;
+            }
+            case F.Loc:
+                return LocField.TryParse(tokens, ref t, buf, out error, out errorToken);
             default:
                 throw new InvalidOperationException($"field {field} of {type}");
         }
@@ -253,6 +342,25 @@ internal static class RdataCodec
             var expected = wire[3] switch { 1 => 20, 2 => 32, 3 => 32, 4 => 48, _ => -1 };
             if (expected > 0 && wire.Length - 4 != expected)
             { error = $"DS digest type {wire[3]} needs {expected} octets, found {wire.Length - 4}"; return false; }
+        }
+        if (type == RecordType.RRSIG && wire.Length > 18)
+        {
+            // The labels field counts the owner's labels, and the owner is at or below the signer (BIND: out of range).
+            var signerLabels = 0;
+            for (var p = 18; p < wire.Length && wire[p] != 0; p += 1 + wire[p]) signerLabels++;
+            if (wire[3] < signerLabels) { error = $"out of range: labels field {wire[3]} is below the signer's {signerLabels} labels"; return false; }
+        }
+        if (type == RecordType.NSEC)
+        {
+            var p = 0;
+            while (p < wire.Length && wire[p] != 0) p += 1 + wire[p];
+            if (p + 1 >= wire.Length) { error = "NSEC needs at least one type in its bitmap"; return false; }
+        }
+        if (type == RecordType.ZONEMD && wire.Length >= 6)
+        {
+            var expected = wire[5] switch { 1 => 48, 2 => 64, _ => -1 };
+            if (wire[4] == 1 && expected > 0 && wire.Length - 6 != expected)
+            { error = $"ZONEMD hash algorithm {wire[5]} needs {expected} octets, found {wire.Length - 6}"; return false; }
         }
         if (type == RecordType.SSHFP)
         {
@@ -274,11 +382,13 @@ internal static class RdataCodec
             text = FormatGeneric(wire);
             return true;
         }
-        var sb = new StringBuilder(wire.Length * 2 + 16);
+        var sb = t_formatBuilder ??= new StringBuilder(256);
+        sb.Clear();
         var p = 0;
         for (var i = 0; i < schema.Length; i++)
         {
-            if (i > 0 && !(schema[i] == F.SvcParams && p == wire.Length)) sb.Append(' ');
+            // Trailing lists (SvcParams, type bitmaps) may be empty: then no separator.
+            if (i > 0 && !((schema[i] == F.SvcParams || schema[i] == F.TypeBitmap) && p == wire.Length)) sb.Append(' ');
             if (!FormatField(schema[i], wire, ref p, sb, out error)) return false;
         }
         if (p != wire.Length) { error = "trailing octets after the data"; return false; }
@@ -362,6 +472,42 @@ internal static class RdataCodec
                 AppendQuoted(sb, w.AsSpan(p)); p = w.Length; return true;
             case F.SvcParams:
                 return SvcParams.TryFormat(w, ref p, sb, out error);
+            case F.TypeCovered:
+                if (p + 2 > w.Length) return Truncated(out error);
+                sb.Append(new RecordType(BinaryPrimitives.ReadUInt16BigEndian(w.AsSpan(p))).ToString()); p += 2; return true;
+            case F.SigTime:
+                if (p + 4 > w.Length) return Truncated(out error);
+                sb.Append(DnssecFields.FormatTime(BinaryPrimitives.ReadUInt32BigEndian(w.AsSpan(p)))); p += 4; return true;
+            case F.TypeBitmap:
+            {
+                if (!DnssecFields.TryReadTypeBitmap(w.AsSpan(p), out var types)) { error = "bad type bitmap"; return false; }
+                p = w.Length;
+                if (types.Count > 0 && sb.Length > 0 && sb[^1] == ' ') sb.Length--;
+                foreach (var code in types) sb.Append(' ').Append(new RecordType(code).ToString());
+                return true;
+            }
+            case F.Salt:
+            {
+                if (p + 1 > w.Length || p + 1 + w[p] > w.Length) return Truncated(out error);
+                sb.Append(w[p] == 0 ? "-" : Convert.ToHexString(w, p + 1, w[p])); p += 1 + w[p]; return true;
+            }
+            case F.NextHashed:
+            {
+                if (p + 1 > w.Length || w[p] == 0 || p + 1 + w[p] > w.Length) return Truncated(out error);
+                sb.Append(DnssecFields.ToBase32Hex(w.AsSpan(p + 1, w[p]))); p += 1 + w[p]; return true;
+            }
+            case F.UriTarget:
+                if (p >= w.Length) return Truncated(out error);
+                AppendQuoted(sb, w.AsSpan(p)); p = w.Length; return true;
+            case F.Eui48:
+            case F.Eui64:
+            {
+                var n = field == F.Eui48 ? 6 : 8;
+                if (p + n > w.Length) return Truncated(out error);
+                sb.Append(string.Join('-', w.Skip(p).Take(n).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)))); p += n; return true;
+            }
+            case F.Loc:
+                return LocField.TryFormat(w, ref p, sb, out error);
             default:
                 throw new InvalidOperationException($"field {field}");
         }
