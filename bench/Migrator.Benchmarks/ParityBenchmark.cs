@@ -71,8 +71,8 @@ public static class ParityBenchmark
             }
             Console.WriteLine($"two named instances serving {names} names: {sw.Elapsed.TotalSeconds:0.0} s to start");
 
-            var checker = new ParityChecker(probe, maxConcurrency: 256);
-            await checker.CheckAsync(Zone, sets.Take(2000), oldEp, newEp); // warm-up (JIT, sockets)
+            var checker = new ParityChecker(probe, maxConcurrency: int.TryParse(Environment.GetEnvironmentVariable("PARITY_CONCURRENCY"), out var c) ? c : 64);
+            await checker.CheckAsync(Zone, sets, oldEp, newEp); // warm-up: JIT tiers, sockets, RTT estimate
             // Interleaved rounds so both tools see the same machine load (the box is shared): dnsperf sends the same
             // queries to the same two servers at once (2 s, looping over the file), then parity asks both servers for every name.
             var ratios = new List<double>();

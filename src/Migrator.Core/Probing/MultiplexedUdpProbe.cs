@@ -43,7 +43,7 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
         try
         {
             // One id per logical query, resent with the same id: a late answer to an earlier send still counts.
-            // Resends follow an adaptive timeout (4 × smoothed RTT, doubling), so one dropped packet costs
+            // Resends follow an adaptive timeout (4 × smoothed RTT, at least 15 ms, doubling), so one dropped packet costs
             // milliseconds, not the full timeout; the total wait stays Timeout × (Retries + 1).
             var total = _settings.Timeout * (_settings.Retries + 1);
             var (id, pending) = channel.Register(name, type, options.AnswersOnly);
@@ -57,7 +57,8 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
                 {
                     try
                     {
-                        await channel.Socket.SendAsync(query, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                        // a UDP send does not wait for the peer: the plain call is cheaper than the async machinery
+                        channel.Socket.Send(query, SocketFlags.None);
                         sends++;
                     }
                     catch (SocketException se)
@@ -116,7 +117,7 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
         private readonly Thread _receiver;
         private volatile bool _stopped;
         private int _nextId = Random.Shared.Next(0, 65536);
-        private long _srttTicks = TimeSpan.FromMilliseconds(25).Ticks;
+        private long _srttTicks = TimeSpan.FromMilliseconds(10).Ticks;
         public Socket Socket { get; }
 
         public Channel(DnsEndpoint server)
@@ -132,7 +133,7 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
         public TimeSpan RetransmitTimeout(TimeSpan max)
         {
             var rto = TimeSpan.FromTicks(Interlocked.Read(ref _srttTicks) * 4);
-            if (rto < TimeSpan.FromMilliseconds(50)) rto = TimeSpan.FromMilliseconds(50);
+            if (rto < TimeSpan.FromMilliseconds(15)) rto = TimeSpan.FromMilliseconds(15);
             return rto > max ? max : rto;
         }
 

@@ -87,6 +87,13 @@ public static class ParityComparer
 
     public static ParityResult Compare(RecordSetKey key, ProbeResult oldResult, ProbeResult newResult, ParityOptions options)
     {
+        // the common case in bulk runs: one identical record on both sides
+        if (SingleRecord(key, oldResult) is { } a && SingleRecord(key, newResult) is { } b
+            && string.Equals(a.Data, b.Data, StringComparison.Ordinal) && (options.IgnoreTtl || a.Ttl == b.Ttl))
+        {
+            ParitySide S(ProbeResult r, ResourceRecord x) => new(r.ResponseCode, r.Authoritative, [x.Data], x.Ttl.Seconds, null);
+            return new ParityResult(key, ParityOutcome.Match, S(oldResult, a), S(newResult, b));
+        }
         var o = Side(key, oldResult);
         var n = Side(key, newResult);
         if (o.Error is not null || n.Error is not null)
@@ -109,6 +116,10 @@ public static class ParityComparer
             return new ParityResult(key, ParityOutcome.Differ, o, n, $"TTL {o.Ttl} on old, {n.Ttl} on new");
         return new ParityResult(key, ParityOutcome.Match, o, n);
     }
+
+    private static ResourceRecord? SingleRecord(RecordSetKey key, ProbeResult r) =>
+        r.Error == ProbeErrorKind.None && r.Authoritative && r.ResponseCode == "NOERROR" && r.Answers.Count == 1
+        && r.Answers[0].Type == key.Type && r.Answers[0].Name.Equals(key.Name) ? r.Answers[0] : null;
 
     /// <summary>
     /// What one response says about the RRset: the answer records of that name and type, or for a referral (a delegation

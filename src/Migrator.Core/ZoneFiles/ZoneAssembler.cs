@@ -26,7 +26,7 @@ internal static class ZoneAssembler
     {
         var diagnostics = new List<ZoneReadDiagnostic>();
         var spelling = new Dictionary<DomainName, DomainName>();
-        var sets = new Dictionary<RecordSetKey, SetInfo>();
+        var sets = new Dictionary<SetKey, SetInfo>();
         var kept = new List<(ResourceRecord Record, SourcePosition Position, SetInfo Set)>();
         foreach (var entry in entries)
         {
@@ -34,7 +34,7 @@ internal static class ZoneAssembler
             var e = (ZoneFileRecordEntry)entry;
             var (record, pos) = (e.Record, e.Position);
             if (!spelling.TryGetValue(record.Name, out var name)) spelling[record.Name] = name = record.Name;
-            var key = new RecordSetKey(name, record.Type);
+            var key = new SetKey(name, record.Type, Covers(record));
             if (!sets.TryGetValue(key, out var info)) sets[key] = info = new SetInfo(record.Ttl, pos, NamesOnly(record.Type));
             else if (info.Ttl != record.Ttl)
             {
@@ -78,11 +78,21 @@ internal static class ZoneAssembler
         return -1;
     }
 
+    /// <summary>BIND keeps RRSIGs in one set per covered type; other types have one set per (name, type).</summary>
+    private readonly record struct SetKey(DomainName Name, RecordType Type, ushort Covers = 0);
+
+    private static ushort Covers(ResourceRecord r)
+    {
+        if (r.Type != RecordType.RRSIG) return 0;
+        var space = r.Data.IndexOf(' ');
+        return RecordType.TryParse(space < 0 ? r.Data : r.Data.AsSpan(0, space), out var t) ? t.Code : (ushort)0;
+    }
+
     private static bool NamesOnly(RecordType t) =>
         t == RecordType.NS || t == RecordType.CNAME || t == RecordType.DNAME || t == RecordType.PTR || t == RecordType.MX
         || t == RecordType.SOA || t == RecordType.SRV || t == RecordType.RP || t == RecordType.AFSDB || t == RecordType.KX;
 
-    private static void CheckZone(List<(ResourceRecord Record, SourcePosition Position, SetInfo Set)> kept, Dictionary<RecordSetKey, SetInfo> sets,
+    private static void CheckZone(List<(ResourceRecord Record, SourcePosition Position, SetInfo Set)> kept, Dictionary<SetKey, SetInfo> sets,
         DomainName? apex, List<ZoneReadDiagnostic> diagnostics, string fileName)
     {
         var firstPos = kept.Count > 0 ? kept[0].Position : default;
@@ -106,9 +116,9 @@ internal static class ZoneAssembler
                 Err(info.Last, $"{key.Name}: multiple {key.Type} records (it is a singleton type)");
         }
         if (apex is null) { Err(firstPos, "the zone has no SOA record at its apex"); return; }
-        if (!sets.ContainsKey(new RecordSetKey(apex, RecordType.SOA)))
+        if (!sets.ContainsKey(new SetKey(apex, RecordType.SOA)))
             Err(firstPos, $"the zone has no SOA record at its apex {apex}");
-        if (!sets.TryGetValue(new RecordSetKey(apex, RecordType.NS), out _))
+        if (!sets.TryGetValue(new SetKey(apex, RecordType.NS), out _))
             Err(firstPos, $"the zone has no NS records at its apex {apex}");
 
         // CNAME excludes other data at its name (RRSIG/NSEC excepted); report at the later of the two.
@@ -118,7 +128,7 @@ internal static class ZoneAssembler
             foreach (var (key, info) in sets)
             {
                 if (key.Type == RecordType.CNAME || key.Type == RecordType.RRSIG || key.Type == RecordType.NSEC || !cnameOwners.Contains(key.Name)) continue;
-                var cname = sets[new RecordSetKey(key.Name, RecordType.CNAME)].First;
+                var cname = sets[new SetKey(key.Name, RecordType.CNAME)].First;
                 var later = (info.First.Line, info.First.Column).CompareTo((cname.Line, cname.Column)) > 0 || info.First.File != cname.File ? info.First : cname;
                 Err(later, $"{key.Name}: CNAME and other data");
             }
@@ -129,7 +139,7 @@ internal static class ZoneAssembler
         {
             if (r.Type != RecordType.NS || !r.Name.Equals(apex)) continue;
             if (!DomainName.TryParse(r.Data, null, out var target, out _) || !target.IsSubdomainOf(apex)) continue;
-            if (!sets.ContainsKey(new RecordSetKey(target, RecordType.A)) && !sets.ContainsKey(new RecordSetKey(target, RecordType.AAAA)))
+            if (!sets.ContainsKey(new SetKey(target, RecordType.A)) && !sets.ContainsKey(new SetKey(target, RecordType.AAAA)))
                 Err(p, $"NS '{target}' has no address records (A or AAAA)");
         }
 

@@ -25,7 +25,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
     // BIND's master loader keeps a list of RRsets for the current owner; a later record of the same set takes the
     // TTL of the first one (with a warning). The list is reset when the owner changes (case-sensitively, as BIND does).
     private DomainName? _chunkOwner;
-    private readonly Dictionary<ushort, Ttl> _chunkTtls = new();
+    private readonly Dictionary<int, Ttl> _chunkTtls = new(); // type, and for RRSIG the covered type in the high bits
     private readonly TokenSlice _slice = new();
 
     /// <summary>Positions name the file as <paramref name="path"/> was given; includes are relative to its directory.</summary>
@@ -255,7 +255,6 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             return;
         }
         _ = typeFound;
-
         // TTL: explicit; else $TTL; else the previous record's (RFC 1035); else the SOA's minimum; else an error.
         Ttl recordTtl;
         if (explicitTtl is { } e) { recordTtl = e; }
@@ -288,7 +287,8 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             _chunkOwner = owner;
             _chunkTtls.Clear();
         }
-        if (_chunkTtls.TryGetValue(type.Code, out var prior))
+        var setKey = type == RecordType.RRSIG ? type.Code | BinaryPrimitives.ReadUInt16BigEndian(rdata.Wire) << 16 : type.Code;
+        if (_chunkTtls.TryGetValue(setKey, out var prior))
         {
             if (prior != recordTtl)
             {
@@ -296,7 +296,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
                 recordTtl = prior;
             }
         }
-        else _chunkTtls[type.Code] = recordTtl;
+        else _chunkTtls[setKey] = recordTtl;
 
         output.Add(new ZoneFileRecordEntry(new ResourceRecord(owner, type, recordTtl, rdata.ToString()), pos));
     }
@@ -338,6 +338,13 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         }
         var output = new List<ZoneFileEntry>(2);
         var synthetic = new LogicalLine();
+        // BIND loads generated records on the side: the owner a later line inherits, and the current owner's RRsets
+        // (for the first-TTL rule), are those from before the $GENERATE line.
+        var savedOwner = _owner;
+        var savedChunkOwner = _chunkOwner;
+        var savedChunkTtls = new Dictionary<int, Ttl>(_chunkTtls);
+        try
+        {
         for (long v = start; v <= stop; v += step)
         {
             synthetic.Reset(line.Line);
@@ -363,6 +370,14 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
                 else yield return e;
             }
             if (_errors > errorsBefore) yield break; // every iteration would fail the same way
+        }
+        }
+        finally
+        {
+            _owner = savedOwner;
+            _chunkOwner = savedChunkOwner;
+            _chunkTtls.Clear();
+            foreach (var (k, v) in savedChunkTtls) _chunkTtls[k] = v;
         }
     }
 

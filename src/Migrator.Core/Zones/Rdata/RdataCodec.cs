@@ -343,6 +343,19 @@ internal static class RdataCodec
             if (expected > 0 && wire.Length - 4 != expected)
             { error = $"DS digest type {wire[3]} needs {expected} octets, found {wire.Length - 4}"; return false; }
         }
+        if (type == RecordType.RRSIG && wire.Length > 18)
+        {
+            // The labels field counts the owner's labels, and the owner is at or below the signer (BIND: out of range).
+            var signerLabels = 0;
+            for (var p = 18; p < wire.Length && wire[p] != 0; p += 1 + wire[p]) signerLabels++;
+            if (wire[3] < signerLabels) { error = $"out of range: labels field {wire[3]} is below the signer's {signerLabels} labels"; return false; }
+        }
+        if (type == RecordType.NSEC)
+        {
+            var p = 0;
+            while (p < wire.Length && wire[p] != 0) p += 1 + wire[p];
+            if (p + 1 >= wire.Length) { error = "NSEC needs at least one type in its bitmap"; return false; }
+        }
         if (type == RecordType.ZONEMD && wire.Length >= 6)
         {
             var expected = wire[5] switch { 1 => 48, 2 => 64, _ => -1 };
