@@ -123,9 +123,10 @@ public sealed class Route53ChangeScheduler
             for (var i = 0; i < batches.Count; i++)
             {
                 ChangeInfo info;
+                var sent = _time.GetTimestamp();
                 try { info = await SubmitAsync(zoneId, batches[i], ct).ConfigureAwait(false); }
                 catch (Route53AmbiguousChangeException e) { e.CompletedBefore = done; throw; }
-                info = await WaitInSyncAsync(info, ct).ConfigureAwait(false);
+                info = await WaitInSyncAsync(info, ct, sent).ConfigureAwait(false);
                 done.Add(info);
                 Report(zoneId, progress, new ZoneSyncProgress(i + 1, batches.Count,
                     $"batch {i + 1}/{batches.Count} in sync ({batches[i].Changes.Count} changes, change {info.Id})"));
@@ -162,15 +163,21 @@ public sealed class Route53ChangeScheduler
         }
     }
 
-    /// <summary>Polls GetChange every <see cref="Route53SchedulerOptions.PollInterval"/> until INSYNC.</summary>
-    public async Task<ChangeInfo> WaitInSyncAsync(ChangeInfo info, CancellationToken ct)
+    /// <summary>
+    /// Polls GetChange every <see cref="Route53SchedulerOptions.PollInterval"/> until INSYNC. The first poll is due one
+    /// interval after <paramref name="submittedTimestamp"/> (when the request was sent), not after its answer.
+    /// </summary>
+    public async Task<ChangeInfo> WaitInSyncAsync(ChangeInfo info, CancellationToken ct, long? submittedTimestamp = null)
     {
-        var started = _time.GetTimestamp();
+        var started = submittedTimestamp ?? _time.GetTimestamp();
+        var lastPoll = started;
         while (info.Status != ChangeStatus.InSync)
         {
             if (_time.GetElapsedTime(started) > Options.ChangeTimeout)
                 throw new TimeoutException($"change {info.Id} still PENDING after {Options.ChangeTimeout}");
-            await Task.Delay(Options.PollInterval, _time, ct).ConfigureAwait(false);
+            var wait = Options.PollInterval - _time.GetElapsedTime(lastPoll);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+            lastPoll = _time.GetTimestamp();
             var id = info.Id;
             info = await CallAsync(c => { Interlocked.Increment(ref _getChangeCalls); return _client.GetChangeAsync(id, c); }, ct).ConfigureAwait(false);
         }
