@@ -75,6 +75,7 @@ public sealed class Route53ChangeScheduler
     /// <summary>Waits for a token of the account's bucket.</summary>
     public async Task AcquireTokenAsync(CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         TimeSpan wait;
         lock (_bucketLock)
         {
