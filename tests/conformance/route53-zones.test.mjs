@@ -5,7 +5,7 @@ import {
   CreateHostedZoneCommand, GetHostedZoneCommand, ListHostedZonesCommand, ListHostedZonesByNameCommand,
   DeleteHostedZoneCommand, ChangeResourceRecordSetsCommand, GetChangeCommand, GetDNSSECCommand,
   CreateQueryLoggingConfigCommand, GetQueryLoggingConfigCommand, ListQueryLoggingConfigsCommand, DeleteQueryLoggingConfigCommand,
-  ListResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand, UpdateHostedZoneCommentCommand, GetHostedZoneCountCommand,
 } from "@aws-sdk/client-route-53";
 import { route53, resetSettings, unique, rejects, bareId, waitInsync, signedFetch } from "./helpers.mjs";
 
@@ -197,4 +197,18 @@ test("Error bodies are ErrorResponse XML with Type, Code, Message and RequestId,
   assert.equal(r.status, 404);
   assert.match(r.text, /<ErrorResponse xmlns="https:\/\/route53\.amazonaws\.com\/doc\/2013-04-01\/"><Error><Type>Sender<\/Type><Code>NoSuchHostedZone<\/Code><Message>No hosted zone found with ID: ZNOSUCHZONE12345<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>/);
   assert.match(r.headers.get("x-amzn-requestid"), /^[0-9a-f-]{36}$/);
+});
+
+test("UpdateHostedZoneComment and GetHostedZoneCount", async () => {
+  const before = (await r53.send(new GetHostedZoneCountCommand({}))).HostedZoneCount;
+  const c = await create(`${unique("cmt")}.com`);
+  assert.equal((await r53.send(new GetHostedZoneCountCommand({}))).HostedZoneCount, before + 1);
+  const u = await r53.send(new UpdateHostedZoneCommentCommand({ Id: c.HostedZone.Id, Comment: "rehearsal zone" }));
+  assert.equal(u.HostedZone.Config.Comment, "rehearsal zone");
+  assert.equal((await r53.send(new GetHostedZoneCommand({ Id: c.HostedZone.Id }))).HostedZone.Config.Comment, "rehearsal zone");
+});
+
+test("CreateHostedZone with an unknown reusable delegation set is NoSuchDelegationSet", async () => {
+  const e = await rejects(r53.send(new CreateHostedZoneCommand({ Name: `${unique("ds")}.com`, CallerReference: unique("ref"), DelegationSetId: "N0000NOSUCHSET" })));
+  assert.equal(e.name, "NoSuchDelegationSet");
 });

@@ -16,12 +16,17 @@ public sealed class AuthoritativeDnsServer : IDisposable
 {
     private readonly Route53State _state;
     private readonly ConditionalWeakTable<ZoneRecords, CompiledZone> _compiled = new();
+    private readonly Dictionary<string, IPAddress> _nameServerHosts;
     private DnsServer? _server;
 
-    public AuthoritativeDnsServer(Route53State state, IPEndPoint endPoint)
+    /// <param name="nameServerHosts">Configured name-server host names with IPv4; answered like AWS answers for its
+    /// awsdns hosts, so a lab resolver following a delegation can reach the listener.</param>
+    public AuthoritativeDnsServer(Route53State state, IPEndPoint endPoint, IEnumerable<Hosting.NameServerSpec>? nameServerHosts = null)
     {
         _state = state;
         EndPoint = endPoint;
+        _nameServerHosts = (nameServerHosts ?? []).Where(n => n.IPv4 is not null)
+            .ToDictionary(n => n.Name.TrimEnd('.').ToLowerInvariant() + ".", n => n.IPv4!, StringComparer.Ordinal);
     }
 
     public IPEndPoint EndPoint { get; }
@@ -53,6 +58,12 @@ public sealed class AuthoritativeDnsServer : IDisposable
         }
         var question = query.Questions[0];
         var zone = FindZone(question.Name);
+        if (zone is null && _nameServerHosts.TryGetValue(question.Name.ToString().ToLowerInvariant(), out var hostAddress))
+        {
+            response.IsAuthoritiveAnswer = true;
+            if (question.RecordType is RecordType.A or RecordType.Any) response.AnswerRecords.Add(new ARecord(question.Name, 172800, hostAddress));
+            return response;
+        }
         if (zone is null || question.RecordClass is not (RecordClass.INet or RecordClass.Any))
         {
             response.ReturnCode = ReturnCode.Refused;

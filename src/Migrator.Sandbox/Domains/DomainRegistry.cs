@@ -109,6 +109,9 @@ public sealed class DomainRegistry : IDisposable
                 return ApiError.InvalidInput($"Glue IPs are only allowed for name servers under {d.Name}; {ns.Name} is not.");
             if (ns.GlueIps.Any(ip => !System.Net.IPAddress.TryParse(ip, out _)))
                 return ApiError.InvalidInput($"Glue IP of {ns.Name} is not a valid IP address.");
+            // AWS allows at most one IPv4 and one IPv6 glue address per name server.
+            if (ns.GlueIps.Select(ip => System.Net.IPAddress.Parse(ip).AddressFamily).GroupBy(f => f).Any(g => g.Count() > 1))
+                return ApiError.InvalidInput($"Name server {ns.Name} can have at most one IPv4 and one IPv6 glue address.");
         }
         return StartOperation(d, "UPDATE_NAMESERVER", ApplyNameservers(d, nameservers));
     }

@@ -9,7 +9,15 @@ public sealed class DomainsApi(DomainRegistry registry)
 {
     public static JsonObject Error(string code, string message) => new() { ["__type"] = code, ["message"] = message };
 
-    public (int Status, JsonNode Body) Execute(string operation, byte[] body)
+    public (int Status, JsonNode Body) Execute(string operation, byte[] body, string? requestId = null)
+    {
+        var (status, json) = Dispatch(operation, body);
+        // AWS's DuplicateRequest shape also carries the request id.
+        if (json is JsonObject o && o["__type"]?.GetValue<string>() == "DuplicateRequest" && requestId is not null) o["requestId"] = requestId;
+        return (status, json);
+    }
+
+    private (int Status, JsonNode Body) Dispatch(string operation, byte[] body)
     {
         JsonObject request;
         try

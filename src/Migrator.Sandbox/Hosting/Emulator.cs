@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -21,6 +20,7 @@ public sealed class Emulator : IDisposable
 {
     private readonly SigV4Verifier _verifier;
     private readonly Route53Api _route53;
+    private readonly DomainsApi _domainsApi;
     private readonly SnapshotFile? _snapshot;
 
     public Emulator(EmulatorOptions options)
@@ -45,8 +45,6 @@ public sealed class Emulator : IDisposable
             Domains.Committed += () => _snapshot.Save(null, Domains.Export);
         }
     }
-
-    private readonly DomainsApi _domainsApi;
 
     public EmulatorOptions Options { get; }
     public Route53State Route53 { get; }
@@ -123,7 +121,7 @@ public sealed class Emulator : IDisposable
             await WriteJsonAsync(context, DomainsApi.Error(gate.Code == "Throttling" ? "ThrottlingException" : gate.Code, gate.Message), gate.Status);
             return;
         }
-        var (status2, json) = _domainsApi.Execute(operation, body);
+        var (status2, json) = _domainsApi.Execute(operation, body, requestId);
         Stats.Record(operation, status2 < 300 ? "ok" : json["__type"]?.GetValue<string>() ?? "error");
         await WriteJsonAsync(context, json, status2);
     }
@@ -185,8 +183,6 @@ public sealed class Emulator : IDisposable
 
     internal static bool IsLoopback(HttpContext context) =>
         context.Connection.RemoteIpAddress is null || IPAddress.IsLoopback(context.Connection.RemoteIpAddress);
-
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
     public void Dispose()
     {

@@ -40,6 +40,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host);
         var emulator = new Emulator(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(EmulatorHost).Assembly.GetName().Name });
+        // Hosted inside the web app, the emulator must not pick up the app's appsettings/ASPNETCORE_* (Kestrel endpoints!).
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         // The embedding process owns signals; the emulator must not stop itself on Ctrl+C or SIGTERM.
         builder.Services.AddSingleton<IHostLifetime, DetachedLifetime>();
@@ -55,8 +57,15 @@ public sealed class EmulatorHost : IAsyncDisposable
         AuthoritativeDnsServer? dns = null;
         if (options.DnsEndPoint is not null)
         {
-            dns = new AuthoritativeDnsServer(emulator.Route53, options.DnsEndPoint);
-            dns.Start();
+            dns = new AuthoritativeDnsServer(emulator.Route53, options.DnsEndPoint, options.NameServers);
+            try { dns.Start(); }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                await app.StopAsync(ct);
+                await app.DisposeAsync();
+                emulator.Dispose();
+                throw new InvalidOperationException($"The DNS listener could not bind {options.DnsEndPoint}: {e.SocketErrorCode}", e);
+            }
         }
         return new EmulatorHost(app, emulator, new Uri(bound.TrimEnd('/')), dns);
     }

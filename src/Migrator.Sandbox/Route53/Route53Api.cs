@@ -98,6 +98,9 @@ public sealed class Route53Api(Route53State state, string publicBaseUrl = "https
         var config = root.Child("HostedZoneConfig");
         var vpc = root.Child("VPC");
         var privateZone = config.Text("PrivateZone")?.Trim() == "true" || vpc is not null;
+        // The emulator has no reusable delegation sets, so any ID names one that does not exist.
+        if (root.Text("DelegationSetId") is { Length: > 0 } delegationSetId)
+            return new XmlAnswer(400, ErrorBody(new ApiError(400, "NoSuchDelegationSet", $"A reusable delegation set with the specified ID does not exist: {delegationSetId}")));
         var r = state.CreateHostedZone(root.Text("Name")?.Trim(), root.Text("CallerReference"), config.Text("Comment"), privateZone, vpc.Text("VPCId"), vpc.Text("VPCRegion"));
         if (r.Error is { } e) return new XmlAnswer(e.Status, ErrorBody(e));
         var (zone, change) = r.Value;
