@@ -16,7 +16,7 @@ public static class Route53ImportBenchmark
     {
         var records = args.Length > 1 ? int.Parse(args[1]) : 100_000;
         var rps = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
-        var burst = args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1;
+        double? burst = args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : null;
         await using var host = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             Url = "http://127.0.3.3:0", AccessKey = "AKIDBENCH", SecretKey = "bench-secret",
@@ -40,7 +40,7 @@ public static class Route53ImportBenchmark
         var syncCalls = s.Calls - setup.Calls;
         var syncTime = total - setupTime;
         var ideal = TimeSpan.FromSeconds(syncCalls / rps);
-        Console.WriteLine($"route53-import: {records} records at {rps} requests/s (token bucket burst {burst}) into the emulator ({host.BaseAddress})");
+        Console.WriteLine($"route53-import: {records} records at {rps} requests/s (token bucket burst {burst?.ToString() ?? "default = rate"}) into the emulator ({host.BaseAddress})");
         Console.WriteLine($"  created {report.Created}, batches {report.Batches}");
         Console.WriteLine($"  ChangeResourceRecordSets calls: {s.ChangeCalls} (packing lower bound {lowerBound})");
         Console.WriteLine($"  sync API calls: {syncCalls} (ChangeResourceRecordSets {s.ChangeCalls}, GetChange {s.GetChangeCalls}, list pages and other {syncCalls - s.ChangeCalls - s.GetChangeCalls}, retried {s.Retried})");

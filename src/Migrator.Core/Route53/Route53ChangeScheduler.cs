@@ -9,8 +9,14 @@ public sealed record Route53SchedulerOptions
 {
     /// <summary>Requests per second for the whole account (Route 53's legacy limit is 5).</summary>
     public double RequestsPerSecond { get; init; } = 5;
-    /// <summary>Tokens that may accumulate while idle; 1 keeps calls evenly spaced.</summary>
-    public double Burst { get; init; } = 1;
+    /// <summary>
+    /// Tokens that may accumulate (null = one second's worth, as golang's rate.Limiter(r, r)). Tokens saved while a
+    /// slow ChangeResourceRecordSets answer is awaited are spent afterwards, so the long-run rate is kept without
+    /// losing the time the server spends; 1 spaces calls strictly at 1/rate.
+    /// </summary>
+    public double? Burst { get; init; }
+
+    public double EffectiveBurst => Burst ?? Math.Max(1, RequestsPerSecond);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(20);
@@ -59,7 +65,7 @@ public sealed class Route53ChangeScheduler
         if (Options.RequestsPerSecond <= 0) throw new ArgumentOutOfRangeException(nameof(options), "RequestsPerSecond must be positive");
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared;
-        _tokens = Options.Burst;
+        _tokens = Options.EffectiveBurst;
         _lastRefill = _time.GetTimestamp();
     }
 
@@ -82,7 +88,7 @@ public sealed class Route53ChangeScheduler
             var now = _time.GetTimestamp();
             var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
             _lastRefill = now;
-            _tokens = Math.Min(Options.Burst, _tokens + elapsed * Options.RequestsPerSecond);
+            _tokens = Math.Min(Options.EffectiveBurst, _tokens + elapsed * Options.RequestsPerSecond);
             _tokens -= 1; // reserve: a negative balance is the queue of callers ahead
             wait = _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / Options.RequestsPerSecond);
         }
