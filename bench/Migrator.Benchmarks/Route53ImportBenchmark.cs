@@ -7,7 +7,7 @@ using Migrator.Sandbox.Hosting;
 namespace Migrator.Benchmarks;
 
 /// <summary>
-/// `route53-import [records] [rps]`: imports synthetic records into the in-process emulator on 127.0.3.3 through the
+/// `route53-import [records] [rps] [burst]`: imports synthetic records into the in-process emulator on 127.0.3.3 through the
 /// account scheduler and prints ChangeResourceRecordSets calls vs the packing lower bound and wall time vs calls ÷ rate.
 /// </summary>
 public static class Route53ImportBenchmark
@@ -16,6 +16,7 @@ public static class Route53ImportBenchmark
     {
         var records = args.Length > 1 ? int.Parse(args[1]) : 100_000;
         var rps = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        double? burst = args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : null;
         await using var host = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             Url = "http://127.0.3.3:0", AccessKey = "AKIDBENCH", SecretKey = "bench-secret",
@@ -24,7 +25,7 @@ public static class Route53ImportBenchmark
         using var http = new HttpClient(Environment.GetEnvironmentVariable("BENCH_TRACE") is null ? new SocketsHttpHandler() : new TraceHandler()) { Timeout = TimeSpan.FromMinutes(2) };
         var client = new Route53Client(http, host.BaseAddress, new StaticCredentialSource(new AwsCredentials("AKIDBENCH", "bench-secret")));
         // Poll interval = one token: the first GetChange after a batch usually finds it INSYNC.
-        var scheduler = new Route53ChangeScheduler(client, new Route53SchedulerOptions { RequestsPerSecond = rps, PollInterval = TimeSpan.FromSeconds(1 / rps) });
+        var scheduler = new Route53ChangeScheduler(client, new Route53SchedulerOptions { RequestsPerSecond = rps, Burst = burst, PollInterval = TimeSpan.FromSeconds(1 / rps) });
         var zoneName = DomainName.Parse("bench-import.com.");
         var desired = SyntheticRecordSets.Generate(zoneName, records);
         var lowerBound = ChangeBatchPacker.Pack(desired.Select(d => new Route53Change(ChangeAction.Create, Route53TargetZone.ToRoute53(d)))).LowerBound;
@@ -39,7 +40,7 @@ public static class Route53ImportBenchmark
         var syncCalls = s.Calls - setup.Calls;
         var syncTime = total - setupTime;
         var ideal = TimeSpan.FromSeconds(syncCalls / rps);
-        Console.WriteLine($"route53-import: {records} records at {rps} requests/s into the emulator ({host.BaseAddress})");
+        Console.WriteLine($"route53-import: {records} records at {rps} requests/s (token bucket burst {burst?.ToString() ?? "default = rate"}) into the emulator ({host.BaseAddress})");
         Console.WriteLine($"  created {report.Created}, batches {report.Batches}");
         Console.WriteLine($"  ChangeResourceRecordSets calls: {s.ChangeCalls} (packing lower bound {lowerBound})");
         Console.WriteLine($"  sync API calls: {syncCalls} (ChangeResourceRecordSets {s.ChangeCalls}, GetChange {s.GetChangeCalls}, list pages and other {syncCalls - s.ChangeCalls - s.GetChangeCalls}, retried {s.Retried})");

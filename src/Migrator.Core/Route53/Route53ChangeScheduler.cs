@@ -9,8 +9,14 @@ public sealed record Route53SchedulerOptions
 {
     /// <summary>Requests per second for the whole account (Route 53's legacy limit is 5).</summary>
     public double RequestsPerSecond { get; init; } = 5;
-    /// <summary>Tokens that may accumulate while idle; 1 keeps calls evenly spaced.</summary>
-    public double Burst { get; init; } = 1;
+    /// <summary>
+    /// Tokens that may accumulate (null = one second's worth, as golang's rate.Limiter(r, r)). Tokens saved while a
+    /// slow ChangeResourceRecordSets answer is awaited are spent afterwards, so the long-run rate is kept without
+    /// losing the time the server spends; 1 spaces calls strictly at 1/rate.
+    /// </summary>
+    public double? Burst { get; init; }
+
+    public double EffectiveBurst => Burst ?? Math.Max(1, RequestsPerSecond);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(20);
@@ -59,7 +65,7 @@ public sealed class Route53ChangeScheduler
         if (Options.RequestsPerSecond <= 0) throw new ArgumentOutOfRangeException(nameof(options), "RequestsPerSecond must be positive");
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared;
-        _tokens = Options.Burst;
+        _tokens = Options.EffectiveBurst;
         _lastRefill = _time.GetTimestamp();
     }
 
@@ -75,13 +81,14 @@ public sealed class Route53ChangeScheduler
     /// <summary>Waits for a token of the account's bucket.</summary>
     public async Task AcquireTokenAsync(CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         TimeSpan wait;
         lock (_bucketLock)
         {
             var now = _time.GetTimestamp();
             var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
             _lastRefill = now;
-            _tokens = Math.Min(Options.Burst, _tokens + elapsed * Options.RequestsPerSecond);
+            _tokens = Math.Min(Options.EffectiveBurst, _tokens + elapsed * Options.RequestsPerSecond);
             _tokens -= 1; // reserve: a negative balance is the queue of callers ahead
             wait = _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / Options.RequestsPerSecond);
         }
@@ -123,9 +130,10 @@ public sealed class Route53ChangeScheduler
             for (var i = 0; i < batches.Count; i++)
             {
                 ChangeInfo info;
+                var sent = _time.GetTimestamp();
                 try { info = await SubmitAsync(zoneId, batches[i], ct).ConfigureAwait(false); }
                 catch (Route53AmbiguousChangeException e) { e.CompletedBefore = done; throw; }
-                info = await WaitInSyncAsync(info, ct).ConfigureAwait(false);
+                info = await WaitInSyncAsync(info, ct, sent).ConfigureAwait(false);
                 done.Add(info);
                 Report(zoneId, progress, new ZoneSyncProgress(i + 1, batches.Count,
                     $"batch {i + 1}/{batches.Count} in sync ({batches[i].Changes.Count} changes, change {info.Id})"));
@@ -162,15 +170,21 @@ public sealed class Route53ChangeScheduler
         }
     }
 
-    /// <summary>Polls GetChange every <see cref="Route53SchedulerOptions.PollInterval"/> until INSYNC.</summary>
-    public async Task<ChangeInfo> WaitInSyncAsync(ChangeInfo info, CancellationToken ct)
+    /// <summary>
+    /// Polls GetChange every <see cref="Route53SchedulerOptions.PollInterval"/> until INSYNC. The first poll is due one
+    /// interval after <paramref name="submittedTimestamp"/> (when the request was sent), not after its answer.
+    /// </summary>
+    public async Task<ChangeInfo> WaitInSyncAsync(ChangeInfo info, CancellationToken ct, long? submittedTimestamp = null)
     {
-        var started = _time.GetTimestamp();
+        var started = submittedTimestamp ?? _time.GetTimestamp();
+        var lastPoll = started;
         while (info.Status != ChangeStatus.InSync)
         {
             if (_time.GetElapsedTime(started) > Options.ChangeTimeout)
                 throw new TimeoutException($"change {info.Id} still PENDING after {Options.ChangeTimeout}");
-            await Task.Delay(Options.PollInterval, _time, ct).ConfigureAwait(false);
+            var wait = Options.PollInterval - _time.GetElapsedTime(lastPoll);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+            lastPoll = _time.GetTimestamp();
             var id = info.Id;
             info = await CallAsync(c => { Interlocked.Increment(ref _getChangeCalls); return _client.GetChangeAsync(id, c); }, ct).ConfigureAwait(false);
         }

@@ -10,7 +10,7 @@ public sealed class Route53Exception : Exception
 {
     public Route53Exception(string code, string message, HttpStatusCode statusCode, string? requestId,
         IReadOnlyList<string>? messages = null, bool? retryable = null)
-        : base($"{code}: {message} (HTTP {(int)statusCode}{(requestId is null ? "" : $", request {requestId}")})")
+        : base($"{code}: {Summary(message, messages)} (HTTP {(int)statusCode}{(requestId is null ? "" : $", request {requestId}")})")
     {
         Code = code;
         ErrorMessage = message;
@@ -19,6 +19,9 @@ public sealed class Route53Exception : Exception
         Messages = messages ?? [message];
         Retryable = retryable ?? IsRetryable(code, statusCode);
     }
+
+    private static string Summary(string message, IReadOnlyList<string>? messages) =>
+        messages is { Count: > 5 } ? $"{string.Join("; ", messages.Take(5))}; and {messages.Count - 5} more problems" : message;
 
     public string Code { get; }
     public string ErrorMessage { get; }

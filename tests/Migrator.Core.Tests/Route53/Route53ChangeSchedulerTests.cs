@@ -43,6 +43,20 @@ public class Route53ChangeSchedulerTests
     }
 
     [Fact]
+    public async Task AcquireTokenAsync_AllowsOneSecondBurstThenRate_ByDefault()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var s = new Route53ChangeScheduler(Create().Scheduler.Client, new Route53SchedulerOptions { RequestsPerSecond = 5 }, time);
+        time.Advance(TimeSpan.FromSeconds(10)); // idle time does not grow the bucket beyond one second's worth
+        for (var i = 0; i < 5; i++) await s.AcquireTokenAsync(CancellationToken.None);
+        var sixth = s.AcquireTokenAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.False(sixth.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await sixth;
+    }
+
+    [Fact]
     public async Task SubmitAsync_RetriesThrottlingAndPriorRequest_UntilAccepted()
     {
         var (fake, s) = Create();

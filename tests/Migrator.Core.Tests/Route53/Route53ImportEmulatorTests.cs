@@ -91,6 +91,7 @@ public class Route53ImportEmulatorTests(ImportEmulatorFixture emulator) : IClass
         var output = await second.StandardOutput.ReadToEndAsync();
         await second.WaitForExitAsync();
         Assert.True(second.ExitCode == 0, output + await second.StandardError.ReadToEndAsync());
+        emulator.Host.Emulator.Faults.Clear();
         var done = output.Split('\n').Single(l => l.StartsWith("done ", StringComparison.Ordinal));
         Assert.Contains($"created={Records - (partial - 2)} ", done);
         Assert.Single(await emulator.Client().FindHostedZonesByNameAsync(DomainName.Parse(zoneName + "."), CancellationToken.None));

@@ -190,3 +190,16 @@ public class Route53XmlTests
         Assert.Equal(("DuplicateRequest", "busy", "r-9"), (d.Code, d.ErrorMessage, d.RequestId));
     }
 }
+
+public class SyntheticRecordSetsTests
+{
+    [Fact]
+    public void Generate_ProducesValidDistinctCanonicalValues_ForLargeCounts()
+    {
+        var sets = SyntheticRecordSets.Generate(DomainName.Parse("example.com."), 70_000);
+        Assert.Equal(sets.Count, sets.Select(s => s.Key).Distinct().Count());
+        var notCanonical = sets.Where(s => (s.Type == RecordType.AAAA || s.Type == RecordType.A)
+            && s.Values[0] != System.Net.IPAddress.Parse(s.Values[0]).ToString()).Select(s => s.Values[0]).Take(3).ToList();
+        Assert.Empty(notCanonical);
+    }
+}
