@@ -22,9 +22,18 @@ for f in scripts/setup.d/*.sh; do [ -f "$f" ] && { echo "== $f"; bash "$f"; }; d
 echo "== dotnet test ($CONFIGURATION)"
 dotnet test Migrator.sln -c "$CONFIGURATION" --logger "console;verbosity=normal" "$@" 2>&1 | tee /tmp/migrator-test.log
 rc=${PIPESTATUS[0]}
-summary=$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' /tmp/migrator-test.log || true)
-failed=$(echo "$summary" | awk -F'[:,]' '{s+=$2} END {print s+0}')
-passed=$(echo "$summary" | awk -F'[:,]' '{s+=$4} END {print s+0}')
-skipped=$(echo "$summary" | awk -F'[:,]' '{s+=$6} END {print s+0}')
+# Each test assembly ends with either a one-line summary ("Failed: 0, Passed: 12, Skipped: 0, ...") or, at normal
+# verbosity, a block ("Total tests: 12" / "Passed: 12" / "Failed: 1" / "Skipped: 0"); add them all up.
+read -r passed failed skipped < <(awk '
+  /Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/ {
+    for (i = 1; i <= NF; i++) { v = $(i+1); gsub(/,/, "", v)
+      if ($i == "Failed:") f += v; else if ($i == "Passed:") p += v; else if ($i == "Skipped:") s += v }
+    next }
+  /^ *Total tests: / { block = 1; next }
+  block && /^ +Passed: +[0-9]+/  { p += $2; next }
+  block && /^ +Failed: +[0-9]+/  { f += $2; next }
+  block && /^ +Skipped: +[0-9]+/ { s += $2; next }
+  /Total time:/ { block = 0 }
+  END { print p+0, f+0, s+0 }' /tmp/migrator-test.log)
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"
