@@ -183,9 +183,14 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         if (includeStack.Contains(full)) { yield return Error(At(file, tokens[1]), $"$INCLUDE loop: '{name}' is already being read"); yield break; }
         if (!File.Exists(full)) { yield return Error(At(file, tokens[1]), $"$INCLUDE file '{name}' not found"); yield break; }
         includeStack.Add(full);
-        // BIND: the included file starts with the given (or current) origin; the owner carries over.
+        // BIND: the included file starts with the given (or current) origin and inherits the current owner; afterwards
+        // the including file's owner is back, and the RRsets read so far are committed (no first-TTL rule across).
+        var savedOwner = _owner;
+        _chunkOwner = null;
         foreach (var e in ReadFileCore(full, Path.GetDirectoryName(full), name, includeOrigin, depth + 1, includeStack)) yield return e;
         includeStack.RemoveAt(includeStack.Count - 1);
+        _owner = savedOwner;
+        _chunkOwner = null;
     }
 
     // ---- records ------------------------------------------------------------------------------------------------
