@@ -75,6 +75,16 @@ public class ZoneFileReaderTests
     }
 
     [Fact]
+    public void Read_WarnsWithPosition_WhenOwnerIsInheritedRightAfterOrigin()
+    {
+        var result = ZoneFileReader.Read(new StringReader(Header + "c A 192.0.2.8\n$ORIGIN sub.example.com.\n\tTXT \"x\"\n"), "z", Origin);
+        Assert.True(result.Succeeded);
+        var warning = Assert.Single(result.Diagnostics, d => d.Message.Contains("immediately after $ORIGIN"));
+        Assert.Equal((7, 2, false), (warning.Line, warning.Column, warning.IsError));
+        Assert.Contains(result.Records, r => r.Name == DomainName.Parse("c.example.com.") && r.Type == RecordType.TXT);
+    }
+
+    [Fact]
     public void ReadEntries_StreamsWithoutReadingAhead()
     {
         // A reader that fails if asked for more than the first record's line proves records come out as they are read.
