@@ -16,10 +16,21 @@ internal static class ZoneAssembler
         public SourcePosition First = first;
         public SourcePosition Last = first;
         public int Count;
-        // Indices into the kept list; most sets are small, so duplicates are found by a scan until a set grows large.
-        public readonly List<int> Members = new(1);
+        // Indices into the kept list. Most sets hold one record, so the first needs no list; duplicates are found by a
+        // scan until a set grows large.
+        public int FirstMember = -1;
+        public List<int>? MoreMembers;
         public Dictionary<string, int>? Index;
-        public readonly StringComparer Comparer = namesOnly ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        public StringComparer Comparer => namesOnly ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
+        public void Add(int member)
+        {
+            if (FirstMember < 0) { FirstMember = member; return; }
+            (MoreMembers ??= new List<int>(2)).Add(member);
+        }
+
+        public IEnumerable<int> Members => FirstMember < 0 ? [] : MoreMembers is null ? [FirstMember] : MoreMembers.Prepend(FirstMember);
+        public int MemberCount => FirstMember < 0 ? 0 : 1 + (MoreMembers?.Count ?? 0);
     }
 
     public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName? origin, string fileName)
@@ -53,9 +64,9 @@ internal static class ZoneAssembler
             }
             info.Count++;
             info.Last = pos;
-            info.Members.Add(kept.Count);
+            info.Add(kept.Count);
             if (info.Index is not null) info.Index[record.Data] = kept.Count;
-            else if (info.Members.Count > 16)
+            else if (info.MemberCount > 16)
             {
                 info.Index = new Dictionary<string, int>(info.Comparer);
                 foreach (var m in info.Members) info.Index[kept.Count == m ? record.Data : kept[m].Record.Data] = m;
@@ -73,8 +84,12 @@ internal static class ZoneAssembler
     private static int FindDuplicate(SetInfo info, List<(ResourceRecord Record, SourcePosition Position, SetInfo Set)> kept, string data)
     {
         if (info.Index is not null) return info.Index.TryGetValue(data, out var i) ? i : -1;
-        foreach (var m in info.Members)
-            if (info.Comparer.Equals(kept[m].Record.Data, data)) return m;
+        if (info.FirstMember < 0) return -1;
+        var comparer = info.Comparer;
+        if (comparer.Equals(kept[info.FirstMember].Record.Data, data)) return info.FirstMember;
+        if (info.MoreMembers is not null)
+            foreach (var m in info.MoreMembers)
+                if (comparer.Equals(kept[m].Record.Data, data)) return m;
         return -1;
     }
 

@@ -19,6 +19,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
     private Ttl _defaultTtl;             // from $TTL (or SOA minimum when nothing else was known)
     private bool _defaultTtlKnown;
     private bool _warned1035;
+    private bool _originJustChanged;     // BIND warns when the next record inherits its owner across a new $ORIGIN
     private int _errors;
     private bool _stopped;
 
@@ -131,6 +132,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
                 if (tokens[1].Quoted) { output.Add(Error(At(file, tokens[1]), "$ORIGIN needs an unquoted domain name")); return; }
                 if (!DomainName.TryParse(tokens[1].Text, origin, out var o, out var why)) { output.Add(Error(At(file, tokens[1]), why)); return; }
                 origin = o;
+                _originJustChanged = true;
                 return;
             case "$TTL":
                 if (tokens.Count != 2) { output.Add(Error(At(file, first), tokens.Count < 2 ? "$TTL needs a TTL" : $"extra input text '{tokens[2].Text}' after $TTL")); return; }
@@ -183,9 +185,14 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         if (includeStack.Contains(full)) { yield return Error(At(file, tokens[1]), $"$INCLUDE loop: '{name}' is already being read"); yield break; }
         if (!File.Exists(full)) { yield return Error(At(file, tokens[1]), $"$INCLUDE file '{name}' not found"); yield break; }
         includeStack.Add(full);
-        // BIND: the included file starts with the given (or current) origin; the owner carries over.
+        // BIND: the included file starts with the given (or current) origin and inherits the current owner; afterwards
+        // the including file's owner is back, and the RRsets read so far are committed (no first-TTL rule across).
+        var savedOwner = _owner;
+        _chunkOwner = null;
         foreach (var e in ReadFileCore(full, Path.GetDirectoryName(full), name, includeOrigin, depth + 1, includeStack)) yield return e;
         includeStack.RemoveAt(includeStack.Count - 1);
+        _owner = savedOwner;
+        _chunkOwner = null;
     }
 
     // ---- records ------------------------------------------------------------------------------------------------
@@ -195,12 +202,16 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         var tokens = line.Tokens;
         var i = 0;
         DomainName owner;
+        var originJustChanged = _originJustChanged;
+        _originJustChanged = false;
         SourcePosition pos;
         if (line.LeadingWhitespace)
         {
             pos = At(file, tokens[0]);
             if (_owner is null) { output.Add(Error(pos, "no current owner name (the first record must name its owner)")); return; }
             owner = _owner;
+            if (originJustChanged)
+                output.Add(Warning(pos, $"record with inherited owner ({owner}) immediately after $ORIGIN ({origin}): the owner is not relative to the new origin"));
         }
         else
         {

@@ -59,6 +59,31 @@ public class ZoneFileReaderTests
         Assert.Contains(entries.OfType<ZoneFileRecordEntry>(), r => r.Record.Name == DomainName.Parse("c.example.com.") && r.Position.Line == 7);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void Read_DropsDuplicatesKeepingTheLaterSpelling_InSmallAndLargeSets(int size)
+    {
+        var text = new StringBuilder(Header);
+        for (var i = 0; i < size; i++) text.Append($"big NS ns{i}.example.net.\n");
+        text.Append("big NS NS1.Example.NET.\nbig TXT \"a\"\nbig TXT \"A\"\nbig TXT \"a\"\n");
+        var result = ZoneFileReader.Read(new StringReader(text.ToString()), "z", Origin);
+        var ns = result.Records.Where(r => r.Type == RecordType.NS && r.Name != Origin).Select(r => r.Data).ToList();
+        Assert.Equal(size, ns.Count);
+        Assert.Equal("NS1.Example.NET.", ns[1]);
+        Assert.Equal(["\"a\"", "\"A\""], result.Records.Where(r => r.Type == RecordType.TXT).Select(r => r.Data));
+    }
+
+    [Fact]
+    public void Read_WarnsWithPosition_WhenOwnerIsInheritedRightAfterOrigin()
+    {
+        var result = ZoneFileReader.Read(new StringReader(Header + "c A 192.0.2.8\n$ORIGIN sub.example.com.\n\tTXT \"x\"\n"), "z", Origin);
+        Assert.True(result.Succeeded);
+        var warning = Assert.Single(result.Diagnostics, d => d.Message.Contains("immediately after $ORIGIN"));
+        Assert.Equal((7, 2, false), (warning.Line, warning.Column, warning.IsError));
+        Assert.Contains(result.Records, r => r.Name == DomainName.Parse("c.example.com.") && r.Type == RecordType.TXT);
+    }
+
     [Fact]
     public void ReadEntries_StreamsWithoutReadingAhead()
     {
