@@ -41,9 +41,26 @@ public class ZoneDiffTests
         var change = Assert.Single(ZoneDiff.Compute(Zone, old, @new).Changes);
 
         Assert.Equal(ChangeKind.Update, change.Kind);
-        Assert.Equal(old[0], change.Existing);
-        Assert.Equal(@new[0], change.Desired);
+        Assert.Equal(["192.0.2.1", "192.0.2.2"], change.Existing!.Values);
+        Assert.Equal(["192.0.2.1", "192.0.2.9"], change.Desired!.Values);
     }
+
+    [Fact]
+    public void Compute_PlanDoesNotChange_WhenTheCallerMutatesItsValueArrays()
+    {
+        var values = new[] { "192.0.2.2", "192.0.2.1" };
+        var plan = ZoneDiff.Compute(Zone, [], [Set("www", "A", 300, values)]);
+        var hash = plan.Hash;
+
+        values[0] = "203.0.113.1";
+
+        Assert.Equal(["192.0.2.1", "192.0.2.2"], plan.Changes[0].Desired!.Values);
+        Assert.Equal(hash, PlanRecomputed(plan));
+        Assert.False(plan.Changes[0].Desired!.Values is string[]);
+    }
+
+    private static string PlanRecomputed(Plan plan) =>
+        ZoneDiff.Compute(Zone, [], plan.Changes.Select(c => c.Desired!).ToList()).Hash;
 
     [Fact]
     public void Compute_ReturnsUpdate_WhenOnlyTheTtlChanges()
