@@ -145,6 +145,33 @@ public class ZoneDiffTests
     }
 
     [Fact]
+    public void Compute_FindsEveryChange_WhenZonesAreBigEnoughToBeMatchedInParallel()
+    {
+        var old = Hosts(120_000);
+        var @new = old.Select((s, i) => i % 1000 == 0 ? s with { Ttl = new Ttl(60) } : s).Where((_, i) => i % 1000 != 1).ToList();
+        @new.Add(Set("extra", "A", 300, "192.0.2.1"));
+        @new.Reverse();
+
+        var plan = ZoneDiff.Compute(Zone, old, @new);
+
+        Assert.Equal((1, 120, 120), (plan.Creates, plan.Updates, plan.Deletes));
+        Assert.Equal(ZoneDiff.Compute(Zone, old, @new.AsEnumerable().Reverse().ToList()).Hash, plan.Hash);
+    }
+
+    [Fact]
+    public void Compute_Throws_WhenAKeyAppearsTwiceInABigZone()
+    {
+        var @new = Hosts(120_000);
+        @new.Add(@new[3]);
+        var created = Hosts(120_000);
+        created.Add(Set("dup", "A", 300, "192.0.2.1"));
+        created.Add(Set("dup", "A", 300, "192.0.2.2"));
+
+        Assert.Contains("host3.example.com. A twice", Assert.Throws<ArgumentException>(() => ZoneDiff.Compute(Zone, Hosts(120_000), @new)).Message);
+        Assert.Contains("dup.example.com. A twice", Assert.Throws<ArgumentException>(() => ZoneDiff.Compute(Zone, Hosts(120_000), created)).Message);
+    }
+
+    [Fact]
     public void Compute_Throws_WhenAKeyAppearsTwice()
     {
         var dup = new[] { Set("www", "A", 300, "192.0.2.1"), Set("www", "A", 300, "192.0.2.2") };
