@@ -19,13 +19,14 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
     private Ttl _defaultTtl;             // from $TTL (or SOA minimum when nothing else was known)
     private bool _defaultTtlKnown;
     private bool _warned1035;
+    private bool _originJustChanged;     // BIND warns when the next record inherits its owner across a new $ORIGIN
     private int _errors;
     private bool _stopped;
 
     // BIND's master loader keeps a list of RRsets for the current owner; a later record of the same set takes the
     // TTL of the first one (with a warning). The list is reset when the owner changes (case-sensitively, as BIND does).
     private DomainName? _chunkOwner;
-    private readonly Dictionary<ushort, Ttl> _chunkTtls = new();
+    private readonly Dictionary<int, Ttl> _chunkTtls = new(); // type, and for RRSIG the covered type in the high bits
     private readonly TokenSlice _slice = new();
 
     /// <summary>Positions name the file as <paramref name="path"/> was given; includes are relative to its directory.</summary>
@@ -131,6 +132,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
                 if (tokens[1].Quoted) { output.Add(Error(At(file, tokens[1]), "$ORIGIN needs an unquoted domain name")); return; }
                 if (!DomainName.TryParse(tokens[1].Text, origin, out var o, out var why)) { output.Add(Error(At(file, tokens[1]), why)); return; }
                 origin = o;
+                _originJustChanged = true;
                 return;
             case "$TTL":
                 if (tokens.Count != 2) { output.Add(Error(At(file, first), tokens.Count < 2 ? "$TTL needs a TTL" : $"extra input text '{tokens[2].Text}' after $TTL")); return; }
@@ -183,9 +185,14 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         if (includeStack.Contains(full)) { yield return Error(At(file, tokens[1]), $"$INCLUDE loop: '{name}' is already being read"); yield break; }
         if (!File.Exists(full)) { yield return Error(At(file, tokens[1]), $"$INCLUDE file '{name}' not found"); yield break; }
         includeStack.Add(full);
-        // BIND: the included file starts with the given (or current) origin; the owner carries over.
+        // BIND: the included file starts with the given (or current) origin and inherits the current owner; afterwards
+        // the including file's owner is back, and the RRsets read so far are committed (no first-TTL rule across).
+        var savedOwner = _owner;
+        _chunkOwner = null;
         foreach (var e in ReadFileCore(full, Path.GetDirectoryName(full), name, includeOrigin, depth + 1, includeStack)) yield return e;
         includeStack.RemoveAt(includeStack.Count - 1);
+        _owner = savedOwner;
+        _chunkOwner = null;
     }
 
     // ---- records ------------------------------------------------------------------------------------------------
@@ -195,12 +202,16 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         var tokens = line.Tokens;
         var i = 0;
         DomainName owner;
+        var originJustChanged = _originJustChanged;
+        _originJustChanged = false;
         SourcePosition pos;
         if (line.LeadingWhitespace)
         {
             pos = At(file, tokens[0]);
             if (_owner is null) { output.Add(Error(pos, "no current owner name (the first record must name its owner)")); return; }
             owner = _owner;
+            if (originJustChanged)
+                output.Add(Warning(pos, $"record with inherited owner ({owner}) immediately after $ORIGIN ({origin}): the owner is not relative to the new origin"));
         }
         else
         {
@@ -255,7 +266,6 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             return;
         }
         _ = typeFound;
-
         // TTL: explicit; else $TTL; else the previous record's (RFC 1035); else the SOA's minimum; else an error.
         Ttl recordTtl;
         if (explicitTtl is { } e) { recordTtl = e; }
@@ -288,7 +298,8 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
             _chunkOwner = owner;
             _chunkTtls.Clear();
         }
-        if (_chunkTtls.TryGetValue(type.Code, out var prior))
+        var setKey = type == RecordType.RRSIG ? type.Code | BinaryPrimitives.ReadUInt16BigEndian(rdata.Wire) << 16 : type.Code;
+        if (_chunkTtls.TryGetValue(setKey, out var prior))
         {
             if (prior != recordTtl)
             {
@@ -296,7 +307,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
                 recordTtl = prior;
             }
         }
-        else _chunkTtls[type.Code] = recordTtl;
+        else _chunkTtls[setKey] = recordTtl;
 
         output.Add(new ZoneFileRecordEntry(new ResourceRecord(owner, type, recordTtl, rdata.ToString()), pos));
     }
@@ -338,6 +349,13 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         }
         var output = new List<ZoneFileEntry>(2);
         var synthetic = new LogicalLine();
+        // BIND loads generated records on the side: the owner a later line inherits, and the current owner's RRsets
+        // (for the first-TTL rule), are those from before the $GENERATE line.
+        var savedOwner = _owner;
+        var savedChunkOwner = _chunkOwner;
+        var savedChunkTtls = new Dictionary<int, Ttl>(_chunkTtls);
+        try
+        {
         for (long v = start; v <= stop; v += step)
         {
             synthetic.Reset(line.Line);
@@ -363,6 +381,14 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
                 else yield return e;
             }
             if (_errors > errorsBefore) yield break; // every iteration would fail the same way
+        }
+        }
+        finally
+        {
+            _owner = savedOwner;
+            _chunkOwner = savedChunkOwner;
+            _chunkTtls.Clear();
+            foreach (var (k, v) in savedChunkTtls) _chunkTtls[k] = v;
         }
     }
 

@@ -27,6 +27,10 @@ public static class ZoneFileReader
         ZoneAssembler.Assemble(ReadEntries(reader, displayName, origin, options), origin, displayName);
 
     /// <summary>Applies BIND's load rules to streamed entries (e.g. ones whose file names were rewritten).</summary>
+    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName origin) =>
+        ZoneAssembler.Assemble(entries, origin, "zone");
+
+    /// <summary>As <see cref="Assemble(IEnumerable{ZoneFileEntry}, DomainName)"/>; <paramref name="fileName"/> names an empty zone's error.</summary>
     public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName origin, string fileName) =>
         ZoneAssembler.Assemble(entries, origin, fileName);
 

@@ -24,7 +24,7 @@ public class FuzzTests
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestData", "zones"), "*.zone", SearchOption.AllDirectories)
             .Select(File.ReadAllText).ToArray();
 
-    private static string Mutate(Random rng, string text)
+    internal static string Mutate(Random rng, string text)
     {
         var sb = new StringBuilder(text);
         var n = rng.Next(1, 6);

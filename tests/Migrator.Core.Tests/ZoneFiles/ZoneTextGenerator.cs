@@ -30,7 +30,13 @@ internal static class ZoneTextGenerator
             }
             if (rng.Next(50) == 0 && !lastWasCname) { sb.Append("$TTL ").Append(rng.Next(0, 100000)).Append('\n'); continue; }
             if (rng.Next(30) == 0) { sb.Append("; comment ( \" ; only\n"); }
-            var typeIndex = rng.Next(16);
+            if (rng.Next(60) == 0 && !lastWasCname)
+            {
+                var start = rng.Next(0, 230);
+                sb.Append($"$GENERATE {start}-{start + rng.Next(0, 20)}/{rng.Next(1, 4)} gen{i}-${{0,{rng.Next(0, 4)},{Pick(rng, ["d", "x", "X", "o"])}}} {Pick(rng, ["A 10.0.0.$", "PTR host$.example.net.", "TXT \"v$\"", "AAAA 2001:db8::${10,4,x}"])}\n");
+                continue;
+            }
+            var typeIndex = rng.Next(20);
             string owner;
             if (typeIndex == 15) owner = $"cname{cnameOwners++}";
             else if (typeIndex == 7) owner = $"ds{i}"; // DS at the apex is refused by BIND
@@ -103,7 +109,11 @@ internal static class ZoneTextGenerator
         12 => $"NAPTR {rng.Next(100)} {rng.Next(100)} \"S\" \"SIP+D2U\" \"\" _sip._udp",
         13 => $"HTTPS {rng.Next(1, 3)} . alpn=h2,h3 port={rng.Next(65536)} ipv4hint=192.0.2.{rng.Next(256)}",
         14 => $"PTR {Owner(rng)}",
-        _ => $"CNAME {Owner(rng)}",
+        15 => $"CNAME {Owner(rng)}",
+        16 => $"LOC {rng.Next(90)} {rng.Next(60)} {rng.Next(60)}.{rng.Next(1000):D3} {Pick(rng, ["N", "S"])} {rng.Next(180)} {rng.Next(60)} {Pick(rng, ["E", "W"])} {rng.Next(-100000, 100000)}.{rng.Next(100):D2}m {rng.Next(1, 100000)}m",
+        17 => $"RRSIG {Pick(rng, ["A", "TXT", "SOA", "TYPE65000"])} {Pick(rng, ["8", "13"])} {rng.Next(2, 6)} {rng.Next(0, 86400)} {new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(rng.Next(0, 100_000_000)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)} 20240101000000 {rng.Next(65536)} {Pick(rng, ["example.com.", "Example.COM."])} {Convert.ToBase64String(RandomBytes(rng, rng.Next(1, 90)))}",
+        18 => $"NSEC {Owner(rng)} {string.Join(' ', Enumerable.Range(0, rng.Next(1, 5)).Select(_ => Pick(rng, ["A", "AAAA", "NS", "TXT", "CAA", "TYPE1234", "HTTPS", "RRSIG"])).Distinct())}",
+        _ => $"URI {rng.Next(65536)} {rng.Next(65536)} {Text(rng).Replace("\"\"", "\"x\"")}",
     };
 
     private static string Generic(Random rng)

@@ -157,7 +157,7 @@ public class RdataFormatTests
     [InlineData("TYPE65534", "00")]
     [InlineData("TYPE65534", "\\# 3 0102")]
     [InlineData("DS", "1 8 2 AB")]
-    [InlineData("CERT", "PKIX 1 RSASHA256 AAAA")]
+    [InlineData("APL", "1:192.168.32.0/21")]
     [InlineData("LOC", "91 N 0 E 0m")]
     [InlineData("NSEC", "next. FOO")]
     public void TryCanonicalize_Fails_WhenDataIsInvalidOrUnsupported(string type, string presentation) =>

@@ -16,6 +16,7 @@ internal static class RdataCodec
     {
         U8, U16, U32, Period, Name, IPv4, IPv6, CharString, CharStrings, Base64, Hex, CaaTag, CaaValue, SvcParams,
         TypeCovered, SigTime, TypeBitmap, Salt, NextHashed, UriTarget, Eui48, Eui64, Loc,
+        Algorithm, DigestType, CertType, CertAlgorithm,
     }
 
     private static readonly Dictionary<ushort, F[]> Schemas = new()
@@ -36,18 +37,19 @@ internal static class RdataCodec
         [RecordType.SRV.Code] = [F.U16, F.U16, F.U16, F.Name],
         [RecordType.NAPTR.Code] = [F.U16, F.U16, F.CharString, F.CharString, F.CharString, F.Name],
         [RecordType.KX.Code] = [F.U16, F.Name],
-        [RecordType.DS.Code] = [F.U16, F.U8, F.U8, F.Hex],
-        [RecordType.CDS.Code] = [F.U16, F.U8, F.U8, F.Hex],
+        [RecordType.DS.Code] = [F.U16, F.Algorithm, F.DigestType, F.Hex],
+        [RecordType.CDS.Code] = [F.U16, F.Algorithm, F.DigestType, F.Hex],
+        [RecordType.CERT.Code] = [F.CertType, F.U16, F.CertAlgorithm, F.Base64],
         [RecordType.SSHFP.Code] = [F.U8, F.U8, F.Hex],
-        [RecordType.DNSKEY.Code] = [F.U16, F.U8, F.U8, F.Base64],
-        [RecordType.CDNSKEY.Code] = [F.U16, F.U8, F.U8, F.Base64],
+        [RecordType.DNSKEY.Code] = [F.U16, F.U8, F.Algorithm, F.Base64],
+        [RecordType.CDNSKEY.Code] = [F.U16, F.U8, F.Algorithm, F.Base64],
         [RecordType.TLSA.Code] = [F.U8, F.U8, F.U8, F.Hex],
         [RecordType.SMIMEA.Code] = [F.U8, F.U8, F.U8, F.Hex],
         [RecordType.OPENPGPKEY.Code] = [F.Base64],
         [RecordType.SVCB.Code] = [F.U16, F.Name, F.SvcParams],
         [RecordType.HTTPS.Code] = [F.U16, F.Name, F.SvcParams],
         [RecordType.CAA.Code] = [F.U8, F.CaaTag, F.CaaValue],
-        [RecordType.RRSIG.Code] = [F.TypeCovered, F.U8, F.U8, F.U32, F.SigTime, F.SigTime, F.U16, F.Name, F.Base64],
+        [RecordType.RRSIG.Code] = [F.TypeCovered, F.Algorithm, F.U8, F.U32, F.SigTime, F.SigTime, F.U16, F.Name, F.Base64],
         [RecordType.NSEC.Code] = [F.Name, F.TypeBitmap],
         [RecordType.NSEC3.Code] = [F.U8, F.U8, F.U16, F.Salt, F.NextHashed, F.TypeBitmap],
         [RecordType.NSEC3PARAM.Code] = [F.U8, F.U8, F.U16, F.Salt],
@@ -328,6 +330,20 @@ internal static class RdataCodec
             }
             case F.Loc:
                 return LocField.TryParse(tokens, ref t, buf, out error, out errorToken);
+            case F.Algorithm:
+            case F.DigestType:
+            case F.CertType:
+            case F.CertAlgorithm:
+            {
+                if (!Need(tokens, t, out error, out errorToken)) return false;
+                var table = field switch { F.DigestType => Mnemonics.DigestTypes, F.CertType => Mnemonics.CertTypes, _ => Mnemonics.Algorithms };
+                var max = field == F.CertType ? 65535 : 255;
+                if (tokens[t].Quoted || !Mnemonics.TryParse(table, tokens[t].Text, max, out var v))
+                { error = $"'{tokens[t].Text}' is not a valid number or mnemonic"; errorToken = t; return false; }
+                if (field == F.CertType) AddU16(buf, (ushort)v); else buf.Add((byte)v);
+                t++;
+                return true;
+            }
             default:
                 throw new InvalidOperationException($"field {field} of {type}");
         }
@@ -342,6 +358,19 @@ internal static class RdataCodec
             var expected = wire[3] switch { 1 => 20, 2 => 32, 3 => 32, 4 => 48, _ => -1 };
             if (expected > 0 && wire.Length - 4 != expected)
             { error = $"DS digest type {wire[3]} needs {expected} octets, found {wire.Length - 4}"; return false; }
+        }
+        if (type == RecordType.RRSIG && wire.Length > 18)
+        {
+            // The labels field counts the owner's labels, and the owner is at or below the signer (BIND: out of range).
+            var signerLabels = 0;
+            for (var p = 18; p < wire.Length && wire[p] != 0; p += 1 + wire[p]) signerLabels++;
+            if (wire[3] < signerLabels) { error = $"out of range: labels field {wire[3]} is below the signer's {signerLabels} labels"; return false; }
+        }
+        if (type == RecordType.NSEC)
+        {
+            var p = 0;
+            while (p < wire.Length && wire[p] != 0) p += 1 + wire[p];
+            if (p + 1 >= wire.Length) { error = "NSEC needs at least one type in its bitmap"; return false; }
         }
         if (type == RecordType.ZONEMD && wire.Length >= 6)
         {
@@ -495,6 +524,15 @@ internal static class RdataCodec
             }
             case F.Loc:
                 return LocField.TryFormat(w, ref p, sb, out error);
+            case F.Algorithm:
+            case F.DigestType:
+                return FormatField(F.U8, w, ref p, sb, out error);
+            case F.CertType:
+                if (p + 2 > w.Length) return Truncated(out error);
+                sb.Append(Mnemonics.Format(Mnemonics.CertTypes, BinaryPrimitives.ReadUInt16BigEndian(w.AsSpan(p)))); p += 2; return true;
+            case F.CertAlgorithm:
+                if (p + 1 > w.Length) return Truncated(out error);
+                sb.Append(Mnemonics.Format(Mnemonics.Algorithms, w[p])); p += 1; return true;
             default:
                 throw new InvalidOperationException($"field {field}");
         }
