@@ -17,7 +17,7 @@ public enum ChangeKind
 
 /// <summary>
 /// One change to one RRset. Invariant: Delete has only <see cref="Existing"/>, Create only <see cref="Desired"/>,
-/// Update both, with equal keys and different TTLs or value sets.
+/// Update both, with equal keys and different TTLs or value sets; the sets are read-only copies, values in ordinal order.
 /// </summary>
 public sealed record RecordChange
 {
@@ -28,7 +28,20 @@ public sealed record RecordChange
 
     private RecordChange(ChangeKind kind, RecordSetKey key, RecordSet? existing, RecordSet? desired)
     {
-        Kind = kind; Key = key; Existing = existing; Desired = desired;
+        Kind = kind; Key = key; Existing = Freeze(existing); Desired = Freeze(desired);
+    }
+
+    /// <summary>
+    /// A private, read-only copy with values in ordinal order, so a stored plan cannot change under its hash when the
+    /// caller reuses its lists, and shows values the same way whatever order they were read in.
+    /// </summary>
+    private static RecordSet? Freeze(RecordSet? set)
+    {
+        if (set is null) return null;
+        var values = new string[set.Values.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = set.Values[i];
+        Array.Sort(values, StringComparer.Ordinal);
+        return new RecordSet(set.Key, set.Ttl, Array.AsReadOnly(values));
     }
 
     public static RecordChange Create(RecordSet desired) => new(ChangeKind.Create, desired.Key, null, desired);

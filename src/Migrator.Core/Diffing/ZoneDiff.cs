@@ -9,12 +9,18 @@ namespace Migrator.Core.Diffing;
 /// </summary>
 public static class ZoneDiff
 {
+    private const int ParallelGroupingThreshold = 50_000;
+
     public static Plan Compute(DomainName zone, IEnumerable<ResourceRecord> existing, IEnumerable<ResourceRecord> desired,
         ZoneDiffOptions? options = null, SafetyPolicy? policy = null)
     {
-        // The grouping index of the existing zone doubles as the diff's lookup table: one hash table fewer.
+        // The grouping index of the existing zone doubles as the diff's lookup table: one hash table fewer. Big zones
+        // are grouped on two threads: the two groupings share nothing.
+        var large = (existing.TryGetNonEnumeratedCount(out var n) ? n : 0) > ParallelGroupingThreshold;
+        var desiredTask = large ? Task.Run(() => RecordSetGrouper.Group(desired, out _)) : null;
         var existingSets = RecordSetGrouper.Group(existing, out var byKey);
-        return ComputeCore(zone, existingSets, byKey, RecordSetGrouper.Group(desired, out _), options, policy);
+        var desiredSets = desiredTask is null ? RecordSetGrouper.Group(desired, out _) : desiredTask.GetAwaiter().GetResult();
+        return ComputeCore(zone, existingSets, byKey, desiredSets, options, policy);
     }
 
     public static Plan Compute(DomainName zone, IReadOnlyList<RecordSet> existing, IReadOnlyList<RecordSet> desired,
@@ -39,34 +45,58 @@ public static class ZoneDiff
         if (options.IgnoreApexSoa && byKey.ContainsKey(new RecordSetKey(zone, RecordType.SOA))) ignoredExisting++;
         if (options.IgnoreApexNs && byKey.ContainsKey(new RecordSetKey(zone, RecordType.NS))) ignoredExisting++;
 
-        var changes = new List<RecordChange>();
-        var matched = new bool[existing.Count];
-        var matchedCount = 0;
-        HashSet<RecordSetKey>? created = null; // only to catch a key given twice among the creates
-        for (var i = 0; i < desired.Count; i++)
+        // Lookups only read the dictionary, so big zones are matched in parallel chunks; "matched" flags are set with
+        // Interlocked so a key given twice is caught even when the two copies land in different chunks.
+        var matched = new int[existing.Count];
+        var chunks = desired.Count > ParallelGroupingThreshold ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
+        var partial = new (List<RecordChange> Changes, int Matched)[chunks];
+        var chunkSize = (desired.Count + chunks - 1) / Math.Max(chunks, 1);
+        void Match(int chunk)
         {
-            var set = desired[i];
-            if (IsIgnored(zone, set.Key, options)) continue;
-            if (!byKey.TryGetValue(set.Key, out var index))
+            var changes = new List<RecordChange>();
+            var count = 0;
+            var end = Math.Min(desired.Count, (chunk + 1) * chunkSize);
+            for (var i = chunk * chunkSize; i < end; i++)
             {
-                if (!(created ??= new HashSet<RecordSetKey>(RecordSetKeyComparer.Instance)).Add(set.Key)) throw Duplicate(set.Key);
-                changes.Add(RecordChange.Create(set));
-                continue;
+                var set = desired[i];
+                if (IsIgnored(zone, set.Key, options)) continue;
+                if (!byKey.TryGetValue(set.Key, out var index))
+                {
+                    changes.Add(RecordChange.Create(set));
+                    continue;
+                }
+                if (Interlocked.Exchange(ref matched[index], 1) == 1) throw Duplicate(set.Key);
+                count++;
+                var old = existing[index];
+                if ((!options.IgnoreTtl && old.Ttl != set.Ttl) || !SameValues(old.Values, set.Values))
+                    changes.Add(RecordChange.Update(old, set));
             }
-            if (matched[index]) throw Duplicate(set.Key);
-            matched[index] = true;
-            matchedCount++;
-            var old = existing[index];
-            if ((!options.IgnoreTtl && old.Ttl != set.Ttl) || !SameValues(old.Values, set.Values))
-                changes.Add(RecordChange.Update(old, set));
+            partial[chunk] = (changes, count);
         }
+        if (chunks == 1) Match(0);
+        else
+        {
+            try { Parallel.For(0, chunks, Match); }
+            catch (AggregateException e) when (e.InnerException is ArgumentException duplicate)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(duplicate);
+            }
+        }
+
+        var changes = new List<RecordChange>();
+        var matchedCount = 0;
+        foreach (var (c, m) in partial) { changes.AddRange(c); matchedCount += m; }
 
         var existingCount = byKey.Count - ignoredExisting;
         if (matchedCount < existingCount)
-            foreach (var index in byKey.Values)
-                if (!matched[index] && !IsIgnored(zone, existing[index].Key, options)) changes.Add(RecordChange.Delete(existing[index]));
+            for (var i = 0; i < existing.Count; i++)
+                if (matched[i] == 0 && !IsIgnored(zone, existing[i].Key, options)) changes.Add(RecordChange.Delete(existing[i]));
 
         changes.Sort(RecordChange.CompareForPlan);
+        // A key given twice among the creates sorts next to itself (keys of other kinds exist in the old zone).
+        for (var i = 1; i < changes.Count; i++)
+            if (changes[i].Kind == ChangeKind.Create && changes[i - 1].Kind == ChangeKind.Create && RecordSetKeyComparer.Instance.Equals(changes[i].Key, changes[i - 1].Key))
+                throw Duplicate(changes[i].Key);
         return new Plan(zone, [.. changes], existingCount, options, policy);
     }
 

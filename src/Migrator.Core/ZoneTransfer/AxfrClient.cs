@@ -44,6 +44,9 @@ public static class AxfrClient
             return AxfrResult.Fail(server, AxfrErrorKind.TsigFailed,
                 $"{where}: the answer is {(response.TSigOptions is null ? "not signed" : "signed with an invalid signature")} although the request used key {tsig.Name}; refusing the data.");
 
+        if (tsig is not null && !TsigVerifier.TryVerify(transport.Request!, transport.Messages, tsig, DateTimeOffset.UtcNow, out var tsigError))
+            return AxfrResult.Fail(server, AxfrErrorKind.TsigFailed, $"{where}: TSIG verification failed: {tsigError}; refusing the data.");
+
         var answers = new List<ResourceRecord>(response.AnswerRecords.Count);
         foreach (var message in transport.Messages)
             if (!AxfrMessageReader.TryReadAnswers(message, answers, out var readError))

@@ -93,7 +93,7 @@ internal static class AxfrMessageReader
     }
 
     /// <summary>Reads a possibly compressed name at <paramref name="pos"/> and advances past its in-place part.</summary>
-    private static bool TryReadName(byte[] message, ref int pos, out DomainName name, out string error)
+    internal static bool TryReadName(byte[] message, ref int pos, out DomainName name, out string error)
     {
         name = DomainName.Root; error = "";
         var labels = new List<byte[]>();

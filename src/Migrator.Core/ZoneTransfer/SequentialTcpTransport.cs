@@ -25,6 +25,9 @@ internal sealed class SequentialTcpTransport(int port, TimeSpan timeout) : ArDns
 
     private readonly List<byte[]> _messages = [];
 
+    /// <summary>The query as sent, without the TCP length prefix (its TSIG MAC starts the response's MAC chain).</summary>
+    public byte[]? Request { get; private set; }
+
     public ushort MaximumAllowedQuerySize => ushort.MaxValue;
     public bool SupportsReliableTransfer => true;
     public bool SupportsMulticastTransfer => false;
@@ -78,6 +81,7 @@ internal sealed class SequentialTcpTransport(int port, TimeSpan timeout) : ArDns
         {
             try
             {
+                transport.Request = package.ToArraySegment(false).ToArray();
                 await _stream.WriteAsync(package.ToArraySegment(true), token);
                 return true;
             }

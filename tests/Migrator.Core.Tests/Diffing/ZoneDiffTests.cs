@@ -41,9 +41,26 @@ public class ZoneDiffTests
         var change = Assert.Single(ZoneDiff.Compute(Zone, old, @new).Changes);
 
         Assert.Equal(ChangeKind.Update, change.Kind);
-        Assert.Equal(old[0], change.Existing);
-        Assert.Equal(@new[0], change.Desired);
+        Assert.Equal(["192.0.2.1", "192.0.2.2"], change.Existing!.Values);
+        Assert.Equal(["192.0.2.1", "192.0.2.9"], change.Desired!.Values);
     }
+
+    [Fact]
+    public void Compute_PlanDoesNotChange_WhenTheCallerMutatesItsValueArrays()
+    {
+        var values = new[] { "192.0.2.2", "192.0.2.1" };
+        var plan = ZoneDiff.Compute(Zone, [], [Set("www", "A", 300, values)]);
+        var hash = plan.Hash;
+
+        values[0] = "203.0.113.1";
+
+        Assert.Equal(["192.0.2.1", "192.0.2.2"], plan.Changes[0].Desired!.Values);
+        Assert.Equal(hash, PlanRecomputed(plan));
+        Assert.False(plan.Changes[0].Desired!.Values is string[]);
+    }
+
+    private static string PlanRecomputed(Plan plan) =>
+        ZoneDiff.Compute(Zone, [], plan.Changes.Select(c => c.Desired!).ToList()).Hash;
 
     [Fact]
     public void Compute_ReturnsUpdate_WhenOnlyTheTtlChanges()
@@ -125,6 +142,33 @@ public class ZoneDiffTests
         var old = new[] { new ResourceRecord(n, RecordType.A, new Ttl(300), "192.0.2.1"), new ResourceRecord(n, RecordType.A, new Ttl(300), "192.0.2.2") };
         var @new = new[] { new ResourceRecord(n, RecordType.A, new Ttl(300), "192.0.2.2"), new ResourceRecord(n, RecordType.A, new Ttl(300), "192.0.2.1") };
         Assert.False(ZoneDiff.Compute(Zone, old, @new).HasChanges);
+    }
+
+    [Fact]
+    public void Compute_FindsEveryChange_WhenZonesAreBigEnoughToBeMatchedInParallel()
+    {
+        var old = Hosts(120_000);
+        var @new = old.Select((s, i) => i % 1000 == 0 ? s with { Ttl = new Ttl(60) } : s).Where((_, i) => i % 1000 != 1).ToList();
+        @new.Add(Set("extra", "A", 300, "192.0.2.1"));
+        @new.Reverse();
+
+        var plan = ZoneDiff.Compute(Zone, old, @new);
+
+        Assert.Equal((1, 120, 120), (plan.Creates, plan.Updates, plan.Deletes));
+        Assert.Equal(ZoneDiff.Compute(Zone, old, @new.AsEnumerable().Reverse().ToList()).Hash, plan.Hash);
+    }
+
+    [Fact]
+    public void Compute_Throws_WhenAKeyAppearsTwiceInABigZone()
+    {
+        var @new = Hosts(120_000);
+        @new.Add(@new[3]);
+        var created = Hosts(120_000);
+        created.Add(Set("dup", "A", 300, "192.0.2.1"));
+        created.Add(Set("dup", "A", 300, "192.0.2.2"));
+
+        Assert.Contains("host3.example.com. A twice", Assert.Throws<ArgumentException>(() => ZoneDiff.Compute(Zone, Hosts(120_000), @new)).Message);
+        Assert.Contains("dup.example.com. A twice", Assert.Throws<ArgumentException>(() => ZoneDiff.Compute(Zone, Hosts(120_000), created)).Message);
     }
 
     [Fact]

@@ -42,6 +42,21 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
         Assert.Equal(expected.Order(StringComparer.Ordinal), AsLines(result.Records).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(20)]
+    public async Task TransferAsync_RefusesTheData_WhenAnySignedMessageIsAltered(int messageIndex)
+    {
+        using var proxy = new TamperingProxy(FakeAddress, bind.Server.EndPoint, messageIndex);
+
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("bigkeyed.test."), proxy.EndPoint, Key(), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(AxfrErrorKind.TsigFailed, result.Error?.Kind);
+        Assert.Empty(result.Records);
+        if (messageIndex > 0) Assert.Contains($"the signature of message {messageIndex + 1} does not verify", result.Error!.Message);
+    }
+
     [Fact]
     public async Task TransferAsync_BigZone_IsSentInSeveralMessages()
     {
