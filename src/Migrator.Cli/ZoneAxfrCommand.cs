@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using System.CommandLine;
 using Migrator.Core.ZoneFiles;
 using Migrator.Core.ZoneTransfer;

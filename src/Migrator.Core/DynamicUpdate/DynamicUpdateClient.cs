@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using System.Globalization;
 using System.Net;
 using ARSoft.Tools.Net.Dns;

@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using System.Net;
 using System.Net.Sockets;
 using Migrator.Core.Zones;
@@ -26,8 +27,8 @@ public static class AxfrClient
         var query = new ArDns.DnsMessage();
         query.Questions.Add(new ArDns.DnsQuestion(Ar.DomainName.Parse(zone.ToString()), ArDns.RecordType.Axfr, ArDns.RecordClass.INet));
         if (tsig is not null)
-            query.TSigOptions = new ArDns.TSigRecord(Ar.DomainName.Parse(tsig.Name.ToString()), ToArsoft(tsig.Algorithm),
-                DateTime.UtcNow, TimeSpan.FromMinutes(5), query.TransactionID, ArDns.ReturnCode.NoError, null, tsig.Secret);
+            query.TSigOptions = new ArDns.TSigRecord(Ar.DomainName.Parse(tsig.Name.ToString()), tsig.ArsoftAlgorithm,
+                DateTime.UtcNow, TimeSpan.FromMinutes(5), query.TransactionID, ArDns.ReturnCode.NoError, null, tsig.SecretBytes());
 
         var response = await client.SendMessageAsync(query, cancellationToken);
         if (response is null || transport.Failure is not null)
@@ -98,17 +99,6 @@ public static class AxfrClient
         answers.RemoveAt(answers.Count - 1);
         return new AxfrResult(answers, null, server);
     }
-
-    private static ArDns.TSigAlgorithm ToArsoft(string algorithm) => algorithm switch
-    {
-        "hmac-md5" => ArDns.TSigAlgorithm.Md5,
-        "hmac-sha1" => ArDns.TSigAlgorithm.Sha1,
-        "hmac-sha224" => ArDns.TSigAlgorithm.Sha224,
-        "hmac-sha256" => ArDns.TSigAlgorithm.Sha256,
-        "hmac-sha384" => ArDns.TSigAlgorithm.Sha384,
-        "hmac-sha512" => ArDns.TSigAlgorithm.Sha512,
-        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "unsupported TSIG algorithm"),
-    };
 
     private static string RcodeName(ArDns.ReturnCode code) => code switch
     {

@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using System.Net;
 using Migrator.Core.Ports;
 using Migrator.Core.Zones;

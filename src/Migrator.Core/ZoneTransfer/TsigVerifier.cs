@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Migrator.Core.Zones;
@@ -20,7 +21,7 @@ internal static class TsigVerifier
         if (!TryFindTsig(request, out var requestTsig, out error) || requestTsig is null)
             throw new InvalidOperationException($"the signed query carries no readable TSIG: {error}");
         var requestMac = requestTsig.Value.Mac;
-        using var hmac = Create(key);
+        using var hmac = key.CreateHmac();
         if (hmac is null) { error = ""; return true; } // no .NET HMAC for this algorithm: ARSoft's first-message check stands
         var previousMac = requestMac;
         var pending = new List<byte[]>();
@@ -150,14 +151,4 @@ internal static class TsigVerifier
         bytes.Add((byte)(value >> 8));
         bytes.Add((byte)value);
     }
-
-    private static HMAC? Create(TsigKey key) => key.Algorithm switch
-    {
-        "hmac-md5" => new HMACMD5(key.Secret),
-        "hmac-sha1" => new HMACSHA1(key.Secret),
-        "hmac-sha256" => new HMACSHA256(key.Secret),
-        "hmac-sha384" => new HMACSHA384(key.Secret),
-        "hmac-sha512" => new HMACSHA512(key.Secret),
-        _ => null,
-    };
 }

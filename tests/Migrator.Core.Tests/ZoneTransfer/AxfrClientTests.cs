@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using System.Diagnostics;
 using System.Net;
 using Migrator.Core.Ports;

@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using System.Net;
 using Migrator.Core.DynamicUpdate;
 using Migrator.Core.Ports;

@@ -1,3 +1,4 @@
+using Migrator.Core.Tsig;
 using Migrator.Core.DynamicUpdate;
 using Migrator.Core.Manual;
 using Migrator.Core.Ports;
