@@ -3,7 +3,7 @@
 # interface) and the official AWS SDK for JavaScript v3 for the conformance suite (npm ci from the lock file).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ "$(id -u)" = 0 ] && ! ip -4 addr show dev lo | grep -q 'inet 127\.0\.2\.53/'; then
+if [ "$(id -u)" = 0 ] && [[ $(ip -4 addr show dev lo) != *"inet 127.0.2.53/"* ]]; then
   ip addr add 127.0.2.53/32 dev lo
 fi
 conf=tests/conformance
