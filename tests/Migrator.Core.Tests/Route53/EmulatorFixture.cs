@@ -47,6 +47,10 @@ public abstract class EmulatorFixtureBase : IAsyncLifetime
 public sealed class ClientEmulatorFixture : EmulatorFixtureBase
 {
     protected override string Address => "127.0.3.1";
+
+    // These tests check each operation's answer; the raw client does not retry, so the emulator's own rate limit
+    // (tested by the conformance suite and the scheduler tests) must not answer Throttling here.
+    protected override void Configure(EmulatorOptions o) => o.RateLimitPerSecond = 0;
 }
 
 public sealed class ImportEmulatorFixture : EmulatorFixtureBase
