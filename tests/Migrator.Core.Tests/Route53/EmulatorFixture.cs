@@ -50,7 +50,13 @@ public sealed class ClientEmulatorFixture : EmulatorFixtureBase
 
     // These tests check each operation's answer; the raw client does not retry, so the emulator's own rate limit
     // (tested by the conformance suite and the scheduler tests) must not answer Throttling here.
-    protected override void Configure(EmulatorOptions o) => o.RateLimitPerSecond = 0;
+    // The Domains operation stays IN_PROGRESS for 1 s so that a second request is reliably a DuplicateRequest on a
+    // loaded machine.
+    protected override void Configure(EmulatorOptions o)
+    {
+        o.RateLimitPerSecond = 0;
+        o.DomainOperationDelay = TimeSpan.FromSeconds(1);
+    }
 }
 
 public sealed class ImportEmulatorFixture : EmulatorFixtureBase

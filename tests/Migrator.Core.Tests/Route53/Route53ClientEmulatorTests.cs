@@ -198,9 +198,9 @@ public class Route53ClientEmulatorTests(ClientEmulatorFixture emulator) : IClass
         var dup = await Assert.ThrowsAsync<Route53Exception>(() => changer.RequestChangeAsync(target, Ct));
         Assert.Equal("DuplicateRequest", dup.Code);
         var status = await changer.GetStatusAsync(op, Ct);
-        for (var i = 0; i < 100 && status is DelegationChangeStatus.Submitted or DelegationChangeStatus.InProgress; i++)
+        for (var i = 0; i < 200 && status is DelegationChangeStatus.Submitted or DelegationChangeStatus.InProgress; i++)
         {
-            await Task.Delay(20);
+            await Task.Delay(50);
             status = await changer.GetStatusAsync(op, Ct);
         }
         Assert.Equal(DelegationChangeStatus.Succeeded, status);
