@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Migrator.Cli.Tests;
@@ -6,19 +5,7 @@ namespace Migrator.Cli.Tests;
 /// <summary>The lint and diff commands, run as the real `migrator` executable.</summary>
 public class PlanCliTests
 {
-    private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "TestData");
-
-    internal static (int Code, string Stdout, string Stderr) Migrator(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Data };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "migrator.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "migrator did not finish in 60 s");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Migrator(params string[] args) => MigratorProcess.Run(args);
 
     [Fact]
     public void ZoneLint_ExitsZeroWithOnlyInfo_WhenZoneIsClean()

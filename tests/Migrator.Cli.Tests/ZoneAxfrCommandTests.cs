@@ -28,7 +28,7 @@ public sealed class CliBindFixture : IDisposable
 
 public class ZoneAxfrCommandTests(CliBindFixture bind) : IClassFixture<CliBindFixture>
 {
-    private static (int Code, string Stdout, string Stderr) Migrator(params string[] args) => PlanCliTests.Migrator(args);
+    private static (int Code, string Stdout, string Stderr) Migrator(params string[] args) => MigratorProcess.Run(args);
 
     [Fact]
     public void ZoneAxfr_PrintsTheZoneAsZonePrintDoes()

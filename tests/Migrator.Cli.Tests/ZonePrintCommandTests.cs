@@ -1,23 +1,9 @@
-using System.Diagnostics;
-
 namespace Migrator.Cli.Tests;
 
 /// <summary>Runs the real `migrator` executable (built next to the tests) to check exit codes and output streams.</summary>
 public class ZonePrintCommandTests
 {
-    private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "TestData");
-
-    private static (int Code, string Stdout, string Stderr) Migrator(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Data };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "migrator.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "migrator did not finish in 60 s");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Migrator(params string[] args) => MigratorProcess.Run(args);
 
     [Fact]
     public void ZonePrint_ExitsZeroAndPrintsOneRecordPerLine_WhenFileIsValid()
