@@ -57,6 +57,7 @@ public static class Route53Commands
             return 0;
         });
         route53.Subcommands.Add(import);
+        route53.Subcommands.Add(Route53PolicyCommand.Create());
         return route53;
     }
 
