@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { Route53DomainsClient } from "@aws-sdk/client-route-53-domains";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SignatureV4 } from "@smithy/signature-v4";
 
 export const endpoint = process.env.EMULATOR_ENDPOINT ?? assert.fail("EMULATOR_ENDPOINT is not set");
@@ -23,6 +24,23 @@ export function domains(overrides = {}) {
     credentials: { accessKeyId, secretAccessKey }, ...overrides,
   });
 }
+
+export function logs(overrides = {}) {
+  return new CloudWatchLogsClient({
+    endpoint, region: "us-east-1", maxAttempts: 1,
+    credentials: { accessKeyId, secretAccessKey }, ...overrides,
+  });
+}
+
+/** The account resource policy Route 53 query logging needs (as AWS documents it), scoped to this account's zones. */
+export const route53LogsPolicy = (account = "111122223333") => JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{
+    Effect: "Allow", Principal: { Service: "route53.amazonaws.com" }, Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: `arn:aws:logs:us-east-1:${account}:log-group:/aws/route53/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": "arn:aws:route53:::hostedzone/*" } },
+  }],
+});
 
 export async function control(method, path, body) {
   const res = await fetch(new URL(`/_emulator/${path}`, endpoint), {

@@ -7,7 +7,8 @@ import {
   CreateQueryLoggingConfigCommand, GetQueryLoggingConfigCommand, ListQueryLoggingConfigsCommand, DeleteQueryLoggingConfigCommand,
   ListResourceRecordSetsCommand, UpdateHostedZoneCommentCommand, GetHostedZoneCountCommand,
 } from "@aws-sdk/client-route-53";
-import { route53, resetSettings, unique, rejects, bareId, waitInsync, signedFetch } from "./helpers.mjs";
+import { CreateLogGroupCommand, PutResourcePolicyCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { route53, logs, route53LogsPolicy, resetSettings, unique, rejects, bareId, waitInsync, signedFetch } from "./helpers.mjs";
 
 const r53 = route53();
 before(() => resetSettings());
@@ -172,6 +173,9 @@ test("GetDNSSEC reports NOT_SIGNING with no keys", async () => {
 test("Query logging configs: create (201 + Location), get, list, one per zone, delete", async () => {
   const c = await create(`${unique("qlog")}.com`);
   const arn = `arn:aws:logs:us-east-1:111122223333:log-group:/aws/route53/${c.HostedZone.Name}`;
+  // as at AWS, the group must exist and its resource policy let Route 53 write (logs.test.mjs covers the refusals)
+  await logs().send(new CreateLogGroupCommand({ logGroupName: `/aws/route53/${c.HostedZone.Name}` }));
+  await logs().send(new PutResourcePolicyCommand({ policyName: "route53-query-logging", policyDocument: route53LogsPolicy() }));
   const q = await r53.send(new CreateQueryLoggingConfigCommand({ HostedZoneId: c.HostedZone.Id, CloudWatchLogsLogGroupArn: arn }));
   assert.equal(q.$metadata.httpStatusCode, 201);
   assert.equal(q.Location, `https://route53.amazonaws.com/2013-04-01/queryloggingconfig/${q.QueryLoggingConfig.Id}`);

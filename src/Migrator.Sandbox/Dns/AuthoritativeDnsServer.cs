@@ -31,12 +31,23 @@ public sealed class AuthoritativeDnsServer : IDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>Raised after each answered question about a served zone (query logging).</summary>
+    public event Action<Logs.AnsweredQuery>? QueryAnswered;
+
     public void Start()
     {
         _server = new DnsServer(new UdpServerTransport(EndPoint), new TcpServerTransport(EndPoint));
         _server.QueryReceived += (_, e) =>
         {
-            if (e.Query is DnsMessage query) e.Response = Answer(query, e.TransportProtocol == TransportProtocol.Tcp);
+            if (e.Query is DnsMessage query)
+            {
+                var response = Answer(query, e.TransportProtocol == TransportProtocol.Tcp);
+                e.Response = response;
+                if (QueryAnswered is { } observer && query.Questions.Count == 1 && FindZone(query.Questions[0].Name) is { } zone)
+                    observer(new Logs.AnsweredQuery(zone.ZoneId, query.Questions[0].Name.ToString(), query.Questions[0].RecordType.ToString().ToUpperInvariant(),
+                        Logs.QueryLogWriter.ResponseCodeName((int)response.ReturnCode), e.TransportProtocol == TransportProtocol.Tcp, e.RemoteEndpoint?.Address,
+                        query.EDnsOptions?.Options.OfType<ClientSubnetOption>().FirstOrDefault() is { } ecs ? $"{ecs.Address}/{ecs.SourceNetmask}" : null));
+            }
             return Task.CompletedTask;
         };
         _server.Start();
@@ -126,6 +137,7 @@ internal sealed class CompiledZone
     }
 
     public DomainName Apex { get; }
+    public string ZoneId => _zoneId;
 
     private static string Key(DomainName n) => string.Join('\u0001', n.Labels.Select(l => l.ToLowerInvariant()));
 

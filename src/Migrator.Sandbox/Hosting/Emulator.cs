@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Migrator.Sandbox.Auth;
 using Migrator.Sandbox.Control;
 using Migrator.Sandbox.Domains;
+using Migrator.Sandbox.Logs;
 using Migrator.Sandbox.Persistence;
 using Migrator.Sandbox.Route53;
 
@@ -21,6 +22,7 @@ public sealed class Emulator : IDisposable
     private readonly SigV4Verifier _verifier;
     private readonly Route53Api _route53;
     private readonly DomainsApi _domainsApi;
+    private readonly LogsApi _logsApi;
     private readonly SnapshotFile? _snapshot;
 
     public Emulator(EmulatorOptions options)
@@ -33,6 +35,14 @@ public sealed class Emulator : IDisposable
         _verifier = new SigV4Verifier(key => key == Options.AccessKey ? Options.SecretKey : null, options.TimeProvider, options.MaxClockSkew);
         _route53 = new Route53Api(Route53);
         _domainsApi = new DomainsApi(Domains);
+        Logs = new LogsState(options);
+        _logsApi = new LogsApi(Logs);
+        // AWS refuses a query logging config whose log group is missing or does not let Route 53 write (InsufficientCloudWatchLogsResourcePolicy).
+        Route53.QueryLogDestinationCheck = (zoneId, arn) =>
+            LogsState.GroupNameFromArn(arn) is not { } group || Logs.DescribeLogGroups(group, 50, null).Page.All(g => g.Group.Name != group)
+                ? new ApiError(404, "NoSuchCloudWatchLogsLogGroup", "There is no CloudWatch Logs log group with the specified ARN.")
+                : Logs.AllowsRoute53(arn, zoneId) ? null
+                : new ApiError(400, "InsufficientCloudWatchLogsResourcePolicy", "Amazon Route 53 doesn't have the permissions required to create log streams and send query logs to log streams.");
         if (options.DataDirectory is not null)
         {
             _snapshot = new SnapshotFile(options.DataDirectory);
@@ -49,6 +59,7 @@ public sealed class Emulator : IDisposable
     public EmulatorOptions Options { get; }
     public Route53State Route53 { get; }
     public DomainRegistry Domains { get; }
+    public LogsState Logs { get; }
     public FaultInjector Faults { get; }
     public TokenBucket RateLimit { get; }
     public CallStats Stats { get; } = new();
@@ -69,7 +80,10 @@ public sealed class Emulator : IDisposable
 
         if (request.Method == "POST" && request.Headers.TryGetValue("X-Amz-Target", out var target))
         {
-            await HandleDomainsAsync(context, target.ToString(), body, requestId);
+            if (target.ToString().StartsWith(LogsApi.TargetPrefix, StringComparison.Ordinal))
+                await HandleJsonAsync(context, target.ToString()[LogsApi.TargetPrefix.Length..], body, "logs", (op, b) => _logsApi.Execute(op, b));
+            else
+                await HandleDomainsAsync(context, target.ToString(), body, requestId);
             return;
         }
 
@@ -97,11 +111,17 @@ public sealed class Emulator : IDisposable
         await WriteXmlAsync(context, answer, requestId);
     }
 
-    private async Task HandleDomainsAsync(HttpContext context, string target, byte[] body, string requestId)
+    private Task HandleDomainsAsync(HttpContext context, string target, byte[] body, string requestId)
     {
         const string prefix = "Route53Domains_v20140515.";
         var operation = target.StartsWith(prefix, StringComparison.Ordinal) ? target[prefix.Length..] : target;
-        if (Verify(context, body, "route53domains") is { } authFailure)
+        return HandleJsonAsync(context, operation, body, "route53domains", (op, b) => _domainsApi.Execute(op, b, requestId));
+    }
+
+    /// <summary>A JSON 1.1 service (Route 53 Domains, CloudWatch Logs): SigV4 for its service name, then the common admission.</summary>
+    private async Task HandleJsonAsync(HttpContext context, string operation, byte[] body, string service, Func<string, byte[], (int, JsonNode)> execute)
+    {
+        if (Verify(context, body, service) is { } authFailure)
         {
             // JSON-protocol services answer auth failures as 400 with their own codes.
             var (code, status) = authFailure.Code switch
@@ -121,7 +141,7 @@ public sealed class Emulator : IDisposable
             await WriteJsonAsync(context, DomainsApi.Error(gate.Code == "Throttling" ? "ThrottlingException" : gate.Code, gate.Message), gate.Status);
             return;
         }
-        var (status2, json) = _domainsApi.Execute(operation, body, requestId);
+        var (status2, json) = execute(operation, body);
         Stats.Record(operation, status2 < 300 ? "ok" : json["__type"]?.GetValue<string>() ?? "error");
         await WriteJsonAsync(context, json, status2);
     }

@@ -224,6 +224,9 @@ public sealed class Route53State : IDisposable
 
     // ---------------------------------------------------------------- query logging
 
+    /// <summary>Set by the emulator: the log group's existence and resource policy (null when acceptable).</summary>
+    public Func<string, string, ApiError?>? QueryLogDestinationCheck { get; set; }
+
     public Result<QueryLoggingConfigState> CreateQueryLoggingConfig(string? zoneId, string? arn)
     {
         if (string.IsNullOrEmpty(zoneId) || string.IsNullOrEmpty(arn))
@@ -240,6 +243,7 @@ public sealed class Route53State : IDisposable
             if (!_zones.ContainsKey(zoneId)) return ApiError.NoSuchHostedZone(zoneId);
             if (_queryLogging.Values.Any(q => q.HostedZoneId == zoneId))
                 return new ApiError(409, "QueryLoggingConfigAlreadyExists", "You can create only one query logging configuration for a hosted zone, and a query logging configuration already exists for this hosted zone.");
+            if (QueryLogDestinationCheck?.Invoke(zoneId, arn) is { } refused) return refused;
             var q = new QueryLoggingConfigState(Guid.NewGuid().ToString(), zoneId, arn);
             _queryLogging.Add(q.Id, q);
             Committed?.Invoke();

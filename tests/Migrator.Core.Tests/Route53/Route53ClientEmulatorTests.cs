@@ -158,6 +158,9 @@ public class Route53ClientEmulatorTests(ClientEmulatorFixture emulator) : IClass
     {
         var zone = await CreateAsync(Unique("qlc") + ".com");
         var arn = $"arn:aws:logs:us-east-1:111122223333:log-group:/aws/route53/{zone.Zone.Name.ToString().TrimEnd('.')}";
+        // as at AWS: the log group must exist and let Route 53 write (see CloudWatchLogs/QueryLoggingEmulatorTests)
+        emulator.Host.Emulator.Logs.CreateLogGroup($"/aws/route53/{zone.Zone.Name.ToString().TrimEnd('.')}");
+        emulator.Host.Emulator.Logs.PutResourcePolicy("route53", Migrator.Core.CloudWatchLogs.QueryLoggingSetup.ResourcePolicyDocument("111122223333"));
         var config = await _client.CreateQueryLoggingConfigAsync(zone.Zone.Id, arn, Ct);
         Assert.Equal((zone.Zone.Id, arn), (config.HostedZoneId, config.CloudWatchLogsLogGroupArn));
         var again = await Assert.ThrowsAsync<Route53Exception>(() => _client.CreateQueryLoggingConfigAsync(zone.Zone.Id, arn, Ct));
