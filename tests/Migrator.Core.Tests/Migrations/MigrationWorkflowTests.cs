@@ -199,8 +199,8 @@ public sealed class MigrationWorkflowTests : IAsyncLifetime
     [Fact]
     public async Task Pending_ReleasesTheClaimAndSchedulesTheStepAgain()
     {
-        _h.Jobs = new RecordingJobs(background: true);
         var id = await _h.MigrationInAsync(MigrationState.Rehearsed);
+        _h.Jobs = new RecordingJobs(background: true);
         var due = _h.Time.GetUtcNow().AddMinutes(10);
         _h.Runner.Run = (c, _) => Task.FromResult<StepOutcome>(c.Step == MigrationStep.LowerTtls
             ? new StepOutcome.Done("lowered", new { }, FollowUpAt: due)
