@@ -114,6 +114,49 @@ public sealed class Route53Client(HttpClient http, Uri endpoint, IAwsCredentialS
     public async Task<DnssecStatus> GetDnssecAsync(string zoneId, CancellationToken ct) =>
         Route53Xml.ParseDnssec(await SendAsync(HttpMethod.Get, $"hostedzone/{Route53Names.BareId(zoneId)}/dnssec", null, null, ct));
 
+    // ---------------------------------------------------------------- DNSSEC signing (key-signing keys from a KMS key)
+
+    /// <summary>
+    /// CreateKeySigningKey: a KSK backed by a customer-managed KMS key (ECC_NIST_P256, in us-east-1, usable by
+    /// dnssec-route53.amazonaws.com). <paramref name="name"/> is 3–128 letters, digits and underscores, unique in the zone.
+    /// </summary>
+    public async Task<(ChangeInfo Change, KeySigningKey Key)> CreateKeySigningKeyAsync(string zoneId, string name, string kmsArn, string callerReference,
+        bool active, CancellationToken ct)
+    {
+        System.Xml.Linq.XNamespace ns = Route53Xml.Namespace;
+        var body = Route53Xml.Serialize(new System.Xml.Linq.XElement(ns + "CreateKeySigningKeyRequest",
+            new System.Xml.Linq.XElement(ns + "CallerReference", callerReference),
+            new System.Xml.Linq.XElement(ns + "HostedZoneId", Route53Names.BareId(zoneId)),
+            new System.Xml.Linq.XElement(ns + "KeyManagementServiceArn", kmsArn),
+            new System.Xml.Linq.XElement(ns + "Name", name),
+            new System.Xml.Linq.XElement(ns + "Status", active ? "ACTIVE" : "INACTIVE")));
+        var root = await SendAsync(HttpMethod.Post, "keysigningkey", null, body, ct);
+        var key = root.Elements().FirstOrDefault(e => e.Name.LocalName == "KeySigningKey") ?? throw new FormatException("CreateKeySigningKey: answer lacks KeySigningKey");
+        string? T(string n) => key.Elements().FirstOrDefault(e => e.Name.LocalName == n)?.Value;
+        int I(string n) => int.TryParse(T(n), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
+        return (Route53Xml.ParseChangeInfoResponse(root),
+            new KeySigningKey(T("Name") ?? name, T("Status"), I("Flag"), I("SigningAlgorithmType"), T("PublicKey"), T("DSRecord"), I("KeyTag")));
+    }
+
+    public async Task<ChangeInfo> ActivateKeySigningKeyAsync(string zoneId, string name, CancellationToken ct) =>
+        Route53Xml.ParseChangeInfoResponse(await SendAsync(HttpMethod.Post, KskPath(zoneId, name) + "/activate", null, null, ct));
+
+    public async Task<ChangeInfo> DeactivateKeySigningKeyAsync(string zoneId, string name, CancellationToken ct) =>
+        Route53Xml.ParseChangeInfoResponse(await SendAsync(HttpMethod.Post, KskPath(zoneId, name) + "/deactivate", null, null, ct));
+
+    public async Task<ChangeInfo> DeleteKeySigningKeyAsync(string zoneId, string name, CancellationToken ct) =>
+        Route53Xml.ParseChangeInfoResponse(await SendAsync(HttpMethod.Delete, KskPath(zoneId, name), null, null, ct));
+
+    /// <summary>EnableHostedZoneDNSSEC: starts signing with the zone's active KSKs (publish the DS at the parent only after this is INSYNC).</summary>
+    public async Task<ChangeInfo> EnableHostedZoneDnssecAsync(string zoneId, CancellationToken ct) =>
+        Route53Xml.ParseChangeInfoResponse(await SendAsync(HttpMethod.Post, $"hostedzone/{Route53Names.BareId(zoneId)}/enable-dnssec", null, null, ct));
+
+    /// <summary>DisableHostedZoneDNSSEC: remove the DS at the parent and wait out its TTL first, or resolvers will see the zone as bogus.</summary>
+    public async Task<ChangeInfo> DisableHostedZoneDnssecAsync(string zoneId, CancellationToken ct) =>
+        Route53Xml.ParseChangeInfoResponse(await SendAsync(HttpMethod.Post, $"hostedzone/{Route53Names.BareId(zoneId)}/disable-dnssec", null, null, ct));
+
+    private static string KskPath(string zoneId, string name) => $"keysigningkey/{Route53Names.BareId(zoneId)}/{Uri.EscapeDataString(name)}";
+
     private async Task<System.Xml.Linq.XElement> SendAsync(HttpMethod method, string path, List<(string, string)>? query, byte[]? body, CancellationToken ct)
     {
         var sb = new StringBuilder(Endpoint.GetLeftPart(UriPartial.Authority)).Append('/').Append(ApiVersion).Append('/').Append(path);
