@@ -37,7 +37,7 @@ public static class Route53Commands
             if (account.AccessKey is not null && account.SecretKey is null)
             {
                 Console.Error.WriteLine($"error: --access-key given but ${parse.GetValue(secretEnv)} is not set");
-                return 2;
+                return ExitCodes.Usage;
             }
             using var accounts = new Route53Accounts([account], schedulerOptions: o => new Route53SchedulerOptions
             {
@@ -54,7 +54,7 @@ public static class Route53Commands
             var stats = r53.Scheduler.Stats;
             Console.WriteLine($"done created={report.Created} updated={report.Updated} deleted={report.Deleted} batches={report.Batches} " +
                 $"calls={stats.Calls} change-calls={stats.ChangeCalls} retried={stats.Retried} seconds={watch.Elapsed.TotalSeconds:F1}");
-            return 0;
+            return ExitCodes.Success;
         });
         route53.Subcommands.Add(import);
         return route53;

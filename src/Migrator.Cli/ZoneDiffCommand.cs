@@ -11,8 +11,6 @@ namespace Migrator.Cli;
 /// </summary>
 internal static class ZoneDiffCommand
 {
-    public const int ExitUnsafe = 1;
-
     public static Command Create()
     {
         var oldFile = new Argument<FileInfo>("old") { Description = "The zone as it is (BIND master file)." };
@@ -36,17 +34,17 @@ internal static class ZoneDiffCommand
     internal static int Run(string oldPath, string newPath, string originText, ZoneDiffOptions options, bool json, bool force,
         TextWriter stdout, TextWriter stderr)
     {
-        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ZoneCliSupport.ExitUsage;
+        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ExitCodes.Usage;
         var old = ZoneCliSupport.ReadZoneFile(oldPath, oldPath, origin);
         var @new = ZoneCliSupport.ReadZoneFile(newPath, newPath, origin);
         var oldBad = ZoneCliSupport.ReportDiagnostics(old, stderr);
         var newBad = ZoneCliSupport.ReportDiagnostics(@new, stderr);
-        if (oldBad || newBad) return ZoneCliSupport.ExitSyntax;
+        if (oldBad || newBad) return ExitCodes.Syntax;
 
         var plan = ZoneDiff.Compute(origin, old.Records, @new.Records, options);
         if (json) stdout.WriteLine(PlanJson.Write(plan, force));
         else WriteTable(stdout, plan, force);
-        return plan.Safety.Allows(force) ? 0 : ExitUnsafe;
+        return plan.Safety.Allows(force) ? ExitCodes.Success : ExitCodes.Problems;
     }
 
     private static void WriteTable(TextWriter stdout, Plan plan, bool force)
