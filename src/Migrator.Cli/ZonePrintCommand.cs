@@ -5,7 +5,7 @@ using Migrator.Core.Zones;
 
 namespace Migrator.Cli;
 
-/// <summary><c>migrator zone print FILE --origin NAME</c>: the zone in the writer's form, one record per line.</summary>
+/// <summary><c>migrator zone print FILE --origin NAME</c>: the zone in the writer's form, one record per line; the reader's warnings on stderr.</summary>
 internal static class ZonePrintCommand
 {
     public static Command Create()
@@ -27,7 +27,7 @@ internal static class ZonePrintCommand
     {
         if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ExitCodes.Usage;
         var result = ZoneCliSupport.ReadZoneFile(display, path, origin);
-        if (ZoneCliSupport.ReportDiagnostics(result, stderr)) return ExitCodes.Syntax;
+        if (ZoneCliSupport.ReportDiagnostics(result, stderr, warnings: true)) return ExitCodes.Syntax;
         using var buffered = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 65536) { AutoFlush = false };
         var target = ReferenceEquals(stdout, Console.Out) ? buffered : stdout;
         ZoneFileWriter.Write(target, result.Records);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Migrator.Core.Ports;
 using Migrator.Core.Route53;
 using Migrator.Core.Zones;
+using Migrator.Sandbox.Control;
 
 namespace Migrator.Core.Tests.Route53;
 
@@ -66,21 +67,46 @@ public class Route53ImportEmulatorTests(ImportEmulatorFixture emulator) : IClass
     public async Task ImportCommand_CompletesOnRerun_WhenKilledWithSigkillMidway()
     {
         var zoneName = $"killed{Guid.NewGuid():N}"[..14] + ".com";
+        var zone = DomainName.Parse(zoneName + ".");
         InjectThirtyPercentFaults();
 
-        // First run: SIGKILL once a few batches are in sync.
-        using (var first = StartImport(zoneName))
+        // First run: once the zone and five batches are committed, every later ChangeResourceRecordSets is held by the
+        // emulator (the hold is installed inside the fifth commit, before the client can send the sixth batch). The
+        // process is killed only after its sixth batch is held, so nothing of it can land after the partial count is read:
+        // the held request dies with its connection.
+        var hold = new FaultRule { Operation = "ChangeResourceRecordSets", LatencyMs = 600_000 };
+        var holdInstalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batchHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commits = 0;
+        void OnCommit()
         {
-            var batches = 0;
-            while (await first.StandardOutput.ReadLineAsync() is { } line)
-                if (line.StartsWith("progress ", StringComparison.Ordinal) && ++batches == 6) break;
-            Assert.Equal(6, batches);
+            if (++commits != 1 + 5) return; // the zone's creation, then five batches
+            emulator.Host.Emulator.Faults.Add(hold);
+            holdInstalled.TrySetResult();
+        }
+        void OnMatched(string operation, FaultRule rule) { if (ReferenceEquals(rule, hold)) batchHeld.TrySetResult(); }
+        emulator.Host.Emulator.Route53.Committed += OnCommit;
+        emulator.Host.Emulator.Faults.Matched += OnMatched;
+        try
+        {
+            using var first = StartImport(zoneName);
+            var firstOutput = first.StandardOutput.ReadToEndAsync();
+            var firstError = first.StandardError.ReadToEndAsync();
+            var firstExit = first.WaitForExitAsync();
+            var reached = await Task.WhenAny(batchHeld.Task, firstExit).WaitAsync(TimeSpan.FromMinutes(5));
+            Assert.True(reached == batchHeld.Task, "the first run ended before its sixth batch: " + await firstOutput + await firstError);
+            Assert.True(holdInstalled.Task.IsCompleted);
             first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            await firstExit;
             Assert.NotEqual(0, first.ExitCode);
         }
-        emulator.Host.Emulator.Faults.Clear(); // the checks below call the emulator directly, without retries
-        var zones = await emulator.Client().FindHostedZonesByNameAsync(DomainName.Parse(zoneName + "."), CancellationToken.None);
+        finally
+        {
+            emulator.Host.Emulator.Route53.Committed -= OnCommit;
+            emulator.Host.Emulator.Faults.Matched -= OnMatched;
+            emulator.Host.Emulator.Faults.Clear(); // the checks below call the emulator directly, without retries
+        }
+        var zones = await emulator.Client().FindHostedZonesByNameAsync(zone, CancellationToken.None);
         var zoneId = Assert.Single(zones).Id;
         var partial = (await emulator.Client().GetHostedZoneAsync(zoneId, CancellationToken.None)).Zone.ResourceRecordSetCount;
         Assert.InRange(partial, 2 + 1000, 2 + Records - 1000); // some batches applied, not all
@@ -88,15 +114,16 @@ public class Route53ImportEmulatorTests(ImportEmulatorFixture emulator) : IClass
         // Rerun, again with 30% failures: must reuse the zone, send only what is missing, and finish.
         InjectThirtyPercentFaults();
         using var second = StartImport(zoneName);
+        var secondError = second.StandardError.ReadToEndAsync();
         var output = await second.StandardOutput.ReadToEndAsync();
         await second.WaitForExitAsync();
-        Assert.True(second.ExitCode == 0, output + await second.StandardError.ReadToEndAsync());
+        Assert.True(second.ExitCode == 0, output + await secondError);
         emulator.Host.Emulator.Faults.Clear();
         var done = output.Split('\n').Single(l => l.StartsWith("done ", StringComparison.Ordinal));
         Assert.Contains($"created={Records - (partial - 2)} ", done);
-        Assert.Single(await emulator.Client().FindHostedZonesByNameAsync(DomainName.Parse(zoneName + "."), CancellationToken.None));
+        Assert.Single(await emulator.Client().FindHostedZonesByNameAsync(zone, CancellationToken.None));
         Assert.False(emulator.Host.Emulator.Stats.Snapshot()["ChangeResourceRecordSets"].ContainsKey("InvalidChangeBatch"));
-        await AssertZoneHoldsExactly(zoneId, DomainName.Parse(zoneName + "."), SyntheticRecordSets.Generate(DomainName.Parse(zoneName + "."), Records));
+        await AssertZoneHoldsExactly(zoneId, zone, SyntheticRecordSets.Generate(zone, Records));
     }
 
     private Process StartImport(string zone)
