@@ -49,7 +49,7 @@ internal static class ZoneAxfrCommand
             return ExitCodes.Usage;
         }
 
-        var result = await AxfrClient.TransferAsync(zone, server!, key, TimeSpan.FromSeconds(timeoutSeconds), cancellationToken);
+        var result = await AxfrClient.TransferAsync(zone, server!, TimeProvider.System, key, TimeSpan.FromSeconds(timeoutSeconds), cancellationToken);
         if (result.Error is { } error)
         {
             stderr.WriteLine($"migrator: {error.Message}");

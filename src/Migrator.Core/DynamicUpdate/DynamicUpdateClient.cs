@@ -16,7 +16,8 @@ namespace Migrator.Core.DynamicUpdate;
 /// Sends RFC 2136 UPDATE messages to a zone's primary server, signed with TSIG when a key is given (ARSoft.Tools.Net).
 /// Expected failures (NOTAUTH, REFUSED, BADSIG, YXRRSET/NXRRSET, timeouts) come back as <see cref="DynamicUpdateResult"/>.
 /// </summary>
-public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeSpan? timeout = null)
+/// <param name="time">The clock that dates TSIG signatures (BIND refuses a time more than 5 minutes off).</param>
+public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeProvider time, TimeSpan? timeout = null)
 {
     private readonly int _timeoutMs = (int)(timeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
 
@@ -38,7 +39,7 @@ public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeSp
             return new DynamicUpdateResult(DynamicUpdateStatus.Failed, null, $"could not build the update for {zone}: {ex.Message}");
         }
         if (key is not null)
-            message.TSigOptions = new TSigRecord(Ar(key.Name), key.ArsoftAlgorithm, DateTime.UtcNow, TimeSpan.FromMinutes(5),
+            message.TSigOptions = new TSigRecord(Ar(key.Name), key.ArsoftAlgorithm, time.GetUtcNow().UtcDateTime, TimeSpan.FromMinutes(5),
                 message.TransactionID, ReturnCode.NoError, null, key.SecretBytes());
 
         var client = new ARSoft.Tools.Net.Dns.DnsClient([server.Address],
