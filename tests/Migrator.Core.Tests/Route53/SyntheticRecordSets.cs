@@ -23,12 +23,13 @@ public static class SyntheticRecordSets
             };
         }).ToList();
 
-    /// <summary>The sets as a BIND master file, with the apex SOA and NS a zone file needs.</summary>
+    /// <summary>The sets as a BIND master file, with the apex SOA and NS a zone file needs (the name server lies outside the
+    /// zone so that it needs no address record of its own, which would be one more set).</summary>
     public static void WriteZoneFile(string path, DomainName zone, IReadOnlyList<RecordSet> sets)
     {
         using var writer = new StreamWriter(path);
-        ZoneFileWriter.Write(writer, new ResourceRecord(zone, RecordType.SOA, new Ttl(900), $"ns1.{zone} hostmaster.{zone} 1 7200 900 1209600 300"));
-        ZoneFileWriter.Write(writer, new ResourceRecord(zone, RecordType.NS, new Ttl(900), $"ns1.{zone}"));
+        ZoneFileWriter.Write(writer, new ResourceRecord(zone, RecordType.SOA, new Ttl(900), $"ns1.example.net. hostmaster.{zone} 1 7200 900 1209600 300"));
+        ZoneFileWriter.Write(writer, new ResourceRecord(zone, RecordType.NS, new Ttl(900), "ns1.example.net."));
         foreach (var s in sets)
             foreach (var v in s.Values)
                 ZoneFileWriter.Write(writer, new ResourceRecord(s.Name, s.Type, s.Ttl, v));
