@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Migrator.Core.Diffing;
 using Migrator.Core.Ports;
 using Migrator.Core.Route53;
 using Migrator.Core.Tsig;
@@ -127,17 +126,16 @@ public static class Route53Commands
         }
         stdout.WriteLine(target is null ? $"zone (none yet) {zoneName}" : $"zone {target.ZoneId} {zoneName}");
 
-        var existing = new List<RecordSet>();
-        if (target is not null)
-            await foreach (var s in target.ListRecordSetsAsync(ct)) existing.Add(s);
-        var plan = ZoneDiff.Compute(zoneName, existing, desired, ZoneDiffOptions.Route53);
+        // The plan is the target's own (zone diff's, apex SOA and NS left to Route 53): what is shown is what is applied.
+        var options = new ZoneSyncOptions(Force: a.Force);
+        var existing = target is null ? [] : await target.CurrentAsync(ct);
+        var plan = (target ?? new Route53TargetZone(scheduler, "(not created)", zoneName)).PlanFrom(existing, desired, options);
         PlanTable.Write(stdout, plan, a.Force, changes: a.DryRun);
         if (!plan.Safety.Allows(a.Force)) return ExitCodes.Problems;
         if (a.DryRun) return ExitCodes.Success;
 
         // The sync reads the zone again and sends only what is missing, so a change made since the plan is not lost.
-        var report = await target!.SyncAsync(desired, new ZoneSyncOptions(ManageApexNs: !ZoneDiffOptions.Route53.IgnoreApexNs,
-            ManageApexSoa: !ZoneDiffOptions.Route53.IgnoreApexSoa), new ConsoleProgress(stdout), ct);
+        var report = await target!.SyncAsync(desired, options, new ConsoleProgress(stdout), ct);
         var stats = scheduler.Stats;
         stdout.WriteLine($"done created={report.Created} updated={report.Updated} deleted={report.Deleted} batches={report.Batches} " +
             $"calls={stats.Calls} change-calls={stats.ChangeCalls} retried={stats.Retried} seconds={watch.Elapsed.TotalSeconds:F1}");

@@ -24,16 +24,27 @@ public sealed class DnsListenerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await EmulatorHost.StartAsync(new EmulatorOptions
+        // The free port is found before the listener binds it, so another process (a second test run at the same time)
+        // can take it in between: then a fresh port is chosen. This is port allocation, not a retried assertion.
+        for (var attempt = 1; ; attempt++)
         {
-            Url = $"http://{Address}:0",
-            DnsEndPoint = new IPEndPoint(Address, FreePort.UdpAndTcp(Address)),
-            VerifySignatures = false,
-            InsyncDelay = TimeSpan.FromMilliseconds(2000),
-            TimeProvider = Time,
-            PriorRequestNotComplete = false,
-            RateLimitPerSecond = 0,
-        });
+            try
+            {
+                Host = await EmulatorHost.StartAsync(new EmulatorOptions
+                {
+                    Url = $"http://{Address}:0",
+                    DnsEndPoint = new IPEndPoint(Address, FreePort.UdpAndTcp(Address)),
+                    VerifySignatures = false,
+                    InsyncDelay = TimeSpan.FromMilliseconds(2000),
+                    TimeProvider = Time,
+                    PriorRequestNotComplete = false,
+                    RateLimitPerSecond = 0,
+                });
+                break;
+            }
+            catch (InvalidOperationException e) when (attempt < 20 && e.InnerException is System.Net.Sockets.SocketException
+                { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }) { }
+        }
         Client = new PlainRoute53Client(Host.BaseAddress);
     }
 
