@@ -32,14 +32,14 @@ internal static class Route53PolicyCommand
         if (!System.Text.RegularExpressions.Regex.IsMatch(zoneId, "^(/hostedzone/)?[A-Z0-9]{1,32}$"))
         {
             stderr.WriteLine($"migrator: --zone-id '{zoneId}' is not a hosted zone id");
-            return ZoneCliSupport.ExitUsage;
+            return ExitCodes.Usage;
         }
         if (role != "updater")
         {
             if (nameTexts.Length + typeTexts.Length + actionTexts.Length > 0)
             {
                 stderr.WriteLine("migrator: --name, --type and --action apply to --role updater only");
-                return ZoneCliSupport.ExitUsage;
+                return ExitCodes.Usage;
             }
             stdout.WriteLine(Route53AccessPolicies.ToJson(role == "editor" ? Route53AccessPolicies.RecordEditor(zoneId) : Route53AccessPolicies.ReadOnly(zoneId)));
             return 0;
@@ -48,26 +48,26 @@ internal static class Route53PolicyCommand
         foreach (var t in nameTexts.SelectMany(Split))
         {
             if (!DomainName.TryParse(t.EndsWith('.') ? t : t + ".", null, out var n, out var error))
-            { stderr.WriteLine($"migrator: --name '{t}': {error}"); return ZoneCliSupport.ExitUsage; }
+            { stderr.WriteLine($"migrator: --name '{t}': {error}"); return ExitCodes.Usage; }
             names.Add(n);
         }
         var types = new List<RecordType>();
         foreach (var t in typeTexts.SelectMany(Split))
         {
-            if (!RecordType.TryParse(t, out var rt)) { stderr.WriteLine($"migrator: --type '{t}' is not a record type"); return ZoneCliSupport.ExitUsage; }
+            if (!RecordType.TryParse(t, out var rt)) { stderr.WriteLine($"migrator: --type '{t}' is not a record type"); return ExitCodes.Usage; }
             types.Add(rt);
         }
         var actions = new List<RecordChangeAction>();
         foreach (var t in actionTexts.SelectMany(Split))
         {
             if (!Enum.TryParse<RecordChangeAction>(t, ignoreCase: true, out var a) || !Enum.IsDefined(a))
-            { stderr.WriteLine($"migrator: --action '{t}' is not CREATE, UPSERT or DELETE"); return ZoneCliSupport.ExitUsage; }
+            { stderr.WriteLine($"migrator: --action '{t}' is not CREATE, UPSERT or DELETE"); return ExitCodes.Usage; }
             actions.Add(a);
         }
         if (names.Count == 0 && types.Count == 0)
         {
             stderr.WriteLine("migrator: an updater needs --name or --type to be limited to");
-            return ZoneCliSupport.ExitUsage;
+            return ExitCodes.Usage;
         }
         stdout.WriteLine(Route53AccessPolicies.ToJson(Route53AccessPolicies.Updater(zoneId, new RecordUpdaterScope(updaterName, names, types, actions))));
         return 0;
