@@ -708,7 +708,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     {
         _ = safetyExempt;
         if (changes.Count == 0) return null;
-        var batches = Route53TargetZone.Batches(changes, $"migrator {keyPrefix}");
+        var batches = Route53TargetZone.Batches(changes, $"migrator {keyPrefix}", target.ZoneName);
         for (var i = 0; i < batches.Count; i++)
         {
             var fresh = new MigrationOperation(c.Migration.Id, $"{keyPrefix}:batch-{i}", MigrationOperationKinds.Route53Change,
