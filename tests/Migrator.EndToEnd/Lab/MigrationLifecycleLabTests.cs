@@ -70,7 +70,7 @@ public sealed class MigrationLifecycleLabTests
         Assert.True(added.Applied, added.ToString());
 
         await m.Workflow.CutOverAsync(id, Alice);
-        var voided = await m.WaitForAsync(id, MigrationState.Waited);
+        var voided = await m.WaitUntilAsync(id, s => s.State == MigrationState.Waited && s.RunningStep is null && s.Blocker is not null);
         Assert.Contains("late.example.lab. A", voided.Blocker);
         Assert.Null(voided.ApprovedPlanHash);
         Assert.Equal(OldNs, (await m.ParentNsAsync()).Order()); // the delegation was never touched

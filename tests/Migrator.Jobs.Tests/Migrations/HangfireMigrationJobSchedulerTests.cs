@@ -39,7 +39,8 @@ public sealed class HangfireMigrationJobSchedulerTests
         var (job, state) = Assert.Single(client.Created);
         Assert.Equal(jobType, job.Type);
         var scheduled = Assert.IsType<ScheduledState>(state);
-        Assert.Equal(Time.GetUtcNow().AddMinutes(25).UtcDateTime, scheduled.EnqueueAt, TimeSpan.FromSeconds(1));
+        // Hangfire turns the delay (due time − the injected clock's now) into EnqueueAt on its own clock.
+        Assert.InRange(scheduled.EnqueueAt - scheduled.ScheduledAt, TimeSpan.FromMinutes(25) - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(25) + TimeSpan.FromSeconds(5));
         Assert.Contains(id, job.Args);
         Assert.All(job.Args, a => Assert.True(a is null or Guid or MigrationStep or CancellationToken, $"job argument {a?.GetType()} is not an id"));
     }
