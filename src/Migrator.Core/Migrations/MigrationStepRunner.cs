@@ -140,6 +140,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             .Set(x => x.TargetNameServersJson, JsonSerializer.Serialize(ns.Select(n => n.ToLowerString()).ToList())), ct);
 
         var desired = MigratableSets(Inventory(m), null);
+        if (await OutstandingAsync(c, target, "rehearse:", ct) is { } waiting) return waiting;
         var plan = await target.PlanAsync(desired, null, ct);
         if (!plan.Safety.IsSafe)
             return new StepOutcome.Blocked($"the import plan into {target.ZoneId} is refused by the safety check: {string.Join("; ", plan.Safety.Violations)}");
@@ -228,8 +229,14 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
 
         // 3. The rehearsal zone follows (the parallel run serves the same data, TTLs included).
         var target = await adapters.TargetAsync(m, a, ct);
-        var desired = WithCeiling(current, ceiling, zone);
-        var plan = await target.PlanAsync(desired, null, ct);
+        var desired = WithCeiling(current, ceiling, zone).Where(s => !(s.Name.Equals(zone) && s.Type == RecordType.NS)).ToList();
+        if (await OutstandingAsync(c, target, "ttl:", ct) is { } waiting) return waiting;
+        // Route 53's own apex NS (172800 s by default) gets the migration TTL too: resolvers believe the child's NS set
+        // over the parent's referral, so a long TTL there would pin them to the new servers after a rollback.
+        var targetSets = await target.CurrentAsync(ct);
+        if (targetSets.FirstOrDefault(s => s.Name.Equals(zone) && s.Type == RecordType.NS) is { } apexNs)
+            desired.Add(apexNs.Ttl > ceiling ? apexNs with { Ttl = ceiling } : apexNs);
+        var plan = target.PlanFrom(targetSets, desired, new ZoneSyncOptions(ManageApexNs: true));
         var pending = await ApplyAsync(c, target, plan.Changes, $"ttl:{plan.Hash[..12]}", ct);
         if (pending is not null) return pending;
 
@@ -557,11 +564,12 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         {
             var target = await adapters.TargetAsync(m, a, ct);
             // Route 53 now serves the zone: its own sets (with the lowered TTLs) get the inventoried TTLs back, values untouched.
+            if (await OutstandingAsync(c, target, "complete:", ct) is { } waiting) return waiting;
             var original = MigratableSets(Inventory(m), null).ToDictionary(s => s.Key);
             var current = await target.CurrentAsync(ct);
-            var desired = current.Select(s => original.TryGetValue(s.Key, out var o) && !IsApexSoa(zone, s) && !(s.Name.Equals(zone) && s.Type == RecordType.NS)
-                ? s with { Ttl = o.Ttl } : s).ToList();
-            var plan = target.PlanFrom(current, desired);
+            var desired = current.Select(s => s.Name.Equals(zone) && s.Type == RecordType.NS ? s with { Ttl = new Ttl(a.FinalDelegationTtlSeconds) }
+                : original.TryGetValue(s.Key, out var o) && !IsApexSoa(zone, s) ? s with { Ttl = o.Ttl } : s).ToList();
+            var plan = target.PlanFrom(current, desired, new ZoneSyncOptions(ManageApexNs: true));
             restored = plan.Updates;
             var pending = await ApplyAsync(c, target, plan.Changes, $"complete:{plan.Hash[..12]}", ct, safetyExempt: true);
             if (pending is not null) return pending;
@@ -675,6 +683,23 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     }
 
     /// <summary>
+    /// Before a step plans again against Route 53's current sets: every change it submitted earlier must be INSYNC
+    /// (Route 53 lists a PENDING change's sets before its name servers serve them). Pending while one is not.
+    /// </summary>
+    private async Task<StepOutcome?> OutstandingAsync(StepContext c, Route53TargetZone target, string keyPrefix, CancellationToken ct)
+    {
+        foreach (var op in (await c.Operations(ct)).Where(o => o.Key.StartsWith(keyPrefix, StringComparison.Ordinal)
+                     && o.Kind == MigrationOperationKinds.Route53Change && o.Status == MigrationOperationStatus.Submitted))
+        {
+            if (!await target.IsInSyncAsync(op.ExternalId!, ct))
+                return new StepOutcome.Pending($"{op.Description}: change {op.ExternalId} is PENDING", c.Now + _options.PollInterval);
+            op.Succeeded(null, c.Now);
+            await c.UpdateOperationAsync(op, ct);
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Sends the changes in their deterministic batches, one operation row per batch written before it is sent; returns
     /// Pending while a batch is not INSYNC (the job comes back), Blocked on a refusal, null when every batch is INSYNC.
     /// </summary>
@@ -683,7 +708,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     {
         _ = safetyExempt;
         if (changes.Count == 0) return null;
-        var batches = Route53TargetZone.Batches(changes, $"migrator {keyPrefix}");
+        var batches = Route53TargetZone.Batches(changes, $"migrator {keyPrefix}", target.ZoneName);
         for (var i = 0; i < batches.Count; i++)
         {
             var fresh = new MigrationOperation(c.Migration.Id, $"{keyPrefix}:batch-{i}", MigrationOperationKinds.Route53Change,

@@ -145,7 +145,8 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
     }
 
     /// <summary>Route 53 changes of a plan's record changes: DELETE+CREATE pairs for updates (UPSERT for the apex SOA).</summary>
-    public static IReadOnlyList<Route53Change> ToRoute53Changes(IEnumerable<RecordChange> changes, IReadOnlyDictionary<RecordSetKey, Route53RecordSet>? current = null)
+    public static IReadOnlyList<Route53Change> ToRoute53Changes(IEnumerable<RecordChange> changes, IReadOnlyDictionary<RecordSetKey, Route53RecordSet>? current = null,
+        DomainName? zone = null)
     {
         var list = new List<Route53Change>();
         Route53RecordSet Existing(RecordSet e) => current is not null && current.TryGetValue(new RecordSetKey(e.Name, e.Type), out var have) ? have : ToRoute53(e);
@@ -156,7 +157,9 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
                 case ChangeKind.Create: list.Add(new(ChangeAction.Create, ToRoute53(c.Desired!))); break;
                 case ChangeKind.Delete: list.Add(new(ChangeAction.Delete, Existing(c.Existing!))); break;
                 default:
-                    if (c.Key.Type == RecordType.SOA) list.Add(new(ChangeAction.Upsert, ToRoute53(c.Desired!))); // the apex SOA cannot be deleted, not even in a pair
+                    // The apex SOA and NS cannot be deleted, not even in a pair.
+                    if (c.Key.Type == RecordType.SOA || (c.Key.Type == RecordType.NS && zone is not null && c.Key.Name.Equals(zone)))
+                        list.Add(new(ChangeAction.Upsert, ToRoute53(c.Desired!)));
                     else { list.Add(new(ChangeAction.Delete, Existing(c.Existing!))); list.Add(new(ChangeAction.Create, ToRoute53(c.Desired!))); }
                     break;
             }
@@ -165,8 +168,8 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
     }
 
     /// <summary>The batches a plan is sent in, in order; deterministic, so a resumed cutover finds batch i again.</summary>
-    public static IReadOnlyList<ChangeBatch> Batches(IEnumerable<RecordChange> changes, string comment = "migrator cutover") =>
-        ChangeBatchPacker.Pack(ToRoute53Changes(changes), comment: comment).Batches;
+    public static IReadOnlyList<ChangeBatch> Batches(IEnumerable<RecordChange> changes, string comment = "migrator cutover", DomainName? zone = null) =>
+        ChangeBatchPacker.Pack(ToRoute53Changes(changes, zone: zone), comment: comment).Batches;
 
     /// <summary>Sends one batch without waiting for INSYNC (the caller polls <see cref="IsInSyncAsync"/> later, from a job).</summary>
     public Task<ChangeInfo> SubmitAsync(ChangeBatch batch, CancellationToken ct) => scheduler.SubmitAsync(ZoneId, batch, ct);
@@ -202,7 +205,7 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
         if (!plan.Zone.Equals(ZoneName)) throw new ArgumentException($"the plan is for {plan.Zone}, not {ZoneName}", nameof(plan));
         if (!plan.Safety.Allows(force)) throw new PlanRefusedException(plan);
         if (!plan.HasChanges) return new ZoneSyncReport(0, 0, 0, 0, []);
-        var infos = await scheduler.ApplyAsync(ZoneId, Batches(plan.Changes, "migrator plan " + plan.Hash[..12]), progress, ct);
+        var infos = await scheduler.ApplyAsync(ZoneId, Batches(plan.Changes, "migrator plan " + plan.Hash[..12], ZoneName), progress, ct);
         return new ZoneSyncReport(plan.Creates, plan.Updates, plan.Deletes, infos.Count, infos.Select(i => i.Id).ToList());
     }
 
@@ -212,7 +215,7 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
         var canonical = current.Values.Select(ToCanonical).ToList();
         var plan = PlanFrom(canonical, desired, options);
         var changes = options.DeleteExtraneous ? plan.Changes.ToList() : plan.Changes.Where(c => c.Kind != ChangeKind.Delete).ToList();
-        return new SyncPlan(ToRoute53Changes(changes, current), changes.Count(c => c.Kind == ChangeKind.Create),
+        return new SyncPlan(ToRoute53Changes(changes, current, ZoneName), changes.Count(c => c.Kind == ChangeKind.Create),
             changes.Count(c => c.Kind == ChangeKind.Update), changes.Count(c => c.Kind == ChangeKind.Delete), plan);
     }
 

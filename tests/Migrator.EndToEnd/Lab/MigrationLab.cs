@@ -1,0 +1,224 @@
+using System.Net;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Migrator.Core.DynamicUpdate;
+using Migrator.Core.Migrations;
+using Migrator.Core.Migrations.Adapters;
+using Migrator.Core.Persistence;
+using Migrator.Core.Ports;
+using Migrator.Core.Probing;
+using Migrator.Core.Route53;
+using Migrator.Core.Tsig;
+using Migrator.Core.Zones;
+using Migrator.Sandbox.Hosting;
+
+namespace Migrator.EndToEnd.Lab;
+
+/// <summary>
+/// Runs scheduled steps the way Hangfire would (at their due time, retried on exceptions), on a background loop, so the
+/// workflow's timed jobs really fire in the lab.
+/// </summary>
+public sealed class LabJobRunner : IMigrationJobScheduler, IAsyncDisposable
+{
+    private readonly List<(Guid Id, MigrationStep Step, DateTimeOffset At)> _due = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public bool RunsInBackground => true;
+    public List<string> Errors { get; } = [];
+
+    public string Schedule(Guid migrationId, MigrationStep step, DateTimeOffset runAt)
+    {
+        lock (_due) _due.Add((migrationId, step, runAt));
+        return $"{step}@{runAt:O}";
+    }
+
+    public void Start(MigrationWorkflow workflow) => _loop = Task.Run(async () =>
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            (Guid Id, MigrationStep Step, DateTimeOffset At)? next = null;
+            lock (_due)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var i = _due.FindIndex(d => d.At <= now);
+                if (i >= 0) { next = _due[i]; _due.RemoveAt(i); }
+            }
+            if (next is not { } job)
+            {
+                try { await Task.Delay(100, _stop.Token); } catch (OperationCanceledException) { }
+                continue;
+            }
+            try { await workflow.RunStepAsync(job.Id, job.Step, MigrationActor.System, _stop.Token, fromJob: true); }
+            catch (Exception e) when (!_stop.IsCancellationRequested)
+            {
+                lock (Errors) Errors.Add($"{job.Step}: {e.Message}");
+                Schedule(job.Id, job.Step, DateTimeOffset.UtcNow.AddSeconds(1)); // the job's retry
+            }
+            catch (OperationCanceledException) { }
+        }
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null) await _loop;
+        _stop.Dispose();
+    }
+}
+
+/// <summary>
+/// The DNS lab (BIND root, TLD lab. with RFC 2136, old provider with RFC 2136 + TSIG, unbound) plus the Route 53
+/// emulator as the new provider with its DNS listener on its own loopback address, port 53, its name servers
+/// ns-1/ns-2.r53.lab. glued in the TLD; and the migration workflow over a SQLite file with the real step runner.
+/// </summary>
+public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorDbContext>
+{
+    private readonly string _dbDirectory = Directory.CreateTempSubdirectory("migrator-migration-lab-").FullName;
+
+    public DnsLab Lab { get; private set; } = null!;
+    public EmulatorHost Emulator { get; private set; } = null!;
+    public IPAddress EmulatorIp { get; private set; } = IPAddress.None;
+    public DnsEndpoint EmulatorDns => new(EmulatorIp);
+    public MigrationWorkflow Workflow { get; private set; } = null!;
+    public LabJobRunner Jobs { get; } = new();
+    public DnsClientProbe Probe { get; } = new(new DnsProbeSettings(TimeSpan.FromSeconds(2)));
+
+    public static readonly MigrationActor Alice = new("alice", MigrationRole.Operator);
+    public static readonly MigrationActor Bob = new("bob", MigrationRole.Approver);
+
+    public MigratorDbContext CreateDbContext() => new(new DbContextOptionsBuilder<MigratorDbContext>()
+        .UseSqlite(MigratorDbContext.SqliteConnectionString(Path.Combine(_dbDirectory, "migrator.db"))).Options);
+
+    public static async Task<MigrationLab> StartAsync(uint ttl = 2)
+    {
+        var m = new MigrationLab();
+        m.Lab = await DnsLab.StartAsync(new DnsLabOptions { DelegationTtl = ttl, ApexNsTtl = ttl, RecordTtl = ttl, CopyOldRecordsToNew = false });
+        m.EmulatorIp = IPAddress.Parse($"127.0.6.{10 + m.Lab.Slot}");
+        m.Emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+        {
+            Url = "http://127.0.0.1:0",
+            DnsEndPoint = new IPEndPoint(m.EmulatorIp, 53),
+            InsyncDelay = TimeSpan.FromMilliseconds(500),
+            NameServers = [new NameServerSpec("ns-1.r53.lab.", m.EmulatorIp), new NameServerSpec("ns-2.r53.lab.", m.EmulatorIp)],
+            RateLimitPerSecond = 0,
+        });
+        // The new name servers' addresses live in the TLD (as a registry's glue-less host records would).
+        var tld = new DynamicUpdateClient(m.Lab.TldServer, TsigKey.FromBase64("tld-key", m.Lab.TldKeySecret));
+        foreach (var ns in new[] { "ns-1.r53.lab.", "ns-2.r53.lab." })
+        {
+            var r = await tld.SendAsync(DnsLab.Tld, [], [new UpdateOperation.ReplaceRecordSet(
+                new RecordSet(new RecordSetKey(DomainName.Parse(ns), RecordType.A), new Ttl(300), [m.EmulatorIp.ToString()]))], default);
+            if (!r.Applied) throw new InvalidOperationException($"adding {ns} to the lab TLD failed: {r}");
+        }
+
+        await using (var db = m.CreateDbContext()) await db.Database.MigrateAsync();
+        var accounts = new Route53Accounts([new AwsAccountOptions
+        {
+            Name = "lab", AccessKey = "sandbox", SecretKey = "sandbox",
+            Route53Endpoint = m.Emulator.BaseAddress, DomainsEndpoint = m.Emulator.BaseAddress,
+            DnsEndpoint = $"{m.EmulatorIp}:53",
+        }], schedulerOptions: _ => new Route53SchedulerOptions { RequestsPerSecond = 100, PollInterval = TimeSpan.FromMilliseconds(200) });
+        var keys = new ConfiguredTsigKeyStore([
+            new TsigKeyOptions { Name = "old-key", Secret = m.Lab.OldKeySecret },
+            new TsigKeyOptions { Name = "tld-key", Secret = m.Lab.TldKeySecret },
+        ]);
+        var factory = new MigrationAdapterFactory(new FixedRoute53AccountSource(accounts), keys, m.Probe, TimeProvider.System);
+        var runner = new MigrationStepRunner(factory, m, new MigrationStepOptions { PollInterval = TimeSpan.FromMilliseconds(300), SampleInterval = TimeSpan.FromSeconds(2) });
+        m.Workflow = new MigrationWorkflow(m, TimeProvider.System, runner, keys, m.Jobs);
+        m.Jobs.Start(m.Workflow);
+        return m;
+    }
+
+    /// <summary>The lab's plan: AXFR + RFC 2136 at the old provider, RFC 2136 on the TLD for the delegation, TTL 1 s during the move.</summary>
+    public MigrationPlanAnswers Answers(ZoneSourceKind source = ZoneSourceKind.Axfr) => new()
+    {
+        Source = new ZoneSourceChoice(source, source == ZoneSourceKind.Axfr ? Lab.Old.ToString() : null, source == ZoneSourceKind.Axfr ? "old-key" : null),
+        Writer = new ZoneWriterChoice(ZoneWriterKind.Rfc2136, Lab.Old.ToString(), "old-key"),
+        Delegation = new DelegationChangerChoice(DelegationChangerKind.Rfc2136Parent, "lab.", Lab.TldServer.ToString(), "tld-key", [Lab.TldServer.ToString()]),
+        OldServers = [Lab.Old.ToString()],
+        AwsAccount = "lab",
+        TargetTtlSeconds = 1,
+        Updaters = [new AutomatedUpdater("certbot", "web team")],
+    };
+
+    /// <summary>Waits (condition, generous timeout) until the migration is in <paramref name="state"/>; fails with its blocker otherwise.</summary>
+    public async Task<MigrationStatus> WaitForAsync(Guid id, MigrationState state, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        MigrationStatus? s = null;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            s = await Workflow.GetStatusAsync(id);
+            if (s!.State == state && s.RunningStep is null) return s;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"migration not in {state} after the timeout: state {s?.State}, running {s?.RunningStep}, blocker: {s?.Blocker}; job errors: {string.Join(" | ", Jobs.Errors)}");
+    }
+
+    /// <summary>Waits until a condition on the status holds (e.g. a blocker is shown).</summary>
+    public async Task<MigrationStatus> WaitUntilAsync(Guid id, Func<MigrationStatus, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        MigrationStatus? s = null;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            s = await Workflow.GetStatusAsync(id);
+            if (condition(s!)) return s!;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"condition not met: state {s?.State}, running {s?.RunningStep}, blocker: {s?.Blocker}; job errors: {string.Join(" | ", Jobs.Errors)}");
+    }
+
+    /// <summary>Creates, plans, inventories (accepting any lint error with a reason), rehearses and lowers TTLs; returns once Waited.</summary>
+    public async Task<Guid> MigrateUntilWaitedAsync(MigrationPlanAnswers? answers = null, string? upload = null)
+    {
+        var created = await Workflow.CreateAsync(DnsLab.Zone.ToString(), Alice);
+        Assert.True(created.IsSuccess, created.Message);
+        var id = created.Status!.Id;
+        if (upload is not null) Assert.True((await Workflow.UploadZoneAsync(id, upload, Alice)).IsSuccess);
+        var planned = await Workflow.PlanAsync(id, answers ?? Answers(), Alice);
+        Assert.True(planned.IsSuccess, planned.Message);
+        Assert.True((await Workflow.AdvanceAsync(id, Alice)).IsSuccess);
+        var inventoried = await WaitForAsync(id, MigrationState.Inventoried);
+        foreach (var f in inventoried.Findings.Where(f => f.IsError))
+            Assert.True((await Workflow.AcceptFindingAsync(id, f.Key, "lab zone: checked by hand", Alice)).IsSuccess);
+        Assert.True((await Workflow.AdvanceAsync(id, Alice)).IsSuccess);
+        await WaitForAsync(id, MigrationState.Rehearsed);
+        Assert.True((await Workflow.AdvanceAsync(id, Alice)).IsSuccess);
+        await WaitForAsync(id, MigrationState.TtlLowered);
+        return (await WaitForAsync(id, MigrationState.Waited)).Id;
+    }
+
+    public async Task<MigrationStatus> ApproveAsync(Guid id)
+    {
+        var requested = await Workflow.RequestApprovalAsync(id, Alice);
+        Assert.True(requested.IsSuccess, requested.Message);
+        var approved = await Workflow.ApproveAsync(id, requested.Status!.PlanHash!, Bob);
+        Assert.True(approved.IsSuccess, approved.Message);
+        return approved.Status!;
+    }
+
+    /// <summary>The NS set a resolver query for the zone returns through unbound.</summary>
+    public async Task<IReadOnlySet<string>> ResolverNsAsync()
+    {
+        var r = await Probe.QueryAsync(Lab.Resolver, DnsLab.Zone, RecordType.NS, ProbeOptions.Recursive);
+        return r.AnswerSet.Select(x => x.Data.ToLowerInvariant()).ToHashSet();
+    }
+
+    public async Task<IReadOnlySet<string>> ParentNsAsync()
+    {
+        var view = await ParentDelegationReader.ReadAsync(Probe, Lab.TldServer, DnsLab.Zone, default);
+        return view.Delegation?.NsNames.ToHashSet() ?? [];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Jobs.DisposeAsync();
+        Probe.Dispose();
+        if (Emulator is not null) await Emulator.DisposeAsync();
+        if (Lab is not null) await Lab.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dbDirectory, recursive: true);
+    }
+}

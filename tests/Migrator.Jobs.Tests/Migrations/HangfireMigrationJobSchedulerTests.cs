@@ -1,0 +1,64 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Microsoft.Extensions.Time.Testing;
+using Migrator.Core.Migrations;
+using Migrator.Jobs.Migrations;
+
+namespace Migrator.Jobs.Tests.Migrations;
+
+public sealed class HangfireMigrationJobSchedulerTests
+{
+    private sealed class RecordingClient : IBackgroundJobClient
+    {
+        public List<(Job Job, IState State)> Created { get; } = [];
+
+        public string Create(Job job, IState state)
+        {
+            Created.Add((job, state));
+            return Created.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public bool ChangeState(string jobId, IState state, string expectedState) => true;
+    }
+
+    private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    [Theory]
+    [InlineData(MigrationStep.Wait, typeof(WaitElapsedJob))]
+    [InlineData(MigrationStep.Verify, typeof(VerifyCutoverJob))]
+    [InlineData(MigrationStep.Soak, typeof(SoakSampleJob))]
+    [InlineData(MigrationStep.RollBack, typeof(RollbackCheckJob))]
+    [InlineData(MigrationStep.CutOver, typeof(MigrationStepJob))]
+    public void Schedule_SchedulesTheStepsOwnJobAtItsDueTime_WithIdsOnly(MigrationStep step, Type jobType)
+    {
+        var client = new RecordingClient();
+        var id = Guid.NewGuid();
+        new HangfireMigrationJobScheduler(client, Time).Schedule(id, step, Time.GetUtcNow().AddMinutes(25));
+
+        var (job, state) = Assert.Single(client.Created);
+        Assert.Equal(jobType, job.Type);
+        var scheduled = Assert.IsType<ScheduledState>(state);
+        // Hangfire turns the delay (due time − the injected clock's now) into EnqueueAt on its own clock.
+        Assert.InRange(scheduled.EnqueueAt - scheduled.ScheduledAt, TimeSpan.FromMinutes(25) - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(25) + TimeSpan.FromSeconds(5));
+        Assert.Contains(id, job.Args);
+        Assert.All(job.Args, a => Assert.True(a is null or Guid or MigrationStep or CancellationToken, $"job argument {a?.GetType()} is not an id"));
+    }
+
+    [Fact]
+    public void Schedule_EnqueuesAtOnce_WhenAPersonStartedABackgroundStep()
+    {
+        var client = new RecordingClient();
+        new HangfireMigrationJobScheduler(client, Time).Schedule(Guid.NewGuid(), MigrationStep.Rehearse, Time.GetUtcNow());
+        var (job, state) = Assert.Single(client.Created);
+        Assert.Equal(typeof(MigrationStepJob), job.Type);
+        Assert.IsType<EnqueuedState>(state);
+    }
+
+    [Fact]
+    public void EveryMigrationJob_DeclaresItsRetryPolicy()
+    {
+        foreach (var type in new[] { typeof(MigrationStepJob), typeof(WaitElapsedJob), typeof(VerifyCutoverJob), typeof(SoakSampleJob), typeof(RollbackCheckJob) })
+            Assert.NotNull(type.GetCustomAttributes(typeof(AutomaticRetryAttribute), inherit: false).SingleOrDefault());
+    }
+}
