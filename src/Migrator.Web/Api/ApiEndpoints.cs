@@ -28,15 +28,25 @@ public sealed record ScheduleHeartbeatRequest(int DelaySeconds);
 /// <summary>The REST API under /api. Roles are checked here, on the server, per endpoint — never only in the UI.</summary>
 public static class ApiEndpoints
 {
+    /// <summary>The API's services and its OpenAPI document.</summary>
+    public static IServiceCollection AddMigratorApi(this IServiceCollection services)
+    {
+        services.AddSingleton<MigrationKeys>();
+        return services.AddMigratorOpenApi();
+    }
+
     public static IEndpointRouteBuilder MapMigratorApi(this IEndpointRouteBuilder app)
     {
+        app.MapMigratorOpenApi();
         var api = app.MapGroup("/api").RequireAuthorization(Policies.CanView);
+        api.MapTokenEndpoints();
 
         api.MapGet("/migrations", async (MigrationCatalog catalog, CancellationToken ct) =>
             (await catalog.ListAsync(ct)).Select(MigrationResponse.From));
 
-        api.MapGet("/migrations/{id:guid}", async (Guid id, MigrationCatalog catalog, CancellationToken ct) =>
-            await catalog.FindAsync(id, ct) is { } m ? Results.Ok(MigrationResponse.From(m)) : Results.NotFound());
+        api.MapGet("/migrations/{key}", MigrationStatusEndpoints.ShowAsync)
+            .WithSummary("A migration by id or zone name: state, next step and who must take it, due time, plan hash, saved delegation snapshot.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/migrations", async (CreateMigrationRequest request, ClaimsPrincipal user, MigrationCatalog catalog, CancellationToken ct) =>
         {

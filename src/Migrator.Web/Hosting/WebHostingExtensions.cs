@@ -16,6 +16,7 @@ using Migrator.Web.Api;
 using Migrator.Web.Components;
 using Migrator.Web.Health;
 using Migrator.Web.Infrastructure;
+using Migrator.Web.Tokens;
 using MudBlazor.Services;
 using Serilog;
 
@@ -41,6 +42,7 @@ public static class WebHostingExtensions
         services.AddDataProtection().SetApplicationName("Migrator");
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddMigratorApiTokens();
         services.AddIdentityCore<IdentityUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -79,6 +81,7 @@ public static class WebHostingExtensions
         services.AddMudServices();
 
         services.AddProblemDetails();
+        services.AddMigratorApi();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
