@@ -20,9 +20,11 @@ internal static class MigrationCommands
         migration.Subcommands.Add(Show(console));
         migration.Subcommands.Add(Plan(console));
         migration.Subcommands.Add(Step("advance", "Run the next step now (or schedule it when it must wait).", "advance", console));
+        migration.Subcommands.Add(Step("request-approval", "Freeze the cutover plan under its hash and ask an Approver (in Waited).", "request-approval", console));
         migration.Subcommands.Add(Approve(console));
         migration.Subcommands.Add(WithReason("reject", "Refuse the cutover plan waiting for approval.", "reject", console));
         migration.Subcommands.Add(WithReason("rollback", "Put the saved delegation back (no approval needed; a reason is).", "rollback", console));
+        migration.Subcommands.Add(WithReason("abandon", "End a migration that has not touched the delegation (or was rolled back).", "abandon", console));
         migration.Subcommands.Add(Wait(console));
         return migration;
     }
@@ -161,7 +163,15 @@ internal static class MigrationCommands
                 {
                     var status = await client.GetAsync(MigrationPath(k), ct);
                     if (!status.Succeeded) return RemoteCommand.Fail(status, json, io);
-                    planHash = status.Body is { } b && b.TryGetProperty("planHash", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+                    var b = status.Body!.Value;
+                    planHash = b.TryGetProperty("planHash", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+                    if (planHash is null || !b.TryGetProperty("approvalRequestedBy", out var requested) || requested.ValueKind != JsonValueKind.String)
+                    {
+                        io.Error.WriteLine($"migrator: {Text(b, "zoneName")} has no cutover plan waiting for approval (state {Text(b, "state")})");
+                        if (json) RemoteCommand.PrintJson(b, io);
+                        return ExitCodes.Refused;
+                    }
+                    io.Error.WriteLine($"Approving plan {planHash} of {Text(b, "zoneName")}, requested by {requested.GetString()}");
                 }
                 return Report(await client.PostAsync($"{MigrationPath(k)}/approve", new { planHash }, ct), json, io, null);
             });

@@ -7,13 +7,6 @@ using Migrator.Web.Access;
 
 namespace Migrator.Web.Api;
 
-public sealed record MigrationResponse(Guid Id, string ZoneName, MigrationState State, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-{
-    public static MigrationResponse From(Migration m) => new(m.Id, m.ZoneName, m.State, m.CreatedBy, m.CreatedAt, m.UpdatedAt);
-}
-
-public sealed record CreateMigrationRequest(string? ZoneName);
-
 public sealed record AuditEventResponse(long Id, DateTimeOffset At, string Actor, string Action, string? Target, string? Details)
 {
     public static AuditEventResponse From(AuditEvent e) => new(e.Id, e.At, e.Actor, e.Action, e.Target, e.Details);
@@ -31,7 +24,6 @@ public static class ApiEndpoints
     /// <summary>The API's services and its OpenAPI document.</summary>
     public static IServiceCollection AddMigratorApi(this IServiceCollection services)
     {
-        services.AddSingleton<MigrationKeys>();
         return services.AddMigratorOpenApi();
     }
 
@@ -41,23 +33,7 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api").RequireAuthorization(Policies.CanView);
         api.MapTokenEndpoints();
 
-        api.MapGet("/migrations", async (MigrationCatalog catalog, CancellationToken ct) =>
-            (await catalog.ListAsync(ct)).Select(MigrationResponse.From));
-
-        api.MapGet("/migrations/{key}", MigrationStatusEndpoints.ShowAsync)
-            .WithSummary("A migration by id or zone name: state, next step and who must take it, due time, plan hash, saved delegation snapshot.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        api.MapPost("/migrations", async (CreateMigrationRequest request, ClaimsPrincipal user, MigrationCatalog catalog, CancellationToken ct) =>
-        {
-            var outcome = await catalog.DraftAsync(request.ZoneName ?? "", ActorOf(user), ct);
-            return outcome switch
-            {
-                { Migration: { } m } => Results.Created($"/api/migrations/{m.Id}", MigrationResponse.From(m)),
-                { Refusal: DraftRefusal.AlreadyInProgress } => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Migration already in progress", detail: outcome.Message),
-                _ => Results.ValidationProblem(new Dictionary<string, string[]> { ["zoneName"] = [outcome.Message!] }),
-            };
-        }).RequireAuthorization(Policies.CanOperate);
+        api.MapMigrationEndpoints();
 
         api.MapGet("/audit", async (AuditLog audit, int? take, string? action, CancellationToken ct) =>
             (await audit.LatestAsync(take ?? 100, action, ct)).Select(AuditEventResponse.From));

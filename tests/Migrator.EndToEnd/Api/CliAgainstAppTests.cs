@@ -171,4 +171,50 @@ public sealed class CliAgainstAppTests(SandboxAppProcess fixture) : IClassFixtur
         var withOldToken = await cli.RunAsync("migration", "list", "--server", Server, "--token", token);
         Assert.True(withOldToken.ExitCode == 1, withOldToken.ToString());
     }
+
+    [Fact]
+    public async Task Abandon_OneProcessWinsAndTheOtherExitsOne_WhenTwoRace()
+    {
+        var cli = await LoggedInAsync(Operator, OperatorPassword);
+        var zone = Zone();
+        Assert.Equal(0, (await cli.RunAsync("migration", "create", zone)).ExitCode);
+
+        var results = await Task.WhenAll(
+            cli.RunAsync("migration", "abandon", zone, "--reason", "race one", "--json"),
+            cli.RunAsync("migration", "abandon", zone, "--reason", "race two", "--json"));
+        Assert.True(results.Select(r => r.ExitCode).Order().SequenceEqual([0, 1]), string.Join("\n", results.Select(r => r.ToString())));
+        var loser = results.Single(r => r.ExitCode == 1);
+        Assert.Contains("409", loser.Stderr);
+
+        var show = await cli.RunAsync("migration", "show", zone, "--json");
+        Assert.Equal("Abandoned", JsonDocument.Parse(show.Stdout).RootElement.GetProperty("state").GetString());
+        var wait = await cli.RunAsync("migration", "wait", zone, "--state", "Soaked", "--timeout", "30");
+        Assert.True(wait.ExitCode == 1, wait.ToString());
+    }
+
+    [Fact]
+    public async Task Approve_ExitsOne_WhenRoleRefusesOrNothingAwaitsApproval()
+    {
+        var operatorCli = await LoggedInAsync(Operator, OperatorPassword);
+        var zone = Zone();
+        Assert.Equal(0, (await operatorCli.RunAsync("migration", "create", zone)).ExitCode);
+
+        var byOperator = await operatorCli.RunAsync("migration", "approve", zone, "--plan-hash", "abc");
+        Assert.True(byOperator.ExitCode == 1, byOperator.ToString());
+        Assert.Contains("403", byOperator.Stderr);
+
+        var approverHome = Directory.CreateTempSubdirectory("migrator-cli-e2e-ap-");
+        try
+        {
+            var approver = new CliProcess(approverHome.FullName);
+            Assert.Equal(0, (await approver.RunAsync(["login", "--server", Server, "--user", "approver@sandbox.local"], "Approver-sandbox-1\n")).ExitCode);
+            var nothing = await approver.RunAsync("migration", "approve", zone);
+            Assert.True(nothing.ExitCode == 1, nothing.ToString());
+            Assert.Contains("no cutover plan waiting for approval (state Drafted)", nothing.Stderr);
+        }
+        finally
+        {
+            approverHome.Delete(recursive: true);
+        }
+    }
 }
