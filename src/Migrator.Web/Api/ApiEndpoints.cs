@@ -24,6 +24,7 @@ public static class ApiEndpoints
     /// <summary>The API's services and its OpenAPI document.</summary>
     public static IServiceCollection AddMigratorApi(this IServiceCollection services)
     {
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
         return services.AddMigratorOpenApi();
     }
 
