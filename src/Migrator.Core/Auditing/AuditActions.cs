@@ -11,6 +11,10 @@ public static class AuditActions
     public const string MigrationDrafted = "migration drafted";
     public const string HeartbeatScheduled = "heartbeat scheduled";
     public const string ScheduledJobRan = "scheduled job ran";
+    public const string ApiTokenCreated = "api token created";
+    public const string ApiTokenRevoked = "api token revoked";
+    public const string ApiTokenRefused = "api token refused";
+    public const string ApiTokenCall = "api token call";
 
     /// <summary>The actor for events no person caused (startup, background jobs).</summary>
     public const string SystemActor = "system";

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Migrator.Core.ApiTokens;
 using Migrator.Core.Auditing;
 using Migrator.Core.Migrations;
 
@@ -17,6 +18,8 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
     public DbSet<Migration> Migrations => Set<Migration>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<MigrationHistoryEntry> MigrationHistory => Set<MigrationHistoryEntry>();
     public DbSet<MigrationOperation> MigrationOperations => Set<MigrationOperation>();
@@ -101,6 +104,19 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
             a.Property(x => x.Target).HasMaxLength(512);
             a.Property(x => x.Details).HasMaxLength(4000);
             a.HasIndex(x => x.At);
+        });
+
+        builder.Entity<ApiToken>(t =>
+        {
+            t.HasKey(x => x.Id);
+            t.Property(x => x.UserId).HasMaxLength(450).IsRequired();
+            t.Property(x => x.Name).HasMaxLength(ApiToken.MaxNameLength).IsRequired();
+            t.Property(x => x.SecretHash).HasMaxLength(64).IsFixedLength().IsRequired();
+            t.Property(x => x.Hint).HasMaxLength(4).IsRequired();
+            t.Property(x => x.SecurityStamp).HasMaxLength(256).IsRequired();
+            t.Property(x => x.RevokedBy).HasMaxLength(256);
+            t.HasIndex(x => x.SecretHash).IsUnique();
+            t.HasIndex(x => x.UserId);
         });
     }
 

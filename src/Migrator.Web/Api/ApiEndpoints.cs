@@ -7,13 +7,6 @@ using Migrator.Web.Access;
 
 namespace Migrator.Web.Api;
 
-public sealed record MigrationResponse(Guid Id, string ZoneName, MigrationState State, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-{
-    public static MigrationResponse From(Migration m) => new(m.Id, m.ZoneName, m.State, m.CreatedBy, m.CreatedAt, m.UpdatedAt);
-}
-
-public sealed record CreateMigrationRequest(string? ZoneName);
-
 public sealed record AuditEventResponse(long Id, DateTimeOffset At, string Actor, string Action, string? Target, string? Details)
 {
     public static AuditEventResponse From(AuditEvent e) => new(e.Id, e.At, e.Actor, e.Action, e.Target, e.Details);
@@ -28,26 +21,20 @@ public sealed record ScheduleHeartbeatRequest(int DelaySeconds);
 /// <summary>The REST API under /api. Roles are checked here, on the server, per endpoint — never only in the UI.</summary>
 public static class ApiEndpoints
 {
+    /// <summary>The API's services and its OpenAPI document.</summary>
+    public static IServiceCollection AddMigratorApi(this IServiceCollection services)
+    {
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
+        return services.AddMigratorOpenApi();
+    }
+
     public static IEndpointRouteBuilder MapMigratorApi(this IEndpointRouteBuilder app)
     {
+        app.MapMigratorOpenApi();
         var api = app.MapGroup("/api").RequireAuthorization(Policies.CanView);
+        api.MapTokenEndpoints();
 
-        api.MapGet("/migrations", async (MigrationCatalog catalog, CancellationToken ct) =>
-            (await catalog.ListAsync(ct)).Select(MigrationResponse.From));
-
-        api.MapGet("/migrations/{id:guid}", async (Guid id, MigrationCatalog catalog, CancellationToken ct) =>
-            await catalog.FindAsync(id, ct) is { } m ? Results.Ok(MigrationResponse.From(m)) : Results.NotFound());
-
-        api.MapPost("/migrations", async (CreateMigrationRequest request, ClaimsPrincipal user, MigrationCatalog catalog, CancellationToken ct) =>
-        {
-            var outcome = await catalog.DraftAsync(request.ZoneName ?? "", ActorOf(user), ct);
-            return outcome switch
-            {
-                { Migration: { } m } => Results.Created($"/api/migrations/{m.Id}", MigrationResponse.From(m)),
-                { Refusal: DraftRefusal.AlreadyInProgress } => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Migration already in progress", detail: outcome.Message),
-                _ => Results.ValidationProblem(new Dictionary<string, string[]> { ["zoneName"] = [outcome.Message!] }),
-            };
-        }).RequireAuthorization(Policies.CanOperate);
+        api.MapMigrationEndpoints();
 
         api.MapGet("/audit", async (AuditLog audit, int? take, string? action, CancellationToken ct) =>
             (await audit.LatestAsync(take ?? 100, action, ct)).Select(AuditEventResponse.From));

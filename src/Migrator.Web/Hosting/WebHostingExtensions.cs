@@ -21,6 +21,7 @@ using Migrator.Core.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Migrator.Web.Health;
 using Migrator.Web.Infrastructure;
+using Migrator.Web.Tokens;
 using MudBlazor.Services;
 using Serilog;
 
@@ -46,6 +47,7 @@ public static class WebHostingExtensions
         services.AddDataProtection().SetApplicationName("Migrator");
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddMigratorApiTokens();
         services.AddIdentityCore<IdentityUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -87,6 +89,7 @@ public static class WebHostingExtensions
         services.AddHostedService<MigrationChangeWatcher>();
 
         services.AddProblemDetails();
+        services.AddMigratorApi();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Migrator.Core.Migrations;
+using Migrator.Web.Access;
+using Migrator.Web.Api;
+using Migrator.Web.Tests.Hosting;
+
+namespace Migrator.Web.Tests.Api;
+
+[Collection(SandboxAppCollection.Name)]
+public sealed class MigrationEndpointsTests(SandboxApp app)
+{
+    private static string Zone() => $"api-{Guid.NewGuid():N}"[..20] + ".example";
+
+    private async Task<string> DraftAsync()
+    {
+        using var op = await SignIn.AsAsync(app, MigratorRoles.Operator);
+        var zone = Zone();
+        Assert.Equal(HttpStatusCode.Created, (await op.PostAsJsonAsync("/api/migrations", new { zoneName = zone })).StatusCode);
+        return zone;
+    }
+
+    public static TheoryData<string, string, string, HttpStatusCode> RoleMatrix => new()
+    {
+        // Operators' steps: refused to Viewers and Approvers by the same policy as the UI.
+        { MigratorRoles.Viewer, "POST", "advance", HttpStatusCode.Forbidden },
+        { MigratorRoles.Viewer, "POST", "rollback", HttpStatusCode.Forbidden },
+        { MigratorRoles.Viewer, "PUT", "plan", HttpStatusCode.Forbidden },
+        { MigratorRoles.Viewer, "PUT", "zone-file", HttpStatusCode.Forbidden },
+        { MigratorRoles.Viewer, "POST", "approve", HttpStatusCode.Forbidden },
+        { MigratorRoles.Approver, "POST", "advance", HttpStatusCode.Forbidden },
+        { MigratorRoles.Approver, "POST", "cutover", HttpStatusCode.Forbidden },
+        { MigratorRoles.Approver, "POST", "rollback", HttpStatusCode.Forbidden },
+        { MigratorRoles.Approver, "POST", "request-approval", HttpStatusCode.Forbidden },
+        { MigratorRoles.Operator, "POST", "approve", HttpStatusCode.Forbidden },
+        { MigratorRoles.Operator, "POST", "reject", HttpStatusCode.Forbidden },
+        // Allowed roles reach the workflow, which answers by state: a Drafted migration cannot advance (plan first) or be approved.
+        { MigratorRoles.Operator, "POST", "advance", HttpStatusCode.UnprocessableEntity },
+        { MigratorRoles.Admin, "POST", "advance", HttpStatusCode.UnprocessableEntity },
+        { MigratorRoles.Approver, "POST", "approve", HttpStatusCode.Conflict },
+        { MigratorRoles.Viewer, "GET", "history", HttpStatusCode.OK },
+        { MigratorRoles.Viewer, "GET", "operations", HttpStatusCode.OK },
+        { MigratorRoles.Viewer, "GET", "samples", HttpStatusCode.OK },
+        { MigratorRoles.Viewer, "GET", "", HttpStatusCode.OK },
+    };
+
+    [Theory]
+    [MemberData(nameof(RoleMatrix))]
+    public async Task MigrationEndpoint_AnswersByRoleAndState(string role, string method, string action, HttpStatusCode expected)
+    {
+        var zone = await DraftAsync();
+        using var client = await SignIn.AsAsync(app, role);
+        var request = new HttpRequestMessage(new HttpMethod(method), $"/api/migrations/{zone}" + (action.Length > 0 ? "/" + action : ""));
+        if (action == "zone-file") request.Content = new StringContent("$TTL 300\n@ SOA ns hostmaster 1 7200 900 1209600 300\n", System.Text.Encoding.UTF8, "text/plain");
+        else if (method != "GET") request.Content = JsonContent.Create(new { reason = "role matrix", planHash = "0000", oldServers = new[] { "127.0.0.1:53" } });
+        var response = await client.SendAsync(request);
+        Assert.True(expected == response.StatusCode, $"{role} {method} {action}: expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if ((int)expected >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Show_ReturnsStatusByZoneOrId_WithNextStepAndWhoTakesIt()
+    {
+        var zone = await DraftAsync();
+        using var viewer = await SignIn.AsAsync(app, MigratorRoles.Viewer);
+        var byZone = await viewer.GetFromJsonAsync<JsonElement>($"/api/migrations/{zone.ToUpperInvariant()}.");
+        Assert.Equal(zone + ".", byZone.GetProperty("zoneName").GetString());
+        Assert.Equal("Drafted", byZone.GetProperty("state").GetString());
+        Assert.Equal("Plan", byZone.GetProperty("nextStep").GetString());
+        Assert.Contains("Operator", byZone.GetProperty("nextActor").GetString());
+        Assert.Equal(JsonValueKind.Null, byZone.GetProperty("snapshot").ValueKind);
+
+        var byId = await viewer.GetFromJsonAsync<JsonElement>($"/api/migrations/{byZone.GetProperty("id").GetGuid()}");
+        Assert.Equal(zone + ".", byId.GetProperty("zoneName").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"/api/migrations/{Zone()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"/api/migrations/{zone}/snapshot")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("rollback")]
+    [InlineData("abandon")]
+    [InlineData("reject")]
+    public async Task ReasonEndpoints_Return400_WhenReasonMissing(string action)
+    {
+        var zone = await DraftAsync();
+        using var admin = await SignIn.AsAsync(app, MigratorRoles.Admin);
+        var response = await admin.PostAsJsonAsync($"/api/migrations/{zone}/{action}", new { reason = "  " });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
+    }
+
+    [Fact]
+    public async Task Abandon_OneWinsAndTheOtherGets409_WhenTwoCallersRace()
+    {
+        var zone = await DraftAsync();
+        using var first = await SignIn.AsAsync(app, MigratorRoles.Operator);
+        using var second = await SignIn.AsAsync(app, MigratorRoles.Admin);
+        var responses = await Task.WhenAll(
+            first.PostAsJsonAsync($"/api/migrations/{zone}/abandon", new { reason = "race one" }),
+            second.PostAsJsonAsync($"/api/migrations/{zone}/abandon", new { reason = "race two" }));
+        Assert.Equal([HttpStatusCode.Conflict, HttpStatusCode.OK], responses.Select(r => r.StatusCode).Order());
+
+        var history = await first.GetFromJsonAsync<JsonElement[]>($"/api/migrations/{zone}/history");
+        Assert.Single(history!, h => h.GetProperty("to").GetString() == "Abandoned");
+    }
+
+    [Theory]
+    [InlineData("0123456789", 10, "0123456789")]
+    [InlineData("0123456789A", 10, null)]
+    [InlineData("", 10, "")]
+    public async Task ReadCapped_StopsAtTheCap(string body, long cap, string? expected)
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body));
+        Assert.Equal(expected, await MigrationEndpoints.ReadCappedAsync(stream, cap, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task UploadZone_Returns400_WhenBodyEmpty()
+    {
+        var zone = await DraftAsync();
+        using var op = await SignIn.AsAsync(app, MigratorRoles.Operator);
+        var response = await op.PutAsync($"/api/migrations/{zone}/zone-file", new StringContent("", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(WorkflowOutcome.Conflict, 409)]
+    [InlineData(WorkflowOutcome.Forbidden, 403)]
+    [InlineData(WorkflowOutcome.Invalid, 422)]
+    [InlineData(WorkflowOutcome.NotFound, 404)]
+    public void ToHttp_MapsRefusalsToProblemStatus(WorkflowOutcome outcome, int status)
+    {
+        var result = MigrationEndpoints.ToHttp(new WorkflowResult(outcome, "because"));
+        var problem = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>(result.Result);
+        Assert.Equal(status, problem.StatusCode);
+        Assert.Equal("because", problem.ProblemDetails.Detail);
+    }
+
+    [Fact]
+    public async Task Lifecycle_ListsEveryTransition()
+    {
+        using var viewer = await SignIn.AsAsync(app, MigratorRoles.Viewer);
+        var table = await viewer.GetFromJsonAsync<JsonElement[]>("/api/migrations/lifecycle");
+        Assert.Equal(MigrationLifecycle.Transitions.Count, table!.Length);
+        Assert.Contains(table, t => t.GetProperty("step").GetString() == "RollBack" && t.GetProperty("from").GetString() == "Soaked");
+    }
+}
