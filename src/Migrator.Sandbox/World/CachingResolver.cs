@@ -126,7 +126,8 @@ public sealed class CachingResolver
         {
             if (Fresh((Key(name), RecordType.Invalid), now) is { Kind: CacheEntryKind.NxDomain } nx)
                 return new Resolution(ReturnCode.NxDomain, answer, Decay(nx, now).ToList());
-            if (Fresh((Key(name), type), now) is { } hit)
+            // Referral copies (delegation NS, glue) guide iteration but are never an answer (RFC 2181 §5.4.1).
+            if (Fresh((Key(name), type), now) is { Authoritative: true } hit)
                 return hit.Kind == CacheEntryKind.Positive
                     ? new Resolution(ReturnCode.NoError, [.. answer, .. Decay(hit, now)], [])
                     : new Resolution(ReturnCode.NoError, answer, Decay(hit, now).ToList());
@@ -169,7 +170,8 @@ public sealed class CachingResolver
     /// <summary>Iterates from the deepest cached zone cut (or the root) until an authoritative answer; caches along the way.</summary>
     private async Task<DnsMessage?> IterateAsync(DomainName qname, RecordType qtype, int depth, CancellationToken ct)
     {
-        var (cut, servers) = ClosestCut(qname);
+        // DS lives on the parent side of a cut (RFC 4035 §3.1.4.1): iterate towards the parent, not the child.
+        var (cut, servers) = ClosestCut(qtype == RecordType.Ds && qname.LabelCount > 0 ? qname.GetParentName() : qname);
         for (var referral = 0; referral < MaxReferrals; referral++)
         {
             var addresses = await AddressesAsync(servers, depth, ct);

@@ -80,10 +80,23 @@ public static class SandboxWorldHosting
         });
         services.AddSingleton<SandboxWorldService>();
         services.AddHostedService(sp => sp.GetRequiredService<SandboxWorldService>());
+        services.AddSingleton<SandboxPlanDefaults>();
+
+        // Plans name the world's TSIG keys; the workflow finds them through its key store.
+        var keyStore = services.LastOrDefault(d => d.ServiceType == typeof(Migrator.Core.Ports.ITsigKeyStore));
+        if (keyStore?.ImplementationFactory is { } configuredKeys)
+        {
+            services.Remove(keyStore);
+            services.AddSingleton<Migrator.Core.Ports.ITsigKeyStore>(sp =>
+                new SandboxTsigKeyStore(sp.GetRequiredService<WorldKeys>(), (Migrator.Core.Ports.ITsigKeyStore)configuredKeys(sp)));
+        }
         return builder;
     }
 
-    /// <summary>GET /api/sandbox and POST /api/sandbox/reset (Admin); POST /api/sandbox/registrar/{domain} (Operator or Admin).</summary>
+    /// <summary>
+    /// GET /api/sandbox and POST /api/sandbox/reset (Admin); POST /api/sandbox/registrar/{domain} and
+    /// GET /api/sandbox/plan-defaults/{zone} (Operator or Admin).
+    /// </summary>
     public static WebApplication MapSandboxWorld(this WebApplication app)
     {
         var api = app.MapGroup("/api/sandbox");
@@ -107,6 +120,11 @@ public static class SandboxWorldHosting
                 string.Join(", ", request.NameServers ?? []), ct);
             return Results.Ok(world.Describe().Delegations.First(d => d.Zone.Equals(domain.TrimEnd('.') + ".", StringComparison.OrdinalIgnoreCase)));
         }).RequireAuthorization(Policies.CanOperate);
+        api.MapGet("/plan-defaults/{zone}", (string zone, IServiceProvider services) =>
+            services.GetService<SandboxPlanDefaults>() is not { } d ? NotSandbox()
+            : d.For(zone) is { } answers ? Results.Ok(answers)
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not a demo zone", detail: $"{zone} is not one of {string.Join(", ", DemoZones.Demo)}."))
+            .RequireAuthorization(Policies.CanOperate);
         return app;
     }
 
