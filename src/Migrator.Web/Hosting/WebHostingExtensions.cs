@@ -13,7 +13,12 @@ using Migrator.Core.Hosting;
 using Migrator.Core.Persistence;
 using Migrator.Web.Access;
 using Migrator.Web.Api;
+using Migrator.Web.AuditTrail;
 using Migrator.Web.Components;
+using Migrator.Web.Display;
+using Migrator.Web.Live;
+using Migrator.Core.Notifications;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Migrator.Web.Health;
 using Migrator.Web.Infrastructure;
 using MudBlazor.Services;
@@ -77,6 +82,9 @@ public static class WebHostingExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddMudServices();
+        services.AddScoped<ViewerTimeZone>();
+        services.TryAddSingleton<IMigrationNotifier, InProcessMigrationNotifier>();
+        services.AddHostedService<MigrationChangeWatcher>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
@@ -107,6 +115,7 @@ public static class WebHostingExtensions
         }).RequireAuthorization(Policies.IsAdmin);
         app.MapAccountEndpoints();
         app.MapMigratorApi();
+        app.MapAuditExport();
 
         app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app));
         return app;
