@@ -33,6 +33,8 @@ public sealed class WorldResolverLabTests(WorldLabFixture fixture, ITestOutputHe
                 "_tcp.shop.example.", "_domainkey.shop.example.", "nope.legacy.example.", "nope.signed.example.", "nope.example."])
             .Distinct().Order(StringComparer.Ordinal).ToList();
         var queries = names.SelectMany(n => Types.Select(t => (Name: n, Type: t))).ToList();
+        // Other tests of this class ask our resolvers too; unbound is asked only here, so both start empty.
+        foreach (var r in _lab.World.Resolvers) r.Flush();
         var compared = 0;
         var failures = new List<string>();
         // Pass 1 fills both caches; pass 2 reads them back decayed. TTLs may differ by the time between the two
@@ -63,6 +65,15 @@ public sealed class WorldResolverLabTests(WorldLabFixture fixture, ITestOutputHe
                     }
                     foreach (var (set, ttl) in reference.Ttls)
                     {
+                        if (set.EndsWith(" SOA", StringComparison.Ordinal) && !mine.Answer.Any(a => a.Contains(" Soa ", StringComparison.Ordinal)))
+                        {
+                            // A negative answer's SOA: unbound hands out its shared cached copy of the zone's SOA, we the
+                            // copy stored with the negative entry; both must stay within the negative TTL.
+                            var negative = _lab.World.Options.NegativeTtl;
+                            if (ttl > negative || mine.Ttls.GetValueOrDefault(set, int.MaxValue) > negative)
+                                failures.Add($"{where}: negative TTL of {set} {mine.Ttls.GetValueOrDefault(set, -1)} / unbound {ttl} above {negative}");
+                            continue;
+                        }
                         var m = mine.Ttls.GetValueOrDefault(set, -1);
                         var original = OriginalTtl(set);
                         var straddles = Math.Min(m, ttl) <= tolerance && Math.Max(m, ttl) >= original - tolerance;
@@ -73,7 +84,7 @@ public sealed class WorldResolverLabTests(WorldLabFixture fixture, ITestOutputHe
             }
         }
         output.WriteLine($"{queries.Count} questions x 2 passes, {compared} answers compared with unbound; {failures.Count} differences");
-        foreach (var f in failures.Take(40)) output.WriteLine(f);
+        foreach (var f in failures.Take(60)) output.WriteLine(f);
         Assert.True(compared >= 600, $"only {compared} comparisons");
         Assert.Empty(failures);
     }
