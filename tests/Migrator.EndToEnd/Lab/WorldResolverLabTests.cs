@@ -143,7 +143,7 @@ public sealed class WorldResolverLabTests(WorldLabFixture fixture, ITestOutputHe
             "--old", w.OldProviderEndPoint.Address.ToString(), "--new", w.OldProviderEndPoint.Address.ToString());
         Assert.True(parity.ExitCode == 0, parity.ToString());
 
-        var update = new DynamicUpdateClient(new DnsEndpoint(w.OldProviderEndPoint.Address, 53), w.Keys[WorldKeys.OldUpdate].ToTsigKey());
+        var update = new DynamicUpdateClient(new DnsEndpoint(w.OldProviderEndPoint.Address, 53), w.Keys[WorldKeys.OldUpdate].ToTsigKey(), TimeProvider.System);
         var canary = await update.SendAsync(CoreDomainName.Parse("shop.example."), [],
             [new UpdateOperation.ReplaceRecordSet(new RecordSet(new RecordSetKey(CoreDomainName.Parse("_migrator-canary.shop.example."), CoreRecordType.TXT),
                 new Ttl(20), ["\"migrator-canary=old;id=world\""]))]);
