@@ -9,6 +9,7 @@ root.Subcommands.Add(Route53Commands.Create());
 root.Subcommands.Add(LoginCommand.Create(CliConsole.System));
 root.Subcommands.Add(LoginCommand.CreateLogout(CliConsole.System));
 root.Subcommands.Add(MigrationCommands.Create(CliConsole.System));
+root.Subcommands.Add(SandboxCommands.Create());
 
 var parse = root.Parse(args);
 // The REST client's commands promise exit 2 for bad input, and a missing or unknown option is bad input.

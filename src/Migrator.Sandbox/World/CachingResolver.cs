@@ -22,6 +22,9 @@ public sealed class CachingResolver
     private const int MaxCnameChain = 12;
     private const int MaxDepth = 6;
 
+    /// <summary>The longest any entry is kept, whatever its TTL (unbound's default cache-max-ttl).</summary>
+    public const int MaxTtl = 86400;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Name, RecordType Type), Entry> _cache = new();
     private readonly TimeProvider _time;
@@ -126,7 +129,8 @@ public sealed class CachingResolver
         {
             if (Fresh((Key(name), RecordType.Invalid), now) is { Kind: CacheEntryKind.NxDomain } nx)
                 return new Resolution(ReturnCode.NxDomain, answer, Decay(nx, now).ToList());
-            if (Fresh((Key(name), type), now) is { } hit)
+            // Referral copies (delegation NS, glue) guide iteration but are never an answer (RFC 2181 §5.4.1).
+            if (Fresh((Key(name), type), now) is { Authoritative: true } hit)
                 return hit.Kind == CacheEntryKind.Positive
                     ? new Resolution(ReturnCode.NoError, [.. answer, .. Decay(hit, now)], [])
                     : new Resolution(ReturnCode.NoError, answer, Decay(hit, now).ToList());
@@ -169,7 +173,8 @@ public sealed class CachingResolver
     /// <summary>Iterates from the deepest cached zone cut (or the root) until an authoritative answer; caches along the way.</summary>
     private async Task<DnsMessage?> IterateAsync(DomainName qname, RecordType qtype, int depth, CancellationToken ct)
     {
-        var (cut, servers) = ClosestCut(qname);
+        // DS lives on the parent side of a cut (RFC 4035 §3.1.4.1): iterate towards the parent, not the child.
+        var (cut, servers) = ClosestCut(qtype == RecordType.Ds && qname.LabelCount > 0 ? qname.GetParentName() : qname);
         for (var referral = 0; referral < MaxReferrals; referral++)
         {
             var addresses = await AddressesAsync(servers, depth, ct);
@@ -222,7 +227,8 @@ public sealed class CachingResolver
 
     private void Store(DomainName name, RecordType type, CacheEntryKind kind, IReadOnlyList<DnsRecordBase> records, bool authoritative)
     {
-        var ttl = records.Min(r => r.TimeToLive);
+        // Capped at one day as unbound's cache-max-ttl does, then lifted to the floor where there is one.
+        var ttl = Math.Min(records.Min(r => r.TimeToLive), MaxTtl);
         if (TtlFloor > 0) ttl = Math.Max(ttl, TtlFloor);
         if (ttl <= 0) return;
         var now = _time.GetUtcNow();
@@ -230,10 +236,17 @@ public sealed class CachingResolver
         {
             var key = (Key(name), type);
             // RFC 2181 §5.4.1: a referral's copy never replaces fresh authoritative data.
-            if (!authoritative && _cache.TryGetValue(key, out var existing) && existing.Authoritative && now < existing.Expires) return;
+            if (_cache.TryGetValue(key, out var existing) && now < existing.Expires && existing.Authoritative
+                && (!authoritative || existing.Kind == kind && SameData(existing.Records, records))) return;
             _cache[key] = new Entry(kind, records.Select(r => WithTtl(r, ttl)).ToList(), now, ttl, authoritative);
         }
     }
+
+    /// <summary>An RRset seen again while cached keeps its first expiry (as unbound keeps its cached copy).</summary>
+    private static bool SameData(IReadOnlyList<DnsRecordBase> a, IReadOnlyList<DnsRecordBase> b) =>
+        a.Select(Rdata).Order(StringComparer.Ordinal).SequenceEqual(b.Select(Rdata).Order(StringComparer.Ordinal));
+
+    private static string Rdata(DnsRecordBase r) => r.ToString().Split(' ', 5) is { Length: 5 } f ? f[3] + " " + f[4] : r.ToString();
 
     private (DomainName Cut, IReadOnlyList<DomainName> Servers) ClosestCut(DomainName qname)
     {

@@ -55,14 +55,19 @@ public sealed class SandboxWorld : IAsyncDisposable
     public IPEndPoint ResolverEndPoint(int index) => new(Options.ResolverAddress(index), Port);
     public DateTimeOffset StartedAt { get; private set; }
 
-    /// <summary>What the Route 53 emulator needs to join the world: its DNS address, name servers, registrar and parent.</summary>
-    public void ConfigureEmulator(EmulatorOptions emulator)
+    /// <summary>
+    /// What the Route 53 emulator needs to join the world: its DNS address (same port as the world), name servers
+    /// published in the TLD, the demo domains at Route 53 Domains, and the TLD as the parent it updates by RFC 2136.
+    /// <paramref name="world"/> must have a fixed port (see <see cref="ChoosePort"/>).
+    /// </summary>
+    public static void ConfigureEmulator(EmulatorOptions emulator, WorldOptions world, WorldKeys keys)
     {
-        emulator.DnsEndPoint = Route53EndPoint;
-        emulator.NameServers = DemoZones.Route53NameServers.Select(n => new NameServerSpec(n.TrimEnd('.'), Options.Route53Address)).ToList();
+        if (world.Port == 0) throw new InvalidOperationException("choose the world's port before configuring the emulator");
+        emulator.DnsEndPoint = new IPEndPoint(world.Route53Address, world.Port);
+        emulator.NameServers = DemoZones.Route53NameServers.Select(n => new NameServerSpec(n.TrimEnd('.'), world.Route53Address)).ToList();
         emulator.Domains = RegisteredDomains().ToList();
-        var registrar = Keys[WorldKeys.Registrar];
-        emulator.ParentZone = new ParentZoneSpec(TldEndPoint, registrar.Name, registrar.Algorithm, registrar.SecretBase64, Options.DelegationTtl);
+        var registrar = keys[WorldKeys.Registrar];
+        emulator.ParentZone = new ParentZoneSpec(new IPEndPoint(world.TldAddress, world.Port), registrar.Name, registrar.Algorithm, registrar.SecretBase64, world.DelegationTtl);
     }
 
     /// <summary>The demo domains at the emulated Route 53 Domains, with the old provider's name servers (first state).</summary>
@@ -190,6 +195,9 @@ public sealed class SandboxWorld : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>A port free for UDP and TCP on the root's address now; the world retries another if it is taken by start.</summary>
+    public static int ChoosePort(WorldOptions o) => FreePort(o);
+
     private static int FreePort(WorldOptions o)
     {
         for (var attempt = 0; attempt < 50; attempt++)
@@ -197,8 +205,9 @@ public sealed class SandboxWorld : IAsyncDisposable
             using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             probe.Bind(new IPEndPoint(o.RootAddress, 0));
             var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-            if (port < 1024) continue;
-            return port;
+            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try { tcp.Bind(new IPEndPoint(o.RootAddress, port)); return port; }
+            catch (SocketException) { }
         }
         throw new InvalidOperationException("no free loopback port for the sandbox world");
     }
