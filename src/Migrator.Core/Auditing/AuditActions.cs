@@ -11,7 +11,14 @@ public static class AuditActions
     public const string MigrationDrafted = "migration drafted";
     public const string HeartbeatScheduled = "heartbeat scheduled";
     public const string ScheduledJobRan = "scheduled job ran";
+    public const string UserDisabled = "user disabled";
+    public const string UserEnabled = "user enabled";
+    public const string SessionsEnded = "sessions ended";
+    public const string RoleChanged = "role changed";
 
     /// <summary>The actor for events no person caused (startup, background jobs).</summary>
     public const string SystemActor = "system";
+
+    /// <summary>The actor for failed sign-ins whose typed e-mail matches no account (the text itself is never stored).</summary>
+    public const string AnonymousActor = "(anonymous)";
 }
