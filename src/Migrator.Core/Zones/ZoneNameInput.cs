@@ -83,7 +83,7 @@ public static class ZoneNameInput
             }
             else
             {
-                try { a = Idn.GetAscii(label); }
+                try { a = Idn.GetAscii(label.ToLowerInvariant()); }
                 catch (ArgumentException)
                 {
                     error = $"{Quote(text)}: label {Quote(label)} is not a valid internationalised label (UTS #46)";
