@@ -11,6 +11,7 @@ internal static class ZoneCommands
         zone.Subcommands.Add(ZoneLintCommand.Create());
         zone.Subcommands.Add(ZoneDiffCommand.Create());
         zone.Subcommands.Add(ZoneAxfrCommand.Create());
+        zone.Subcommands.Add(ZoneAdviseCommand.Create());
         return zone;
     }
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
+using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
@@ -10,30 +10,36 @@ namespace Migrator.Core.DynamicUpdate;
 /// <summary>
 /// <see cref="IDelegationChanger"/> for a parent zone the user runs: NS set, glue (for name servers inside the child zone)
 /// and DS are replaced in one RFC 2136 message at the parent's primary; success is confirmed by asking the parent's servers.
+/// Every update is written to the <see cref="IOperationJournal"/> before it is sent, with its outcome after, so the
+/// status of an operation survives a restart.
 /// </summary>
 public sealed class Rfc2136DelegationChanger(DynamicUpdateClient client, DomainName parentZone, IDnsProbe probe,
-    IReadOnlyList<DnsEndpoint>? parentServers = null) : IDelegationChanger
+    IReadOnlyList<DnsEndpoint>? parentServers = null, IOperationJournal? journal = null) : IDelegationChanger
 {
-    private readonly ConcurrentDictionary<string, (Delegation Desired, DynamicUpdateResult Result)> _operations = new();
+    public const string Kind = MigrationOperationKinds.Rfc2136Update;
+
+    private readonly IOperationJournal _journal = journal ?? new InMemoryOperationJournal();
     private IReadOnlyList<DnsEndpoint> Servers => parentServers is { Count: > 0 } ? parentServers : [client.Server];
 
     public string Description => $"delegation in {parentZone} via {client.Description}";
 
-    /// <summary>The last update result of an operation (for the audit log; never holds the secret).</summary>
-    public DynamicUpdateResult? ResultOf(string operationId) => _operations.TryGetValue(operationId, out var o) ? o.Result : null;
+    /// <summary>Whether the delegation TTL can be set here (it can: the parent zone is ours).</summary>
+    public bool SetsDelegationTtl => true;
 
-    public async Task<Delegation> GetCurrentAsync(DomainName zone, CancellationToken cancellationToken)
+    /// <summary>The last update result of an operation (for the audit log; never holds the secret).</summary>
+    public DynamicUpdateResult? ResultOf(string operationId)
     {
-        var ns = await probe.QueryAsync(client.Server, zone, RecordType.NS, ProbeOptions.Default, cancellationToken).ConfigureAwait(false);
-        if (!ns.Responded || ns.Error != ProbeErrorKind.None)
-            throw new InvalidOperationException($"parent server {client.Server} did not answer for {zone} NS: {ns.Error} {ns.ErrorMessage}");
-        var nsRecords = ns.Answers.Concat(ns.Authorities).Where(r => r.Type == RecordType.NS && r.Name.Equals(zone)).ToList();
-        var ds = await probe.QueryAsync(client.Server, zone, RecordType.DS, ProbeOptions.Default, cancellationToken).ConfigureAwait(false);
-        var servers = nsRecords.Select(r => DomainName.Parse(r.Data)).Distinct().Select(n => new DelegatedNameServer(n,
-            ns.Additionals.Where(a => a.Name.Equals(n) && (a.Type == RecordType.A || a.Type == RecordType.AAAA)).Select(a => IPAddress.Parse(a.Data)).ToList()))
-            .ToList();
-        return new Delegation(zone, servers, ds.AnswerSet.Select(r => r.Data).ToList(),
-            nsRecords.Count > 0 ? new Ttl(nsRecords.Min(r => r.Ttl.Seconds)) : null);
+        var e = _journal.FindAsync(operationId, default).GetAwaiter().GetResult();
+        return e?.ResultJson is { } r ? JsonSerializer.Deserialize<DynamicUpdateResult>(r) : null;
+    }
+
+    public Task<Delegation> GetCurrentAsync(DomainName zone, CancellationToken cancellationToken) =>
+        ParentDelegationReader.ReadFirstAsync(probe, [client.Server], zone, cancellationToken);
+
+    async Task<(string? OperationId, string? Refusal)> IDelegationChanger.RequestGuardedChangeAsync(Delegation desired, Delegation expected, CancellationToken cancellationToken)
+    {
+        var (id, result) = await ChangeAsync(desired, expected, cancellationToken).ConfigureAwait(false);
+        return result.Applied ? (id, null) : (null, $"the parent refused the guarded update ({result.ResponseCode}): {result.Message}");
     }
 
     public async Task<string> RequestChangeAsync(Delegation desired, CancellationToken cancellationToken)
@@ -82,24 +88,25 @@ public sealed class Rfc2136DelegationChanger(DynamicUpdateClient client, DomainN
             ? new UpdateOperation.ReplaceRecordSet(new RecordSet(new RecordSetKey(zone, RecordType.DS), ttl, desired.DsRecords))
             : new UpdateOperation.DeleteRecordSet(zone, RecordType.DS));
 
-        var result = await client.SendAsync(parentZone, prerequisites, ops, cancellationToken).ConfigureAwait(false);
         var id = $"rfc2136-{Guid.NewGuid():N}";
-        _operations[id] = (desired, result);
+        await _journal.RecordAsync(id, Kind, $"replace the delegation of {zone} in {parentZone} at {client.Server}",
+            JsonSerializer.Serialize(DelegationView.From(desired)), cancellationToken).ConfigureAwait(false);
+        var result = await client.SendAsync(parentZone, prerequisites, ops, cancellationToken).ConfigureAwait(false);
+        await _journal.CompleteAsync(id, result.Applied, JsonSerializer.Serialize(result), cancellationToken).ConfigureAwait(false);
         return (id, result);
     }
 
     /// <summary>Failed when the update was not applied; Succeeded once every parent server shows the desired NS set.</summary>
     public async Task<DelegationChangeStatus> GetStatusAsync(string operationId, CancellationToken cancellationToken)
     {
-        if (!_operations.TryGetValue(operationId, out var op)) throw new KeyNotFoundException($"unknown operation {operationId}");
-        if (!op.Result.Applied) return DelegationChangeStatus.Failed;
-        var want = op.Desired.NameServers.Select(n => n.Name).ToHashSet();
+        var entry = await _journal.FindAsync(operationId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"unknown operation {operationId}");
+        if (entry.Status == "Failed") return DelegationChangeStatus.Failed;
+        if (entry.Status == "Pending") return DelegationChangeStatus.Submitted; // sent or not: the process died in between
+        var desired = JsonSerializer.Deserialize<DelegationView>(entry.RequestJson)!;
         foreach (var s in Servers)
         {
-            var r = await probe.QueryAsync(s, op.Desired.Zone, RecordType.NS, ProbeOptions.Default, cancellationToken).ConfigureAwait(false);
-            var have = r.Answers.Concat(r.Authorities).Where(x => x.Type == RecordType.NS && x.Name.Equals(op.Desired.Zone))
-                .Select(x => DomainName.Parse(x.Data)).ToHashSet();
-            if (!have.SetEquals(want)) return DelegationChangeStatus.InProgress;
+            var view = await ParentDelegationReader.ReadAsync(probe, s, desired.ToDelegation().Zone, cancellationToken).ConfigureAwait(false);
+            if (view.Delegation is not { } have || !have.SameNameServers(desired)) return DelegationChangeStatus.InProgress;
         }
         return DelegationChangeStatus.Succeeded;
     }

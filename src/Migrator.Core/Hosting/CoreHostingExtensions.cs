@@ -31,6 +31,7 @@ public static class CoreHostingExtensions
         });
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<MigrationCatalog>();
+        builder.Services.AddMigrationWorkflow();
         // Registered first so the schema exists before any other hosted service (web server, Hangfire) starts.
         builder.Services.AddHostedService<DatabasePreparation>();
         return builder;

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
+using System.Text.Json;
+using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
@@ -9,49 +9,36 @@ namespace Migrator.Core.Manual;
 /// <summary>
 /// <see cref="IDelegationChanger"/> for a registrar without an API (GoDaddy etc.): the operator changes the delegation there;
 /// Migrator reports success only when every parent server shows the desired NS set (and DS set), or on an override with a reason.
+/// Requests and overrides live in the <see cref="IOperationJournal"/> (the database for migrations), so a restarted
+/// process still knows what it asked for.
 /// </summary>
-public sealed class ManualDelegationChanger(IDnsProbe probe, IReadOnlyList<DnsEndpoint> parentServers, TimeProvider? time = null) : IDelegationChanger
+public sealed class ManualDelegationChanger(IDnsProbe probe, IReadOnlyList<DnsEndpoint> parentServers, TimeProvider? time = null,
+    IOperationJournal? journal = null) : IDelegationChanger
 {
-    private sealed record Request(Delegation Desired, DateTimeOffset At)
-    {
-        public ManualOverride? Override { get; set; }
-    }
+    public const string Kind = MigrationOperationKinds.ManualConfirmation;
 
-    private readonly ConcurrentDictionary<string, Request> _requests = new();
+    private readonly IOperationJournal _journal = journal ?? new InMemoryOperationJournal();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public string Description => $"manual at the registrar (verified at {string.Join(", ", parentServers)})";
 
-    public async Task<Delegation> GetCurrentAsync(DomainName zone, CancellationToken cancellationToken)
-    {
-        foreach (var server in parentServers)
-        {
-            var ns = await probe.QueryAsync(server, zone, RecordType.NS, ProbeOptions.Default, cancellationToken).ConfigureAwait(false);
-            if (ns.Error != ProbeErrorKind.None || !ns.IsNoError) continue;
-            var records = ns.Answers.Concat(ns.Authorities).Where(r => r.Type == RecordType.NS && r.Name.Equals(zone)).ToList();
-            var ds = await probe.QueryAsync(server, zone, RecordType.DS, ProbeOptions.Default, cancellationToken).ConfigureAwait(false);
-            return new Delegation(zone,
-                records.Select(r => DomainName.Parse(r.Data)).Distinct().Select(n => new DelegatedNameServer(n,
-                    ns.Additionals.Where(a => a.Name.Equals(n) && (a.Type == RecordType.A || a.Type == RecordType.AAAA)).Select(a => IPAddress.Parse(a.Data)).ToList())).ToList(),
-                ds.AnswerSet.Select(r => r.Data).ToList(),
-                records.Count > 0 ? new Ttl(records.Min(r => r.Ttl.Seconds)) : null);
-        }
-        throw new InvalidOperationException($"no parent server ({string.Join(", ", parentServers)}) answered for {zone} NS");
-    }
+    public Task<Delegation> GetCurrentAsync(DomainName zone, CancellationToken cancellationToken) =>
+        ParentDelegationReader.ReadFirstAsync(probe, parentServers, zone, cancellationToken);
 
-    /// <summary>Records what the operator must set; returns the id to poll.</summary>
-    public Task<string> RequestChangeAsync(Delegation desired, CancellationToken cancellationToken)
+    /// <summary>Records what the operator must set (persisted first); returns the id to poll.</summary>
+    public async Task<string> RequestChangeAsync(Delegation desired, CancellationToken cancellationToken)
     {
         if (desired.NameServers.Count == 0) throw new ArgumentException("a delegation needs at least one name server", nameof(desired));
         var id = $"manual-{Guid.NewGuid():N}";
-        _requests[id] = new Request(desired, _time.GetUtcNow());
-        return Task.FromResult(id);
+        await _journal.RecordAsync(id, Kind, InstructionsFor(desired), JsonSerializer.Serialize(DelegationView.From(desired)), cancellationToken).ConfigureAwait(false);
+        return id;
     }
 
     /// <summary>What the operator is asked to do, in words.</summary>
-    public string Instructions(string operationId)
+    public string Instructions(string operationId) => InstructionsFor(GetAsync(operationId, default).GetAwaiter().GetResult().Desired);
+
+    public static string InstructionsFor(Delegation d)
     {
-        var d = Get(operationId).Desired;
         var ns = string.Join(", ", d.NameServers.Select(n => n.Glue.Count == 0 ? n.Name.ToString() : $"{n.Name} ({string.Join(" ", n.Glue)})"));
         return $"At the registrar of {d.Zone}, set the name servers to {ns}" + (d.DsRecords.Count == 0 ? " and remove any DS record." : $" and the DS records to {string.Join(" | ", d.DsRecords)}.");
     }
@@ -65,35 +52,40 @@ public sealed class ManualDelegationChanger(IDnsProbe probe, IReadOnlyList<DnsEn
     /// <summary>Asks every parent server; done when all show the desired NS (and DS) set, or when overridden.</summary>
     public async Task<ManualCheckResult> VerifyAsync(string operationId, CancellationToken cancellationToken)
     {
-        var request = Get(operationId);
-        var want = request.Desired.NameServers.Select(n => n.Name).ToHashSet();
-        var wantDs = request.Desired.DsRecords.Select(d => ParityComparer.Normalize(RecordType.DS, d)).ToHashSet(StringComparer.Ordinal);
+        var (desired, entry) = await GetAsync(operationId, cancellationToken).ConfigureAwait(false);
+        var want = desired.NameServers.Select(n => n.Name.ToLowerString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var wantDs = desired.DsRecords.Select(d => ParityComparer.Normalize(RecordType.DS, d)).ToHashSet(StringComparer.Ordinal);
         var pending = new List<string>();
         foreach (var server in parentServers)
         {
-            var r = await probe.QueryAsync(server, request.Desired.Zone, RecordType.NS, ProbeOptions.Default, cancellationToken).ConfigureAwait(false);
-            if (r.Error != ProbeErrorKind.None) { pending.Add($"{server}: {r.Error}"); continue; }
-            var have = r.Answers.Concat(r.Authorities).Where(x => x.Type == RecordType.NS && x.Name.Equals(request.Desired.Zone))
-                .Select(x => DomainName.Parse(x.Data)).ToHashSet();
-            if (!have.SetEquals(want)) { pending.Add($"{server} shows NS [{string.Join(" ", have.Select(h => h.ToString()).Order())}]"); continue; }
-            var ds = await probe.QueryAsync(server, request.Desired.Zone, RecordType.DS, ProbeOptions.Default, cancellationToken).ConfigureAwait(false);
-            var haveDs = ds.AnswerSet.Select(x => ParityComparer.Normalize(RecordType.DS, x.Data)).ToHashSet(StringComparer.Ordinal);
-            if (!haveDs.SetEquals(wantDs)) pending.Add($"{server} shows DS [{string.Join(" | ", ds.AnswerSet.Select(x => x.Data))}]");
+            var view = await ParentDelegationReader.ReadAsync(probe, server, desired.Zone, cancellationToken).ConfigureAwait(false);
+            if (view.Delegation is not { } d) { pending.Add($"{server}: {view.Error}"); continue; }
+            if (!d.NsNames.SetEquals(want)) { pending.Add($"{server} shows NS [{string.Join(" ", d.NsNames.Order(StringComparer.Ordinal))}]"); continue; }
+            var haveDs = d.Ds.Select(x => ParityComparer.Normalize(RecordType.DS, x)).ToHashSet(StringComparer.Ordinal);
+            if (!haveDs.SetEquals(wantDs)) pending.Add($"{server} shows DS [{string.Join(" | ", d.Ds)}]");
         }
         if (pending.Count == 0)
-            return new ManualCheckResult(true, true, [], $"every parent server shows the new delegation of {request.Desired.Zone}");
-        if (request.Override is { } o) return ManualCheckResult.Overridden(o, pending);
+            return new ManualCheckResult(true, true, [], $"every parent server shows the new delegation of {desired.Zone}");
+        if (entry.ConfirmedBy is { } confirmed)
+        {
+            var split = confirmed.IndexOf(": ", StringComparison.Ordinal);
+            var o = new ManualOverride(split > 0 ? confirmed[..split] : confirmed, split > 0 ? confirmed[(split + 2)..] : "confirmed", _time.GetUtcNow());
+            return ManualCheckResult.Overridden(o, pending);
+        }
         return new ManualCheckResult(false, false, pending, $"waiting for the registrar change: {string.Join("; ", pending)}");
     }
 
     /// <summary>Marks the change done without DNS evidence; the result carries actor and reason for the audit log.</summary>
     public ManualCheckResult Override(string operationId, ManualOverride manualOverride)
     {
-        var request = Get(operationId);
-        request.Override = manualOverride;
+        _journal.ConfirmAsync(operationId, manualOverride.Actor, manualOverride.Reason, default).GetAwaiter().GetResult();
         return ManualCheckResult.Overridden(manualOverride, []);
     }
 
-    private Request Get(string operationId) =>
-        _requests.TryGetValue(operationId, out var r) ? r : throw new KeyNotFoundException($"unknown operation {operationId}");
+    private async Task<(Delegation Desired, JournalEntry Entry)> GetAsync(string operationId, CancellationToken ct)
+    {
+        var entry = await _journal.FindAsync(operationId, ct).ConfigureAwait(false) ?? throw new KeyNotFoundException($"unknown operation {operationId}");
+        var view = JsonSerializer.Deserialize<DelegationView>(entry.RequestJson) ?? throw new FormatException($"operation {operationId} has no request");
+        return (view.ToDelegation(), entry);
+    }
 }

@@ -18,6 +18,11 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<MigrationHistoryEntry> MigrationHistory => Set<MigrationHistoryEntry>();
+    public DbSet<MigrationOperation> MigrationOperations => Set<MigrationOperation>();
+    public DbSet<MigrationSample> MigrationSamples => Set<MigrationSample>();
+    public DbSet<DelegationSnapshotRecord> DelegationSnapshots => Set<DelegationSnapshotRecord>();
+
     public static string SqliteConnectionString(string databasePath) =>
         new SqliteConnectionStringBuilder { DataSource = databasePath, ForeignKeys = true }.ToString();
 
@@ -32,6 +37,59 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
             m.Property(x => x.State).HasConversion<string>().HasMaxLength(32);
             m.Property(x => x.CreatedBy).HasMaxLength(256).IsRequired();
             m.HasIndex(x => x.ZoneName);
+            m.Property(x => x.Version).IsConcurrencyToken();
+            m.Property(x => x.RunningStep).HasMaxLength(32);
+            m.Property(x => x.RunningBy).HasMaxLength(256);
+            m.Property(x => x.CutoverStage).HasMaxLength(16);
+            m.Property(x => x.PlanHash).HasMaxLength(64);
+            m.Property(x => x.ApprovedPlanHash).HasMaxLength(64);
+            m.Property(x => x.InventoryHash).HasMaxLength(64);
+            m.Property(x => x.HostedZoneId).HasMaxLength(64);
+            m.Property(x => x.ApprovedBy).HasMaxLength(256);
+            m.Property(x => x.ApprovalRequestedBy).HasMaxLength(256);
+            m.HasIndex(x => x.State);
+        });
+
+        builder.Entity<MigrationHistoryEntry>(h =>
+        {
+            h.HasKey(x => x.Id);
+            h.Property(x => x.Id).ValueGeneratedOnAdd();
+            h.Property(x => x.Step).HasMaxLength(32).IsRequired();
+            h.Property(x => x.From).HasMaxLength(32).IsRequired();
+            h.Property(x => x.To).HasMaxLength(32).IsRequired();
+            h.Property(x => x.Actor).HasMaxLength(256).IsRequired();
+            h.HasOne<Migration>().WithMany().HasForeignKey(x => x.MigrationId).OnDelete(DeleteBehavior.Cascade);
+            h.HasIndex(x => new { x.MigrationId, x.Id });
+        });
+
+        builder.Entity<MigrationOperation>(o =>
+        {
+            o.HasKey(x => x.Id);
+            o.Property(x => x.Key).HasMaxLength(128).IsRequired();
+            o.Property(x => x.Kind).HasMaxLength(64).IsRequired();
+            o.Property(x => x.Status).HasMaxLength(16).IsRequired();
+            o.Property(x => x.Description).HasMaxLength(1000).IsRequired();
+            o.Property(x => x.ExternalId).HasMaxLength(256);
+            o.Property(x => x.ConfirmedBy).HasMaxLength(1000);
+            o.HasOne<Migration>().WithMany().HasForeignKey(x => x.MigrationId).OnDelete(DeleteBehavior.Cascade);
+            o.HasIndex(x => new { x.MigrationId, x.Key }).IsUnique();
+        });
+
+        builder.Entity<MigrationSample>(s =>
+        {
+            s.HasKey(x => x.Id);
+            s.Property(x => x.Id).ValueGeneratedOnAdd();
+            s.Property(x => x.Kind).HasMaxLength(32).IsRequired();
+            s.Property(x => x.Summary).HasMaxLength(1000).IsRequired();
+            s.HasOne<Migration>().WithMany().HasForeignKey(x => x.MigrationId).OnDelete(DeleteBehavior.Cascade);
+            s.HasIndex(x => new { x.MigrationId, x.Kind, x.Id });
+        });
+
+        builder.Entity<DelegationSnapshotRecord>(d =>
+        {
+            d.HasKey(x => x.MigrationId);
+            d.Property(x => x.Sha256).HasMaxLength(64).IsRequired();
+            d.HasOne<Migration>().WithMany().HasForeignKey(x => x.MigrationId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<AuditEvent>(a =>

@@ -20,7 +20,8 @@ public interface ITargetZone
     Task<IReadOnlyList<DomainName>> GetNameServersAsync(CancellationToken cancellationToken);
 }
 
-public sealed record ZoneSyncOptions(bool ManageApexNs = false, bool ManageApexSoa = false, bool DeleteExtraneous = true);
+/// <param name="Force">Apply even when the plan's safety check refuses it (more than 30% updates or deletes, apex NS/SOA).</param>
+public sealed record ZoneSyncOptions(bool ManageApexNs = false, bool ManageApexSoa = false, bool DeleteExtraneous = true, bool Force = false);
 public sealed record ZoneSyncProgress(int BatchesDone, int BatchesTotal, string Message);
 public sealed record ZoneSyncReport(int Created, int Updated, int Deleted, int Batches, IReadOnlyList<string> ChangeIds);
 
@@ -41,4 +42,63 @@ public interface IDelegationChanger
     /// <summary>Requests the change; returns an operation id to poll with <see cref="GetStatusAsync"/>.</summary>
     Task<string> RequestChangeAsync(Delegation desired, CancellationToken cancellationToken);
     Task<DelegationChangeStatus> GetStatusAsync(string operationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Requests the change only if the delegation is still <paramref name="expected"/> (same NS names): compare-and-set
+    /// at the parent where the adapter can (RFC 2136 prerequisites), else a check just before the request. Returns null
+    /// with the reason when the current delegation differs.
+    /// </summary>
+    async Task<(string? OperationId, string? Refusal)> RequestGuardedChangeAsync(Delegation desired, Delegation expected, CancellationToken cancellationToken)
+    {
+        var current = await GetCurrentAsync(desired.Zone, cancellationToken).ConfigureAwait(false);
+        var have = current.NameServers.Select(n => n.Name).ToHashSet();
+        if (!have.SetEquals(expected.NameServers.Select(n => n.Name)))
+            return (null, $"the delegation of {desired.Zone} is [{string.Join(" ", have.Select(h => h.ToString()).Order())}], not the expected [{string.Join(" ", expected.NameServers.Select(n => n.Name.ToString()).Order())}]");
+        return (await RequestChangeAsync(desired, cancellationToken).ConfigureAwait(false), null);
+    }
+}
+
+/// <summary>One operation as a journal holds it: the request (JSON), its status and who confirmed it by hand.</summary>
+public sealed record JournalEntry(string OperationId, string Kind, string RequestJson, string Status, string? ResultJson, string? ConfirmedBy);
+
+/// <summary>
+/// Where adapters persist operations that outlive a request, before they start them (so a restarted process can still
+/// poll or confirm them). The migration workflow's journal writes the database; <see cref="InMemoryOperationJournal"/>
+/// serves the CLI and tests.
+/// </summary>
+public interface IOperationJournal
+{
+    Task RecordAsync(string operationId, string kind, string description, string requestJson, CancellationToken cancellationToken);
+    Task CompleteAsync(string operationId, bool succeeded, string? resultJson, CancellationToken cancellationToken);
+    Task ConfirmAsync(string operationId, string actor, string reason, CancellationToken cancellationToken);
+    Task<JournalEntry?> FindAsync(string operationId, CancellationToken cancellationToken);
+}
+
+/// <summary>A journal in memory: operations are lost with the process (the CLI's one-shot commands, tests).</summary>
+public sealed class InMemoryOperationJournal : IOperationJournal
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JournalEntry> _entries = new();
+
+    public Task RecordAsync(string operationId, string kind, string description, string requestJson, CancellationToken cancellationToken)
+    {
+        _entries.TryAdd(operationId, new JournalEntry(operationId, kind, requestJson, "Pending", null, null));
+        return Task.CompletedTask;
+    }
+
+    public Task CompleteAsync(string operationId, bool succeeded, string? resultJson, CancellationToken cancellationToken)
+    {
+        _entries.AddOrUpdate(operationId, _ => throw new KeyNotFoundException($"unknown operation {operationId}"),
+            (_, e) => e with { Status = succeeded ? "Succeeded" : "Failed", ResultJson = resultJson });
+        return Task.CompletedTask;
+    }
+
+    public Task ConfirmAsync(string operationId, string actor, string reason, CancellationToken cancellationToken)
+    {
+        _entries.AddOrUpdate(operationId, _ => throw new KeyNotFoundException($"unknown operation {operationId}"),
+            (_, e) => e with { Status = "Succeeded", ConfirmedBy = $"{actor}: {reason}" });
+        return Task.CompletedTask;
+    }
+
+    public Task<JournalEntry?> FindAsync(string operationId, CancellationToken cancellationToken) =>
+        Task.FromResult(_entries.GetValueOrDefault(operationId));
 }

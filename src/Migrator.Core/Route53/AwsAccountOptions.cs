@@ -23,6 +23,11 @@ public sealed class AwsAccountOptions
     public Uri? Route53Endpoint { get; set; }
     public Uri? DomainsEndpoint { get; set; }
     public double RequestsPerSecond { get; set; } = 5;
+    /// <summary>
+    /// IP[:port] where this account's hosted zones are answered (the emulator's DNS listener in sandbox mode and the lab);
+    /// null in real mode, where the Route 53 name servers are resolved by name.
+    /// </summary>
+    public string? DnsEndpoint { get; set; }
 
     public Uri EffectiveRoute53Endpoint => Route53Endpoint ?? new Uri("https://route53.amazonaws.com");
     public Uri EffectiveDomainsEndpoint => DomainsEndpoint ?? new Uri("https://route53domains.us-east-1.amazonaws.com");

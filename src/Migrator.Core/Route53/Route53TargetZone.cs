@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Migrator.Core.Diffing;
 using Migrator.Core.Ports;
 using Migrator.Core.Zones;
 
@@ -17,6 +18,13 @@ namespace Migrator.Core.Route53;
 /// a crash the rerun sends only what is missing; a batch whose response was lost is detected
 /// (<see cref="Route53AmbiguousChangeException"/>) and answered by reading and diffing again.
 /// </remarks>
+/// <summary>A plan the safety check refused (more than 30% updates or deletes, apex NS/SOA) and nobody forced.</summary>
+public sealed class PlanRefusedException(Plan plan)
+    : Exception($"{plan.Zone}: the plan is refused by the safety check: {string.Join("; ", plan.Safety.Violations)}")
+{
+    public Plan Plan { get; } = plan;
+}
+
 public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string zoneId, DomainName zoneName) : ITargetZone
 {
     public const int MaxRounds = 5;
@@ -80,8 +88,13 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
                 if (s.IsSimple) current[new RecordSetKey(s.Name, s.Type)] = s;
 
             var plan = Diff(desired, current, options);
-            // Later rounds only finish what the first plan started, so the first plan is what the sync did.
-            first ??= plan;
+            // Later rounds only finish what the first plan started, so the first plan is what the sync did (and was checked).
+            if (first is null)
+            {
+                first = plan;
+                if (!plan.Plan.Safety.Allows(options.Force))
+                    throw new PlanRefusedException(plan.Plan);
+            }
             if (plan.Changes.Count == 0) return new ZoneSyncReport(first.Created, first.Updated, first.Deleted, batches, changeIds);
             if (round > MaxRounds)
                 throw new InvalidOperationException($"{ZoneName}: still {plan.Changes.Count} changes after {MaxRounds} rounds; the zone is being changed by someone else");
@@ -103,40 +116,110 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
         }
     }
 
-    /// <summary>The changes that make <paramref name="current"/> equal <paramref name="desired"/>; apex SOA/NS only when asked.</summary>
-    public SyncPlan Diff(IReadOnlyList<RecordSet> desired, IReadOnlyDictionary<RecordSetKey, Route53RecordSet> current, ZoneSyncOptions options)
+    /// <summary>Current simple record sets of the zone, canonical (what a plan's "existing" side is made of).</summary>
+    public async Task<IReadOnlyList<RecordSet>> CurrentAsync(CancellationToken ct)
     {
-        var changes = new List<Route53Change>();
-        int created = 0, updated = 0, deleted = 0;
-        var wanted = new HashSet<RecordSetKey>();
-        foreach (var d in desired)
-        {
-            var key = new RecordSetKey(d.Name, d.Type);
-            if (!Managed(key, options)) continue;
-            wanted.Add(key);
-            var target = ToRoute53(d);
-            if (!current.TryGetValue(key, out var have)) { changes.Add(new(ChangeAction.Create, target)); created++; }
-            else if (!SameContent(have, d))
-            {
-                if (d.Type == RecordType.SOA)
-                    changes.Add(new(ChangeAction.Upsert, target)); // the apex SOA cannot be deleted, not even in a pair
-                else { changes.Add(new(ChangeAction.Delete, have)); changes.Add(new(ChangeAction.Create, target)); }
-                updated++;
-            }
-        }
-        if (options.DeleteExtraneous)
-            foreach (var (key, have) in current)
-                if (!wanted.Contains(key) && Managed(key, options) && !IsApex(key, RecordType.SOA) && !IsApex(key, RecordType.NS))
-                { changes.Add(new(ChangeAction.Delete, have)); deleted++; }
-        return new SyncPlan(changes, created, updated, deleted);
+        var list = new List<RecordSet>();
+        await foreach (var s in ListRecordSetsAsync(ct)) list.Add(s);
+        return list;
     }
 
-    public sealed record SyncPlan(IReadOnlyList<Route53Change> Changes, int Created, int Updated, int Deleted);
+    /// <summary>
+    /// The one plan (<see cref="ZoneDiff"/>) that turns the zone's current sets into <paramref name="desired"/>, apex SOA and NS
+    /// left to Route 53 unless asked. Desired values Route 53 would store differently but equivalently (case, quoting) are
+    /// taken as Route 53 holds them, so an equivalent zone plans no change.
+    /// </summary>
+    public Plan PlanFrom(IReadOnlyList<RecordSet> current, IReadOnlyList<RecordSet> desired, ZoneSyncOptions? options = null)
+    {
+        options ??= new ZoneSyncOptions();
+        var byKey = current.ToDictionary(c => c.Key);
+        var normalized = desired.Select(d => byKey.TryGetValue(d.Key, out var have) && SameContent(ToRoute53(have), d) ? have : Normalize(d)).ToList();
+        var diffOptions = new ZoneDiffOptions(IgnoreApexSoa: !options.ManageApexSoa, IgnoreApexNs: !options.ManageApexNs);
+        return ZoneDiff.Compute(ZoneName, current, normalized, diffOptions);
+    }
 
-    private bool IsApex(RecordSetKey k, RecordType t) => k.Type == t && k.Name.Equals(ZoneName);
+    public async Task<Plan> PlanAsync(IReadOnlyList<RecordSet> desired, ZoneSyncOptions? options, CancellationToken ct)
+    {
+        Validate(desired);
+        return PlanFrom(await CurrentAsync(ct), desired, options);
+    }
 
-    private bool Managed(RecordSetKey k, ZoneSyncOptions o) =>
-        (!IsApex(k, RecordType.SOA) || o.ManageApexSoa) && (!IsApex(k, RecordType.NS) || o.ManageApexNs);
+    /// <summary>Route 53 changes of a plan's record changes: DELETE+CREATE pairs for updates (UPSERT for the apex SOA).</summary>
+    public static IReadOnlyList<Route53Change> ToRoute53Changes(IEnumerable<RecordChange> changes, IReadOnlyDictionary<RecordSetKey, Route53RecordSet>? current = null)
+    {
+        var list = new List<Route53Change>();
+        Route53RecordSet Existing(RecordSet e) => current is not null && current.TryGetValue(new RecordSetKey(e.Name, e.Type), out var have) ? have : ToRoute53(e);
+        foreach (var c in changes)
+        {
+            switch (c.Kind)
+            {
+                case ChangeKind.Create: list.Add(new(ChangeAction.Create, ToRoute53(c.Desired!))); break;
+                case ChangeKind.Delete: list.Add(new(ChangeAction.Delete, Existing(c.Existing!))); break;
+                default:
+                    if (c.Key.Type == RecordType.SOA) list.Add(new(ChangeAction.Upsert, ToRoute53(c.Desired!))); // the apex SOA cannot be deleted, not even in a pair
+                    else { list.Add(new(ChangeAction.Delete, Existing(c.Existing!))); list.Add(new(ChangeAction.Create, ToRoute53(c.Desired!))); }
+                    break;
+            }
+        }
+        return list;
+    }
+
+    /// <summary>The batches a plan is sent in, in order; deterministic, so a resumed cutover finds batch i again.</summary>
+    public static IReadOnlyList<ChangeBatch> Batches(IEnumerable<RecordChange> changes, string comment = "migrator cutover") =>
+        ChangeBatchPacker.Pack(ToRoute53Changes(changes), comment: comment).Batches;
+
+    /// <summary>Sends one batch without waiting for INSYNC (the caller polls <see cref="IsInSyncAsync"/> later, from a job).</summary>
+    public Task<ChangeInfo> SubmitAsync(ChangeBatch batch, CancellationToken ct) => scheduler.SubmitAsync(ZoneId, batch, ct);
+
+    public async Task<bool> IsInSyncAsync(string changeId, CancellationToken ct)
+    {
+        var info = await scheduler.CallAsync(c => scheduler.Client.GetChangeAsync(changeId, c), ct);
+        return info.Status == ChangeStatus.InSync;
+    }
+
+    /// <summary>Whether every change of the batch already holds in the zone (a batch whose answer was lost had applied).</summary>
+    public async Task<bool> HoldsAsync(ChangeBatch batch, CancellationToken ct)
+    {
+        var current = (await CurrentAsync(ct)).ToDictionary(c => new RecordSetKey(c.Name, c.Type));
+        foreach (var ch in batch.Changes)
+        {
+            var key = new RecordSetKey(ch.RecordSet.Name, ch.RecordSet.Type);
+            var present = current.TryGetValue(key, out var have);
+            if (ch.Action == ChangeAction.Delete)
+            {
+                // A DELETE holds when the set is gone or was replaced by a CREATE of the same batch.
+                var recreated = batch.Changes.Any(o => o.Action != ChangeAction.Delete && o.RecordSet.Name.Equals(ch.RecordSet.Name) && o.RecordSet.Type == ch.RecordSet.Type);
+                if (present && !recreated) return false;
+            }
+            else if (!present || !SameContent(ch.RecordSet, have!)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Applies a plan: refuses an unsafe one unless forced, then sends every batch, each after the previous is INSYNC.</summary>
+    public async Task<ZoneSyncReport> ApplyAsync(Plan plan, bool force, IProgress<ZoneSyncProgress>? progress, CancellationToken ct)
+    {
+        if (!plan.Zone.Equals(ZoneName)) throw new ArgumentException($"the plan is for {plan.Zone}, not {ZoneName}", nameof(plan));
+        if (!plan.Safety.Allows(force)) throw new PlanRefusedException(plan);
+        if (!plan.HasChanges) return new ZoneSyncReport(0, 0, 0, 0, []);
+        var infos = await scheduler.ApplyAsync(ZoneId, Batches(plan.Changes, "migrator plan " + plan.Hash[..12]), progress, ct);
+        return new ZoneSyncReport(plan.Creates, plan.Updates, plan.Deletes, infos.Count, infos.Select(i => i.Id).ToList());
+    }
+
+    /// <summary>The changes that make <paramref name="current"/> equal <paramref name="desired"/>: the one plan, as Route 53 changes.</summary>
+    public SyncPlan Diff(IReadOnlyList<RecordSet> desired, IReadOnlyDictionary<RecordSetKey, Route53RecordSet> current, ZoneSyncOptions options)
+    {
+        var canonical = current.Values.Select(ToCanonical).ToList();
+        var plan = PlanFrom(canonical, desired, options);
+        var changes = options.DeleteExtraneous ? plan.Changes.ToList() : plan.Changes.Where(c => c.Kind != ChangeKind.Delete).ToList();
+        return new SyncPlan(ToRoute53Changes(changes, current), changes.Count(c => c.Kind == ChangeKind.Create),
+            changes.Count(c => c.Kind == ChangeKind.Update), changes.Count(c => c.Kind == ChangeKind.Delete), plan);
+    }
+
+    private static RecordSet Normalize(RecordSet d) =>
+        d with { Values = d.Values.Select(v => Route53Values.FromRoute53(d.Type, Route53Values.ToRoute53(d.Type, v))).Distinct(StringComparer.Ordinal).ToList() };
+
+    public sealed record SyncPlan(IReadOnlyList<Route53Change> Changes, int Created, int Updated, int Deleted, Plan Plan);
 
     private void Validate(IReadOnlyList<RecordSet> desired)
     {

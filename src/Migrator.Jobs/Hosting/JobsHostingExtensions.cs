@@ -3,8 +3,11 @@ using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Migrator.Core.Hosting;
+using Migrator.Core.Ports;
 using Migrator.Jobs.Heartbeat;
+using Migrator.Jobs.Migrations;
 
 namespace Migrator.Jobs.Hosting;
 
@@ -32,6 +35,13 @@ public static class JobsHostingExtensions
         });
         builder.Services.AddTransient<AuditHeartbeatJob>();
         builder.Services.AddSingleton<HeartbeatScheduler>();
+        // Migration steps: one thin job per timed step; the workflow schedules them through this port.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMigrationJobScheduler, HangfireMigrationJobScheduler>());
+        builder.Services.AddTransient<MigrationStepJob>();
+        builder.Services.AddTransient<WaitElapsedJob>();
+        builder.Services.AddTransient<VerifyCutoverJob>();
+        builder.Services.AddTransient<SoakSampleJob>();
+        builder.Services.AddTransient<RollbackCheckJob>();
         return builder;
     }
 }

@@ -121,7 +121,7 @@ internal sealed class CompiledZone
             var key = Key(name);
             if (!_byName.TryGetValue(key, out var list)) _byName[key] = list = [];
             list.Add(set);
-            for (var n = name; n.LabelCount >= apex.LabelCount; n = n.GetParentName()) if (!_existing.Add(Key(n))) break;
+            for (var n = name; n.LabelCount >= apex.LabelCount; n = n.LabelCount == 0 ? n : n.GetParentName()) if (!_existing.Add(Key(n))) break;
         }
     }
 

@@ -22,7 +22,8 @@ public static class PresentationRecords
         "A" => RecordType.A, "AAAA" => RecordType.Aaaa, "CNAME" => RecordType.CName, "NS" => RecordType.Ns, "MX" => RecordType.Mx,
         "TXT" => RecordType.Txt, "SPF" => (RecordType)99, "SRV" => RecordType.Srv, "CAA" => RecordType.CAA, "PTR" => RecordType.Ptr,
         "NAPTR" => RecordType.Naptr, "DS" => RecordType.Ds, "SSHFP" => RecordType.SshFp, "TLSA" => RecordType.Tlsa, "SOA" => RecordType.Soa,
-        "SVCB" => RecordType.SvcB, "HTTPS" => RecordType.Https, _ => RecordType.Invalid,
+        "SVCB" => RecordType.SvcB, "HTTPS" => RecordType.Https,
+        _ => Core.Zones.RecordType.TryParse(type, out var t) ? (RecordType)t.Code : RecordType.Invalid,
     };
 
     public static DnsRecordBase Create(DomainName owner, string type, int ttl, string value)
@@ -52,8 +53,16 @@ public static class PresentationRecords
             "NAPTR" => Naptr(owner, ttl, value),
             "SVCB" => Raw(owner, RecordType.SvcB, ttl, Svcb(f)),
             "HTTPS" => Raw(owner, RecordType.Https, ttl, Svcb(f)),
-            _ => throw new FormatException($"unsupported type {type}"),
+            _ => Generic(owner, type, ttl, value),
         };
+    }
+
+    /// <summary>Types Route 53 does not serve but the sandbox world's old provider does (DNAME, HINFO, DNSKEY, RRSIG ...): Core's codec.</summary>
+    private static UnknownRecord Generic(DomainName owner, string type, int ttl, string value)
+    {
+        if (!Core.Zones.RecordType.TryParse(type, out var t)) throw new FormatException($"unsupported type {type}");
+        var rdata = Core.Zones.Rdata.Rdata.Parse(t, value, Core.Zones.DomainName.Root);
+        return Raw(owner, (RecordType)t.Code, ttl, rdata.ToWire());
     }
 
     private static ushort U16(string s) => ushort.Parse(s, CultureInfo.InvariantCulture);

@@ -91,7 +91,7 @@ public static class ParentZoneUpdater
             message.TSigOptions = new TSigRecord(DomainName.Parse(parent.TsigKeyName), algorithm, DateTime.UtcNow, TimeSpan.FromMinutes(5),
                 message.TransactionID, ReturnCode.NoError, null, Convert.FromBase64String(parent.TsigSecretBase64));
         }
-        var client = new DnsClient([parent.Server.Address], [new UdpClientTransport(parent.Server.Port), new TcpClientTransport(parent.Server.Port)], true, 5000);
+        var client = new ARSoft.Tools.Net.Dns.DnsClient([parent.Server.Address], [new UdpClientTransport(parent.Server.Port), new TcpClientTransport(parent.Server.Port)], true, 5000);
         DnsUpdateMessage? response;
         try { response = await client.SendUpdateAsync(message); }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or IOException)

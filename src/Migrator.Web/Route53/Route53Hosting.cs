@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Migrator.Core.Hosting;
+using Migrator.Core.Migrations.Adapters;
 using Migrator.Core.Route53;
 using Migrator.Sandbox.Hosting;
 
@@ -22,9 +23,11 @@ public sealed class SandboxEmulatorOptions
 /// <summary>
 /// The AWS accounts Migrator writes to. In sandbox mode there is exactly one, "sandbox", pointing at the in-process
 /// emulator (loopback only); in real mode they come from "Migrator:AwsAccounts". Invariant: one
-/// <see cref="Route53Accounts"/> — hence one change scheduler per account — for the life of the process.
+/// <see cref="Route53Accounts"/> — hence one change scheduler per account — for the life of the process. Real-mode
+/// accounts are read by Core's <see cref="ConfiguredRoute53AccountSource"/>; this adds the sandbox emulator's account,
+/// and is the process's <see cref="IRoute53AccountSource"/> (so jobs and the migration workflow use the same accounts).
 /// </summary>
-public sealed class Route53AccountProvider(IServiceProvider services, IOptions<MigratorOptions> migrator, IConfiguration configuration) : IDisposable
+public sealed class Route53AccountProvider(IServiceProvider services, IOptions<MigratorOptions> migrator, IConfiguration configuration) : IRoute53AccountSource, IDisposable
 {
     private readonly Lazy<Task<Route53Accounts>> _accounts = new(() => CreateAsync(services, migrator.Value, configuration));
 
@@ -48,10 +51,10 @@ public sealed class Route53AccountProvider(IServiceProvider services, IOptions<M
                 SecretKey = options.SecretKey,
                 Route53Endpoint = host.BaseAddress,
                 DomainsEndpoint = host.BaseAddress,
+                DnsEndpoint = host.DnsEndPoint?.ToString(),
             }]);
         }
-        var accounts = configuration.GetSection("Migrator:AwsAccounts").Get<List<AwsAccountOptions>>() ?? [];
-        return new Route53Accounts(accounts);
+        return await new ConfiguredRoute53AccountSource(configuration).GetAsync();
     }
 
     public void Dispose()
@@ -72,6 +75,7 @@ public static class Route53Hosting
             .ValidateOnStart();
         services.AddSingleton<Route53AccountProvider>();
         services.AddSingleton<HostedZoneCache>();
+        services.AddSingleton<IRoute53AccountSource>(sp => sp.GetRequiredService<Route53AccountProvider>());
         services.AddScoped<HostedZoneDirectory>();
 
         var mode = builder.Configuration.GetValue<MigratorMode?>("Migrator:Mode") ?? MigratorMode.Sandbox;

@@ -1,0 +1,16 @@
+namespace Migrator.Core.Migrations;
+
+/// <summary>Audit action names of the migration workflow; stable strings because people search for them.</summary>
+public static class MigrationAuditActions
+{
+    public const string Transition = "migration transition";
+    public const string PlanChanged = "migration plan changed";
+    public const string ZoneUploaded = "migration zone uploaded";
+    public const string FindingAccepted = "migration finding accepted";
+    public const string UpdaterTicked = "migration updater ticked";
+    public const string ManualStepConfirmed = "migration manual step confirmed";
+    public const string ApprovalRequested = "migration approval requested";
+    public const string Rejected = "migration approval rejected";
+    public const string SnapshotSaved = "migration delegation snapshot saved";
+    public const string StepBlocked = "migration step blocked";
+}

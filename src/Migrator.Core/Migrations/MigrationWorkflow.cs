@@ -1,0 +1,638 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Migrator.Core.Auditing;
+using Migrator.Core.Persistence;
+using Migrator.Core.Ports;
+using Migrator.Core.Zones;
+
+namespace Migrator.Core.Migrations;
+
+/// <summary>Settings of the workflow.</summary>
+public sealed record MigrationWorkflowOptions
+{
+    /// <summary>A claim older than this is taken to belong to a dead process and may be taken over.</summary>
+    public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>
+/// The one service the API, the UI, the CLI (through the API) and the jobs call to drive migrations. Every command
+/// checks the actor's role against <see cref="MigrationLifecycle"/>, changes state only by compare-and-set on the
+/// expected state and version (two concurrent calls: one wins, the other gets <see cref="WorkflowOutcome.Conflict"/>),
+/// and writes the history row and the audit event in the same transaction. Refusals are results, not exceptions.
+/// </summary>
+public sealed class MigrationWorkflow(
+    IDbContextFactory<MigratorDbContext> contexts,
+    TimeProvider time,
+    IMigrationStepRunner runner,
+    ITsigKeyStore keys,
+    IMigrationJobScheduler jobs,
+    MigrationWorkflowOptions? options = null,
+    ILogger<MigrationWorkflow>? logger = null)
+{
+    private readonly MigrationWorkflowOptions _options = options ?? new MigrationWorkflowOptions();
+    private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
+
+    private static readonly JsonSerializerOptions EvidenceJson = new(JsonSerializerDefaults.Web);
+
+    // ---------------------------------------------------------------- queries
+
+    public async Task<MigrationStatus?> GetStatusAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var m = await db.Migrations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (m is null) return null;
+        var snap = await db.DelegationSnapshots.AsNoTracking().SingleOrDefaultAsync(s => s.MigrationId == id, ct);
+        return MigrationStatus.From(m, snap);
+    }
+
+    /// <summary>The open migration of a zone, else the newest one; null when the zone never had one.</summary>
+    public async Task<MigrationStatus?> FindByZoneAsync(string zone, CancellationToken ct = default)
+    {
+        if (!DomainName.TryParse(zone.Trim(), null, out var name, out _)) return null;
+        var text = name.ToLowerString();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var all = await db.Migrations.AsNoTracking().Where(m => m.ZoneName == text).ToListAsync(ct);
+        var m = all.Where(x => !x.IsFinal).OrderByDescending(x => x.CreatedAt).FirstOrDefault() ?? all.OrderByDescending(x => x.CreatedAt).FirstOrDefault();
+        return m is null ? null : await GetStatusAsync(m.Id, ct);
+    }
+
+    /// <summary>Newest first.</summary>
+    public async Task<IReadOnlyList<MigrationStatus>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var all = await db.Migrations.AsNoTracking().ToListAsync(ct);
+        var snaps = await db.DelegationSnapshots.AsNoTracking().ToDictionaryAsync(s => s.MigrationId, ct);
+        return all.OrderByDescending(m => m.CreatedAt).Select(m => MigrationStatus.From(m, snaps.GetValueOrDefault(m.Id))).ToList();
+    }
+
+    public async Task<IReadOnlyList<MigrationHistoryView>> GetHistoryAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.MigrationHistory.AsNoTracking().Where(h => h.MigrationId == id).OrderBy(h => h.Id).ToListAsync(ct);
+        return rows.Select(h => new MigrationHistoryView(h.Step, Enum.Parse<MigrationState>(h.From), Enum.Parse<MigrationState>(h.To), h.Actor, h.At,
+            JsonDocument.Parse(h.EvidenceJson).RootElement.Clone())).ToList();
+    }
+
+    public async Task<IReadOnlyList<MigrationOperationView>> GetOperationsAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.MigrationOperations.AsNoTracking().Where(o => o.MigrationId == id).ToListAsync(ct);
+        return rows.OrderBy(o => o.CreatedAt).Select(o => new MigrationOperationView(o.Id, o.Key, o.Kind, o.Description, o.Status, o.ExternalId,
+            o.ConfirmedBy, o.CreatedAt, o.UpdatedAt, o.ResultJson)).ToList();
+    }
+
+    /// <summary>Stored drift/propagation samples, oldest first; <paramref name="kind"/> filters (see <see cref="MigrationSampleKinds"/>).</summary>
+    public async Task<IReadOnlyList<MigrationSampleView>> GetSamplesAsync(Guid id, string? kind = null, int take = 1000, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var q = db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id);
+        if (kind is not null) q = q.Where(s => s.Kind == kind);
+        var rows = await q.OrderByDescending(s => s.Id).Take(Math.Clamp(take, 1, 10_000)).ToListAsync(ct);
+        return rows.OrderBy(s => s.Id).Select(s => new MigrationSampleView(s.Kind, s.At, s.Ok, s.Summary, s.DetailJson)).ToList();
+    }
+
+    /// <summary>The saved snapshot exactly as stored (the JSON text and its SHA-256), or null before cutover.</summary>
+    public async Task<(DelegationSnapshot Snapshot, string Json, string Sha256)?> GetSnapshotAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var s = await db.DelegationSnapshots.AsNoTracking().SingleOrDefaultAsync(x => x.MigrationId == id, ct);
+        return s is null ? null : (DelegationSnapshot.FromJson(s.Json), s.Json, s.Sha256);
+    }
+
+    // ---------------------------------------------------------------- commands without a state change of their own
+
+    /// <summary>Starts a draft (Operators, Admins). One open migration per zone.</summary>
+    public async Task<WorkflowResult> CreateAsync(string zoneName, MigrationActor actor, CancellationToken ct = default)
+    {
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not create migrations (Operators and Admins may)");
+        var outcome = await new MigrationCatalog(contexts, time).DraftAsync(zoneName, actor.Name, ct);
+        if (!outcome.Succeeded)
+            return outcome.Refusal == DraftRefusal.AlreadyInProgress ? WorkflowResult.Conflict(outcome.Message!) : WorkflowResult.Invalid(outcome.Message!);
+        return WorkflowResult.Ok($"drafted {outcome.Migration!.ZoneName}", await GetStatusAsync(outcome.Migration.Id, ct));
+    }
+
+    /// <summary>
+    /// Stores the plan's answers. In Drafted this is the Plan step (it also checks registrar access); later, up to
+    /// Approved, it replaces the answers and voids any approval (an approved migration goes back to Waited).
+    /// </summary>
+    public async Task<WorkflowResult> PlanAsync(Guid id, MigrationPlanAnswers answers, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        var errors = answers.Validate(m.Zone, keys.Contains);
+        if (errors.Count > 0) return WorkflowResult.Invalid("the plan is not complete: " + string.Join("; ", errors), await GetStatusAsync(id, ct));
+        if (m.State == MigrationState.Drafted)
+        {
+            if (!actor.MayAct(MigrationLifecycle.Find(MigrationStep.Plan, m.State)!.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not plan migrations");
+            var saved = await WriteAsync(m, actor, MigrationAuditActions.PlanChanged, new { change = "plan answers stored" },
+                new MigrationPatch().Set(x => x.PlanJson, answers.ToJson()), "plan stored", ct);
+            if (!saved.IsSuccess) return saved;
+            return await RunStepAsync(id, MigrationStep.Plan, actor, ct, expectedVersion: m.Version + 1);
+        }
+
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not change the plan");
+        if (m.State is not (MigrationState.Planned or MigrationState.Inventoried or MigrationState.Rehearsed or MigrationState.TtlLowered
+            or MigrationState.Waited or MigrationState.Approved))
+            return WorkflowResult.Invalid($"the plan cannot change in state {m.State}", await GetStatusAsync(id, ct));
+        var json = answers.ToJson();
+        var patch = new MigrationPatch().Set(x => x.PlanJson, json).Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null)
+            .Set(x => x.ApprovedAt, (DateTimeOffset?)null).Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null);
+        var evidence = new { change = "plan answers replaced", voidsApproval = m.ApprovedPlanHash is not null };
+        if (m.State == MigrationState.Approved)
+            return await TransitionAsync(m, MigrationStep.VoidApproval, actor, evidence, patch, "plan changed: the approval is void", ct);
+        return await WriteAsync(m, actor, MigrationAuditActions.PlanChanged, evidence, patch, "plan updated", ct);
+    }
+
+    /// <summary>Stores an uploaded zone file for the Upload source (Planned or Inventoried; a new upload needs a new inventory).</summary>
+    public async Task<WorkflowResult> UploadZoneAsync(Guid id, string zoneText, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not upload zones");
+        if (m.State is not (MigrationState.Drafted or MigrationState.Planned)) return WorkflowResult.Invalid($"a zone file can be uploaded in Drafted or Planned, not {m.State}");
+        if (string.IsNullOrWhiteSpace(zoneText)) return WorkflowResult.Invalid("the zone file is empty");
+        if (zoneText.Length > 64 * 1024 * 1024) return WorkflowResult.Invalid("the zone file is larger than 64 MiB");
+        return await WriteAsync(m, actor, MigrationAuditActions.ZoneUploaded, new { characters = zoneText.Length },
+            new MigrationPatch().Set(x => x.ZoneUpload, zoneText), "zone file stored", ct);
+    }
+
+    /// <summary>Accepts one lint finding (by its key) with a reason; accepted errors no longer block the rehearsal.</summary>
+    public async Task<WorkflowResult> AcceptFindingAsync(Guid id, string findingKey, string reason, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not accept findings");
+        if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("accepting a finding needs a reason");
+        if (m.State != MigrationState.Inventoried) return WorkflowResult.Invalid($"findings are accepted in Inventoried, not {m.State}");
+        var findings = MigrationStatus.FindingsOf(m);
+        var f = findings.FirstOrDefault(x => x.Key == findingKey);
+        if (f is null) return WorkflowResult.Invalid($"no finding '{findingKey}'; findings are: {string.Join(", ", findings.Select(x => x.Key))}");
+        if (f.IsAccepted) return WorkflowResult.Ok($"already accepted by {f.AcceptedBy}", await GetStatusAsync(id, ct));
+        var accepted = findings.Where(x => x.IsAccepted).Append(f with { AcceptedBy = actor.Name, AcceptedReason = reason.Trim(), AcceptedAt = time.GetUtcNow() }).ToList();
+        return await WriteAsync(m, actor, MigrationAuditActions.FindingAccepted, new { finding = f.Key, reason },
+            new MigrationPatch().Set(x => x.AcceptedFindingsJson, JsonSerializer.Serialize(accepted, MigrationPlanAnswers.Json)), $"accepted {f.Key}", ct);
+    }
+
+    /// <summary>Ticks off an automated updater (re-pointed to Route 53); Completed needs them all.</summary>
+    public async Task<WorkflowResult> TickUpdaterAsync(Guid id, string updaterName, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not tick updaters");
+        var u = m.Answers?.Updaters.FirstOrDefault(x => string.Equals(x.Name, updaterName.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (u is null) return WorkflowResult.Invalid($"the plan lists no automated updater '{updaterName}'");
+        var ticks = MigrationStatus.Ticks(m);
+        ticks[u.Name] = new MigrationStatus.Tick(actor.Name, time.GetUtcNow());
+        return await WriteAsync(m, actor, MigrationAuditActions.UpdaterTicked, new { updater = u.Name, owner = u.Owner },
+            new MigrationPatch().Set(x => x.UpdaterTicksJson, JsonSerializer.Serialize(ticks, MigrationPlanAnswers.Json)), $"ticked {u.Name}", ct);
+    }
+
+    /// <summary>Confirms a manual operation (a registrar change, a change in the old provider's console) with a note.</summary>
+    public async Task<WorkflowResult> ConfirmManualStepAsync(Guid id, Guid operationId, string note, MigrationActor actor, CancellationToken ct = default)
+    {
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not confirm manual steps");
+        if (string.IsNullOrWhiteSpace(note)) return WorkflowResult.Invalid("a confirmation needs a note (what was done, where)");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var op = await db.MigrationOperations.SingleOrDefaultAsync(o => o.Id == operationId && o.MigrationId == id, ct);
+        if (op is null) return WorkflowResult.NotFound(id);
+        if (op.Kind != MigrationOperationKinds.ManualConfirmation) return WorkflowResult.Invalid($"operation {op.Key} is {op.Kind}, not a manual step");
+        if (op.Status == MigrationOperationStatus.Succeeded) return WorkflowResult.Ok($"already confirmed ({op.ConfirmedBy})", await GetStatusAsync(id, ct));
+        var now = time.GetUtcNow();
+        op.Confirm(actor.Name, note.Trim(), now);
+        db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, MigrationAuditActions.ManualStepConfirmed, Target(id), $"{op.Key}: {note.Trim()}"));
+        await db.SaveChangesAsync(ct);
+        return WorkflowResult.Ok($"confirmed {op.Description}", await GetStatusAsync(id, ct));
+    }
+
+    // ---------------------------------------------------------------- approval
+
+    /// <summary>Freezes the cutover plan under its hash and asks for an approval (Operators; in Waited).</summary>
+    public async Task<WorkflowResult> RequestApprovalAsync(Guid id, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not request approvals");
+        if (m.State != MigrationState.Waited) return WorkflowResult.Invalid($"approval is requested in Waited, not {m.State}", await GetStatusAsync(id, ct));
+        var outcome = await runner.PrepareCutoverPlanAsync(Context(m, MigrationStep.Approve, actor), ct);
+        if (outcome is not StepOutcome.Done done || done.Patch is null)
+            return WorkflowResult.Invalid(outcome.Message, await GetStatusAsync(id, ct));
+        var now = time.GetUtcNow();
+        done.Patch.Set(x => x.ApprovalRequestedBy, actor.Name).Set(x => x.ApprovalRequestedAt, now)
+            .Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null).Set(x => x.ApprovedAt, (DateTimeOffset?)null);
+        return await WriteAsync(m, actor, MigrationAuditActions.ApprovalRequested, done.Evidence, done.Patch, done.Message, ct);
+    }
+
+    /// <summary>
+    /// Signs the cutover plan (Approvers, Admins): refused to the requester of the approval, and unless
+    /// <paramref name="planHash"/> is the current plan's hash (the approver signs what they saw).
+    /// </summary>
+    public async Task<WorkflowResult> ApproveAsync(Guid id, string planHash, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        var t = MigrationLifecycle.Find(MigrationStep.Approve, m.State);
+        if (t is null) return WorkflowResult.Conflict($"cannot approve in state {m.State}", await GetStatusAsync(id, ct));
+        if (!actor.MayAct(t.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not approve (Approvers and Admins may)");
+        if (m.ApprovalRequestedBy is null || m.PlanHash is null) return WorkflowResult.Invalid("no approval was requested", await GetStatusAsync(id, ct));
+        if (string.Equals(m.ApprovalRequestedBy, actor.Name, StringComparison.OrdinalIgnoreCase))
+            return WorkflowResult.Forbidden($"{actor.Name} requested this approval and cannot approve it (four eyes)", await GetStatusAsync(id, ct));
+        if (!string.Equals(planHash?.Trim(), m.PlanHash, StringComparison.OrdinalIgnoreCase))
+            return WorkflowResult.Conflict($"the plan changed: its hash is {m.PlanHash}, not {planHash}; review it again", await GetStatusAsync(id, ct));
+        var now = time.GetUtcNow();
+        var patch = new MigrationPatch().Set(x => x.ApprovedPlanHash, m.PlanHash).Set(x => x.ApprovedBy, actor.Name).Set(x => x.ApprovedAt, now)
+            .Set(x => x.DueAt, m.Answers?.Window?.Opens);
+        return await TransitionAsync(m, MigrationStep.Approve, actor, new { planHash = m.PlanHash, requestedBy = m.ApprovalRequestedBy }, patch,
+            $"approved plan {m.PlanHash[..12]}", ct, expectedPlanHash: m.PlanHash);
+    }
+
+    /// <summary>Refuses the approval request with a reason (Approvers); the operator may request again.</summary>
+    public async Task<WorkflowResult> RejectAsync(Guid id, string reason, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Approver, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not reject (Approvers and Admins may)");
+        if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("a rejection needs a reason");
+        if (m.State != MigrationState.Waited || m.ApprovalRequestedBy is null) return WorkflowResult.Invalid("no approval request is open", await GetStatusAsync(id, ct));
+        var patch = new MigrationPatch().Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null)
+            .Set(x => x.Blocker, $"rejected by {actor.Name}: {reason.Trim()}");
+        return await WriteAsync(m, actor, MigrationAuditActions.Rejected, new { reason = reason.Trim(), planHash = m.PlanHash }, patch, "rejected", ct);
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    /// <summary>Takes the next forward step of the migration (whatever it is), as <see cref="RunStepAsync"/>.</summary>
+    public async Task<WorkflowResult> AdvanceAsync(Guid id, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        var next = MigrationLifecycle.Next(m.State);
+        if (next is null) return WorkflowResult.Conflict($"no step follows {m.State}", await GetStatusAsync(id, ct));
+        if (next.Step == MigrationStep.Approve)
+            return WorkflowResult.Invalid(m.ApprovalRequestedBy is null ? "the next step is an approval: request it first" : $"waiting for an Approver who is not {m.ApprovalRequestedBy}", await GetStatusAsync(id, ct));
+        if (next.Step == MigrationStep.Plan) return WorkflowResult.Invalid("the next step is the plan: answer its questions", await GetStatusAsync(id, ct));
+        return await RunStepAsync(id, next.Step, actor, ct, expectedVersion: m.Version);
+    }
+
+    public Task<WorkflowResult> CutOverAsync(Guid id, MigrationActor actor, CancellationToken ct = default) => RunStepAsync(id, MigrationStep.CutOver, actor, ct);
+
+    public Task<WorkflowResult> DecommissionAsync(Guid id, MigrationActor actor, CancellationToken ct = default) => RunStepAsync(id, MigrationStep.Decommission, actor, ct);
+
+    /// <summary>Puts the saved delegation back (Operators, no approval, a reason required); from CutOver, Verified or Soaked.</summary>
+    public async Task<WorkflowResult> RollBackAsync(Guid id, string reason, MigrationActor actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("a rollback needs a reason");
+        return await RunStepAsync(id, MigrationStep.RollBack, actor, ct, reason: reason.Trim());
+    }
+
+    /// <summary>Ends a migration that never touched the delegation (or was rolled back), with a reason.</summary>
+    public async Task<WorkflowResult> AbandonAsync(Guid id, string reason, MigrationActor actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("abandoning needs a reason");
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        var t = MigrationLifecycle.Find(MigrationStep.Abandon, m.State);
+        if (t is null) return WorkflowResult.Conflict($"a migration in {m.State} cannot be abandoned: the delegation was changed; roll back first", await GetStatusAsync(id, ct));
+        if (!actor.MayAct(t.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not abandon migrations");
+        if (m.RunningStep is not null && !IsStale(m)) return WorkflowResult.Conflict($"{m.RunningStep} is running; try again when it stops", await GetStatusAsync(id, ct));
+        return await TransitionAsync(m, MigrationStep.Abandon, actor, new { reason = reason.Trim() },
+            new MigrationPatch().Set(x => x.DueAt, (DateTimeOffset?)null).Set(x => x.RunningStep, (string?)null), "abandoned", ct);
+    }
+
+    /// <summary>After a rollback: back to Waited, where a new approval is needed before the next cutover.</summary>
+    public async Task<WorkflowResult> RetryAsync(Guid id, string reason, MigrationActor actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("retrying needs a reason");
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        var t = MigrationLifecycle.Find(MigrationStep.Retry, m.State);
+        if (t is null) return WorkflowResult.Conflict($"only a rolled-back migration can be retried, this one is {m.State}", await GetStatusAsync(id, ct));
+        if (!actor.MayAct(t.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not retry migrations");
+        var patch = new MigrationPatch().Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null).Set(x => x.ApprovedAt, (DateTimeOffset?)null)
+            .Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.CutoverStage, (string?)null).Set(x => x.DueAt, (DateTimeOffset?)null);
+        return await TransitionAsync(m, MigrationStep.Retry, actor, new { reason = reason.Trim() }, patch, "back to Waited; a new approval is needed", ct);
+    }
+
+    /// <summary>
+    /// Runs one step: checks the role, claims the step by compare-and-set (a concurrent caller gets Conflict), then runs
+    /// it here or, for background steps when a job runner exists, in a job (Accepted). Jobs call this with
+    /// <see cref="MigrationActor.System"/> and resume a claimed step after a crash.
+    /// </summary>
+    public async Task<WorkflowResult> RunStepAsync(Guid id, MigrationStep step, MigrationActor actor, CancellationToken ct = default,
+        long? expectedVersion = null, string? reason = null, bool fromJob = false)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        var t = MigrationLifecycle.Find(step, m.State);
+        if (t is null && fromJob && step == MigrationStep.RollBack && m.State == MigrationState.RolledBack)
+        {
+            // The rollback's follow-up: check that the parent shows the saved delegation again, and store the evidence.
+            var check = await runner.VerifyRollbackAsync(Context(m, step, actor), ct);
+            return WorkflowResult.Ok(check, await GetStatusAsync(id, ct));
+        }
+        if (t is null)
+            return fromJob ? WorkflowResult.Ok($"{step} no longer applies in {m.State}", await GetStatusAsync(id, ct))
+                           : WorkflowResult.Conflict($"{step} cannot be taken in state {m.State}", await GetStatusAsync(id, ct));
+        if (!actor.MayAct(t.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not {step} (allowed: {string.Join(", ", t.Roles)})", await GetStatusAsync(id, ct));
+        // A job continuing a step a person started records that person in the history.
+        if (fromJob && m.RunningStep == step.ToString() && m.RunningBy is { } by && actor.IsSystem) actor = new MigrationActor(by, actor.Roles);
+        if (expectedVersion is { } v && v != m.Version) return WorkflowResult.Conflict($"the migration changed (version {m.Version}, not {v})", await GetStatusAsync(id, ct));
+
+        if (Precondition(m, step) is { } refusal) return WorkflowResult.Invalid(refusal, await GetStatusAsync(id, ct));
+
+        var resuming = fromJob && m.RunningStep == step.ToString();
+        if (!resuming)
+        {
+            // Rollback is the emergency exit: it takes over any claim (a sampling job, a stuck verification).
+            if (m.RunningStep is not null && step != MigrationStep.RollBack && !IsStale(m))
+                return WorkflowResult.Conflict($"{m.RunningStep} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(id, ct));
+            if (!await ClaimAsync(m, step, actor, reason, ct))
+                return WorkflowResult.Conflict($"another call took {step} first", await GetStatusAsync(id, ct));
+            m = (await LoadAsync(id, ct))!;
+        }
+
+        if (t.RunsInBackground && jobs.RunsInBackground && !fromJob)
+        {
+            var jobId = jobs.Schedule(id, step, time.GetUtcNow());
+            _log.LogInformation("Migration {Id}: {Step} queued as job {JobId} by {Actor}", id, step, jobId, actor.Name);
+            return WorkflowResult.Accepted($"{step} started in the background", await GetStatusAsync(id, ct));
+        }
+        return await ExecuteAsync(m, t, actor, reason, ct);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private async Task<WorkflowResult> ExecuteAsync(Migration m, LifecycleTransition t, MigrationActor actor, string? reason, CancellationToken ct)
+    {
+        StepOutcome outcome;
+        try
+        {
+            outcome = await runner.RunAsync(Context(m, t.Step, actor, reason), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A bug or an outage: the claim stays (a job retry resumes it; a stale claim can be taken over) and the reason shows.
+            await SaveClaimedAsync(m.Id, t.Step, new MigrationPatch().Set(x => x.Blocker, $"{t.Step} failed: {e.Message}"), ct);
+            _log.LogError(e, "Migration {Id}: {Step} failed", m.Id, t.Step);
+            throw;
+        }
+
+        switch (outcome)
+        {
+            case StepOutcome.Done done:
+            {
+                var patch = done.Patch ?? new MigrationPatch();
+                if (done.FollowUpAt is { } due) patch.Set(x => x.DueAt, due);
+                else if (t.FollowUp is null) patch.Set(x => x.DueAt, (DateTimeOffset?)null);
+                var evidence = reason is null ? done.Evidence : new { reason, detail = done.Evidence };
+                var result = await TransitionAsync(m, t.Step, actor, evidence, patch, done.Message, ct, claimedAs: t.Step);
+                if (result.IsSuccess && t.FollowUp is { } f && done.FollowUpAt is { } at && jobs.RunsInBackground)
+                    jobs.Schedule(m.Id, f.Step, at);
+                return result;
+            }
+            case StepOutcome.Pending pending:
+            {
+                var patch = pending.Patch ?? new MigrationPatch();
+                patch.Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null)
+                    .Set(x => x.Blocker, pending.Message);
+                await SaveClaimedAsync(m.Id, t.Step, patch, ct);
+                if (jobs.RunsInBackground) jobs.Schedule(m.Id, t.Step, pending.RetryAt);
+                return WorkflowResult.Accepted(pending.Message, await GetStatusAsync(m.Id, ct));
+            }
+            case StepOutcome.Blocked blocked:
+            {
+                var patch = blocked.Patch ?? new MigrationPatch();
+                patch.Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null)
+                    .Set(x => x.Blocker, blocked.Message);
+                await SaveClaimedAsync(m.Id, t.Step, patch, ct, audit: (actor.Name, MigrationAuditActions.StepBlocked, $"{t.Step}: {blocked.Message}"));
+                return WorkflowResult.Invalid(blocked.Message, await GetStatusAsync(m.Id, ct));
+            }
+            case StepOutcome.Voided voided:
+            {
+                var patch = voided.Patch ?? new MigrationPatch();
+                patch.Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null).Set(x => x.ApprovedAt, (DateTimeOffset?)null)
+                    .Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null)
+                    .Set(x => x.CutoverStage, (string?)null);
+                var result = await TransitionAsync(m, MigrationStep.VoidApproval, MigrationActor.System, voided.Evidence, patch, voided.Message, ct,
+                    claimedAs: t.Step);
+                if (result.IsSuccess) await SaveBlockerAsync(m.Id, voided.Message, ct);
+                return result.IsSuccess ? WorkflowResult.Conflict(voided.Message, await GetStatusAsync(m.Id, ct)) : result;
+            }
+            case StepOutcome.RolledBack rolled:
+            {
+                // Cutover changed the delegation, the test failed and the snapshot was restored: Approved → CutOver → RolledBack.
+                var patch = rolled.Patch ?? new MigrationPatch();
+                patch.Set(x => x.Blocker, rolled.Message).Set(x => x.DueAt, rolled.VerifyAt);
+                var result = await TransitionAsync(m, t.Step, actor, rolled.Evidence, patch, rolled.Message, ct, claimedAs: t.Step,
+                    thenRolledBack: new { reason = "automatic rollback: " + rolled.Message });
+                if (result.IsSuccess && rolled.VerifyAt is { } at && jobs.RunsInBackground) jobs.Schedule(m.Id, MigrationStep.RollBack, at);
+                return result.IsSuccess ? WorkflowResult.Invalid(rolled.Message, result.Status) : result;
+            }
+            default:
+                throw new InvalidOperationException($"unknown outcome {outcome.GetType().Name}");
+        }
+    }
+
+    /// <summary>The preconditions the database alone can check, before anything is claimed or started.</summary>
+    private string? Precondition(Migration m, MigrationStep step)
+    {
+        switch (step)
+        {
+            case MigrationStep.Plan when m.PlanJson is null:
+                return "answer the plan's questions first";
+            case MigrationStep.Inventory when m.Answers is { Source.Kind: ZoneSourceKind.Upload } && m.ZoneUpload is null:
+                return "upload the zone file first (the plan's source is an upload)";
+            case MigrationStep.Rehearse:
+                var open = MigrationStatus.FindingsOf(m).Where(f => f.IsError && !f.IsAccepted).Select(f => f.Key).ToList();
+                return open.Count == 0 ? null : $"{open.Count} lint error(s) are neither fixed nor accepted: {string.Join("; ", open.Take(10))}";
+            case MigrationStep.CutOver when m.ApprovedPlanHash is null || m.ApprovedPlanHash != m.PlanHash:
+                return "the cutover plan is not approved";
+            case MigrationStep.CutOver when m.Answers?.Window is { } w && time.GetUtcNow() < w.Opens:
+                return $"the cutover window opens at {w.Opens:u}";
+            case MigrationStep.CutOver when m.Answers?.Window is { } w && time.GetUtcNow() > w.Closes:
+                return $"the cutover window closed at {w.Closes:u}; change the plan's window (a new approval is needed)";
+            case MigrationStep.Complete:
+                var ticks = MigrationStatus.Ticks(m);
+                var missing = (m.Answers?.Updaters ?? []).Where(u => !ticks.ContainsKey(u.Name)).Select(u => $"{u.Name} ({u.Owner})").ToList();
+                return missing.Count == 0 ? null : $"automated updaters not yet re-pointed to Route 53: {string.Join(", ", missing)}";
+        }
+        return null;
+    }
+
+    private bool IsStale(Migration m) => m.RunningSince is { } since && time.GetUtcNow() - since > _options.ClaimTimeout;
+
+    private async Task<Migration?> LoadAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Migrations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+    }
+
+    private static string Target(Guid id) => $"migration:{id}";
+
+    /// <summary>The claim: compare-and-set on state and version; sets the running step.</summary>
+    private async Task<bool> ClaimAsync(Migration m, MigrationStep step, MigrationActor actor, string? reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var state = m.State;
+        var version = m.Version;
+        var rows = await db.Migrations.Where(x => x.Id == m.Id && x.State == state && x.Version == version)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RunningStep, step.ToString()).SetProperty(x => x.RunningSince, now)
+                .SetProperty(x => x.RunningBy, actor.Name).SetProperty(x => x.Version, version + 1).SetProperty(x => x.UpdatedAt, now), ct);
+        return rows == 1;
+    }
+
+    /// <summary>Writes columns while holding the claim of <paramref name="step"/>; false when the claim is gone (rolled back meanwhile).</summary>
+    private async Task<bool> SaveClaimedAsync(Guid id, MigrationStep step, MigrationPatch patch, CancellationToken ct,
+        (string Actor, string Action, string Details)? audit = null)
+    {
+        var now = time.GetUtcNow();
+        var running = step.ToString();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rows = await db.Migrations.Where(x => x.Id == id && x.RunningStep == running)
+            .ExecuteUpdateAsync(s =>
+            {
+                s.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.UpdatedAt, now);
+                foreach (var set in patch.Setters) set(s);
+            }, ct);
+        if (rows == 1 && audit is { } a) { db.AuditEvents.Add(AuditEvent.Create(now, a.Actor, a.Action, Target(id), Truncate(a.Details))); await db.SaveChangesAsync(ct); }
+        await tx.CommitAsync(ct);
+        return rows == 1;
+    }
+
+    /// <summary>A write without a state change (answers, findings, ticks, approval requests): compare-and-set on the version.</summary>
+    private async Task<WorkflowResult> WriteAsync(Migration m, MigrationActor actor, string action, object? evidence, MigrationPatch patch, string message, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var version = m.Version;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rows = await db.Migrations.Where(x => x.Id == m.Id && x.Version == version)
+            .ExecuteUpdateAsync(s =>
+            {
+                s.SetProperty(x => x.Version, version + 1).SetProperty(x => x.UpdatedAt, now);
+                foreach (var set in patch.Setters) set(s);
+            }, ct);
+        if (rows != 1) return WorkflowResult.Conflict("the migration changed meanwhile; reload and try again", await GetStatusAsync(m.Id, ct));
+        db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, action, Target(m.Id), Truncate(JsonSerializer.Serialize(evidence, EvidenceJson))));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return WorkflowResult.Ok(message, await GetStatusAsync(m.Id, ct));
+    }
+
+    /// <summary>
+    /// The transition: compare-and-set on (state, version — or the claim when <paramref name="claimedAs"/>), plus the
+    /// history row and the audit event, in one transaction. 0 rows: someone else moved first → Conflict.
+    /// </summary>
+    private async Task<WorkflowResult> TransitionAsync(Migration m, MigrationStep step, MigrationActor actor, object? evidence, MigrationPatch patch,
+        string message, CancellationToken ct, MigrationStep? claimedAs = null, string? expectedPlanHash = null, object? thenRolledBack = null)
+    {
+        var t = MigrationLifecycle.Find(step, m.State) ?? throw new InvalidOperationException($"{step} from {m.State} is not in the table");
+        var to = thenRolledBack is null ? t.To : MigrationState.RolledBack;
+        var now = time.GetUtcNow();
+        var from = m.State;
+        var version = m.Version;
+        var running = step.ToString();
+        var claim = claimedAs?.ToString();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var q = db.Migrations.Where(x => x.Id == m.Id && x.State == from);
+        q = claim is not null ? q.Where(x => x.RunningStep == claim) : q.Where(x => x.Version == version);
+        if (expectedPlanHash is not null) q = q.Where(x => x.PlanHash == expectedPlanHash);
+        var rows = await q.ExecuteUpdateAsync(s =>
+        {
+            s.SetProperty(x => x.State, to).SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.UpdatedAt, now)
+                .SetProperty(x => x.RunningStep, (string?)null).SetProperty(x => x.RunningSince, (DateTimeOffset?)null)
+                .SetProperty(x => x.RunningBy, (string?)null);
+            if (thenRolledBack is null) s.SetProperty(x => x.Blocker, (string?)null);
+            foreach (var set in patch.Setters) set(s);
+        }, ct);
+        if (rows != 1)
+        {
+            await tx.RollbackAsync(ct);
+            return WorkflowResult.Conflict($"{step} lost a race: the migration changed meanwhile", await GetStatusAsync(m.Id, ct));
+        }
+        var json = JsonSerializer.Serialize(evidence ?? new { }, EvidenceJson);
+        db.MigrationHistory.Add(new MigrationHistoryEntry(m.Id, running, from, t.To, actor.Name, now, json));
+        db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, MigrationAuditActions.Transition, Target(m.Id), Truncate($"{m.ZoneName} {step}: {from} → {t.To}; {message}")));
+        if (thenRolledBack is not null)
+        {
+            db.MigrationHistory.Add(new MigrationHistoryEntry(m.Id, nameof(MigrationStep.RollBack), t.To, MigrationState.RolledBack, MigrationActor.System.Name, now,
+                JsonSerializer.Serialize(thenRolledBack, EvidenceJson)));
+            db.AuditEvents.Add(AuditEvent.Create(now, MigrationActor.System.Name, MigrationAuditActions.Transition, Target(m.Id),
+                Truncate($"{m.ZoneName} RollBack: {t.To} → RolledBack; {message}")));
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        _log.LogInformation("Migration {Id} ({Zone}): {Step} {From} → {To} by {Actor}", m.Id, m.ZoneName, step, from, to, actor.Name);
+        return WorkflowResult.Ok(message, await GetStatusAsync(m.Id, ct));
+    }
+
+    private async Task SaveBlockerAsync(Guid id, string message, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Migrations.Where(x => x.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Blocker, message).SetProperty(x => x.Version, x => x.Version + 1), ct);
+    }
+
+    private static string Truncate(string s) => s.Length <= 4000 ? s : s[..3997] + "...";
+
+    private StepContext Context(Migration m, MigrationStep step, MigrationActor actor, string? reason = null) => new(m, step, actor, time.GetUtcNow(),
+        (patch, ct) => SaveClaimedAsync(m.Id, step, patch, ct),
+        BeginOperationAsync,
+        UpdateOperationAsync,
+        AddSampleAsync,
+        async ct =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            return await db.MigrationOperations.AsNoTracking().Where(o => o.MigrationId == m.Id).ToListAsync(ct);
+        },
+        async ct =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            return await db.DelegationSnapshots.AsNoTracking().SingleOrDefaultAsync(s => s.MigrationId == m.Id, ct);
+        },
+        async (snapshot, ct) =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var existing = await db.DelegationSnapshots.AsNoTracking().SingleOrDefaultAsync(s => s.MigrationId == m.Id, ct);
+            if (existing is not null) return existing;
+            var json = snapshot.ToJson();
+            var record = new DelegationSnapshotRecord(m.Id, snapshot.TakenAt, json, DelegationSnapshot.Sha256(json));
+            db.DelegationSnapshots.Add(record);
+            db.AuditEvents.Add(AuditEvent.Create(time.GetUtcNow(), actor.Name, MigrationAuditActions.SnapshotSaved, Target(m.Id), $"sha256 {record.Sha256}"));
+            await db.SaveChangesAsync(ct);
+            return record;
+        });
+
+    private async Task<MigrationOperation> BeginOperationAsync(MigrationOperation op, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var existing = await db.MigrationOperations.AsNoTracking().SingleOrDefaultAsync(o => o.MigrationId == op.MigrationId && o.Key == op.Key, ct);
+        if (existing is not null) return existing;
+        db.MigrationOperations.Add(op);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException)
+        {
+            // A concurrent resume stored it first (unique (MigrationId, Key)).
+            await using var again = await contexts.CreateDbContextAsync(ct);
+            return await again.MigrationOperations.AsNoTracking().SingleAsync(o => o.MigrationId == op.MigrationId && o.Key == op.Key, ct);
+        }
+        return op;
+    }
+
+    private async Task UpdateOperationAsync(MigrationOperation op, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.MigrationOperations.Update(op);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task AddSampleAsync(MigrationSample sample, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.MigrationSamples.Add(sample);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore.Query;
+
+namespace Migrator.Core.Migrations;
+
+/// <summary>Columns a step writes with its transition (or while it runs), applied inside the compare-and-set.</summary>
+public sealed class MigrationPatch
+{
+    internal readonly List<Action<UpdateSettersBuilder<Migration>>> Setters = [];
+
+    public MigrationPatch Set<T>(Expression<Func<Migration, T>> property, T value)
+    {
+        Setters.Add(s => s.SetProperty(property, value));
+        return this;
+    }
+
+    public bool IsEmpty => Setters.Count == 0;
+}
+
+/// <summary>What running a step came to. Evidence is any JSON-serialisable object; it goes to the history row.</summary>
+public abstract record StepOutcome(string Message, object? Evidence)
+{
+    /// <summary>The step's work is done: take the transition, then schedule the follow-up at <paramref name="FollowUpAt"/>.</summary>
+    public sealed record Done(string Message, object? Evidence, MigrationPatch? Patch = null, DateTimeOffset? FollowUpAt = null) : StepOutcome(Message, Evidence);
+
+    /// <summary>Not yet: run the step again at <paramref name="RetryAt"/> (a due time not reached, a change not INSYNC).</summary>
+    public sealed record Pending(string Message, DateTimeOffset RetryAt, object? Evidence = null, MigrationPatch? Patch = null) : StepOutcome(Message, Evidence);
+
+    /// <summary>A precondition does not hold; a person must act (accept findings, re-approve, fix drift).</summary>
+    public sealed record Blocked(string Message, object? Evidence = null, MigrationPatch? Patch = null) : StepOutcome(Message, Evidence);
+
+    /// <summary>The cutover plan changed after approval: the approval is void (Approved → Waited) and a new one is needed.</summary>
+    public sealed record Voided(string Message, object? Evidence = null, MigrationPatch? Patch = null) : StepOutcome(Message, Evidence);
+
+    /// <summary>Cutover failed after the delegation changed and the snapshot was restored: the migration is rolled back.</summary>
+    public sealed record RolledBack(string Message, object? Evidence = null, MigrationPatch? Patch = null, DateTimeOffset? VerifyAt = null) : StepOutcome(Message, Evidence);
+}
+
+/// <summary>What a step runner is given: the migration as read when the step was claimed, and a way to save progress.</summary>
+public sealed class StepContext
+{
+    private readonly Func<MigrationPatch, CancellationToken, Task<bool>> _save;
+    private readonly Func<MigrationOperation, CancellationToken, Task<MigrationOperation>> _begin;
+    private readonly Func<MigrationOperation, CancellationToken, Task> _update;
+    private readonly Func<MigrationSample, CancellationToken, Task> _sample;
+
+    internal StepContext(Migration migration, MigrationStep step, MigrationActor actor, DateTimeOffset now,
+        Func<MigrationPatch, CancellationToken, Task<bool>> save,
+        Func<MigrationOperation, CancellationToken, Task<MigrationOperation>> begin,
+        Func<MigrationOperation, CancellationToken, Task> update,
+        Func<MigrationSample, CancellationToken, Task> sample,
+        Func<CancellationToken, Task<IReadOnlyList<MigrationOperation>>> operations,
+        Func<CancellationToken, Task<DelegationSnapshotRecord?>> snapshot,
+        Func<DelegationSnapshot, CancellationToken, Task<DelegationSnapshotRecord>> saveSnapshot)
+    {
+        Migration = migration; Step = step; Actor = actor; Now = now;
+        _save = save; _begin = begin; _update = update; _sample = sample;
+        Operations = operations; Snapshot = snapshot; SaveSnapshotAsync = saveSnapshot;
+    }
+
+    public Migration Migration { get; }
+    public MigrationStep Step { get; }
+    public MigrationActor Actor { get; }
+    public DateTimeOffset Now { get; }
+
+    /// <summary>Saves progress while the step holds its claim (compare-and-set on the claim); false when the claim was lost.</summary>
+    public Task<bool> SaveAsync(MigrationPatch patch, CancellationToken ct) => _save(patch, ct);
+
+    /// <summary>Persists an operation before it is started; returns the stored one when the key exists already (a resumed step).</summary>
+    public Task<MigrationOperation> BeginOperationAsync(MigrationOperation operation, CancellationToken ct) => _begin(operation, ct);
+
+    public Task UpdateOperationAsync(MigrationOperation operation, CancellationToken ct) => _update(operation, ct);
+
+    public Task AddSampleAsync(MigrationSample sample, CancellationToken ct) => _sample(sample, ct);
+
+    public Func<CancellationToken, Task<IReadOnlyList<MigrationOperation>>> Operations { get; }
+    public Func<CancellationToken, Task<DelegationSnapshotRecord?>> Snapshot { get; }
+    /// <summary>Saves the snapshot once; a second call returns the first snapshot unchanged.</summary>
+    public Func<DelegationSnapshot, CancellationToken, Task<DelegationSnapshotRecord>> SaveSnapshotAsync { get; }
+}
+
+/// <summary>The automatic action of each step (talking to DNS, Route 53, the parent). The workflow owns state and claims.</summary>
+public interface IMigrationStepRunner
+{
+    Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Computes the cutover plan for an approval request: Done with a patch setting <see cref="Migration.CutoverPlanJson"/>
+    /// and <see cref="Migration.PlanHash"/>, or Blocked with the reason.
+    /// </summary>
+    Task<StepOutcome> PrepareCutoverPlanAsync(StepContext context, CancellationToken cancellationToken);
+
+    /// <summary>After a rollback: samples the parent's servers for the saved delegation (stored); returns what it found, in words.</summary>
+    Task<string> VerifyRollbackAsync(StepContext context, CancellationToken cancellationToken);
+}
