@@ -14,7 +14,12 @@ using Migrator.Core.Hosting;
 using Migrator.Core.Persistence;
 using Migrator.Web.Access;
 using Migrator.Web.Api;
+using Migrator.Web.AuditTrail;
 using Migrator.Web.Components;
+using Migrator.Web.Display;
+using Migrator.Web.Live;
+using Migrator.Core.Notifications;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Migrator.Web.Health;
 using Migrator.Web.Infrastructure;
 using MudBlazor.Services;
@@ -96,6 +101,9 @@ public static class WebHostingExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddMudServices();
+        services.AddScoped<ViewerTimeZone>();
+        services.TryAddSingleton<IMigrationNotifier, InProcessMigrationNotifier>();
+        services.AddHostedService<MigrationChangeWatcher>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
@@ -140,6 +148,7 @@ public static class WebHostingExtensions
         app.MapAccountEndpoints();
         app.MapAdminEndpoints();
         app.MapMigratorApi();
+        app.MapAuditExport();
 
         app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app));
         return app;

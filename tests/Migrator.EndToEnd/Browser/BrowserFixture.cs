@@ -32,9 +32,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh context (own cookies) that fails fast instead of waiting Playwright's default 30 s.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress)
+    public Task<IPage> NewPageAsync(Uri baseAddress) => NewPageAsync(baseAddress, new BrowserNewContextOptions());
+
+    /// <summary>As above with the caller's viewport, time zone and so on; the base address is always set.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, BrowserNewContextOptions options)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
+        options.BaseURL = baseAddress.ToString();
+        var context = await Browser.NewContextAsync(options);
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }

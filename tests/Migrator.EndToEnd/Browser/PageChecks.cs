@@ -1,0 +1,88 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Migrator.EndToEnd.Browser;
+
+/// <summary>What every page of the dashboard must pass in a real browser: axe, no console or page errors, screenshots for people.</summary>
+public static class PageChecks
+{
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 800 };
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    /// <summary>artifacts/screenshots/ at the repository root (ignored by git), created on first use.</summary>
+    public static string ScreenshotDirectory
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Migrator.sln"))) dir = dir.Parent;
+            var root = dir?.FullName ?? Path.GetTempPath();
+            return Directory.CreateDirectory(Path.Combine(root, "artifacts", "screenshots")).FullName;
+        }
+    }
+
+    public static async Task SignInAsync(IPage page, string email, string password, string landingHeading = "Migrations")
+    {
+        await page.GotoAsync("/account/signin");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = landingHeading, Level = 1 })).ToBeVisibleAsync();
+        await WaitInteractiveAsync(page);
+    }
+
+    /// <summary>Until the page's circuit runs (MainLayout marks it): before that, clicks reach prerendered HTML only.</summary>
+    public static async Task WaitInteractiveAsync(IPage page)
+    {
+        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"\S"));
+    }
+
+    /// <summary>Collects console errors and uncaught page errors from now on; assert with <see cref="ErrorLog.AssertNone"/>.</summary>
+    public static ErrorLog WatchErrors(IPage page)
+    {
+        var log = new ErrorLog();
+        page.Console += (_, message) => { if (message.Type == "error") log.Add($"console: {message.Text} ({message.Location} on {page.Url})"); };
+        page.PageError += (_, error) => log.Add($"page error: {error}");
+        return log;
+    }
+
+    /// <summary>Runs axe on the page as it is now; fails on any serious or critical violation, listing each with its nodes.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, $"{name}: axe found {bad.Count} serious/critical violation(s):\n" + string.Join("\n", bad.Select(Describe)));
+    }
+
+    private static string Describe(AxeResultItem v) =>
+        $"- {v.Id} ({v.Impact}): {v.Help}\n" + string.Join("\n", v.Nodes.Take(5).Select(n =>
+            $"    {n.Target}: {n.Html} — {string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))}"));
+
+    /// <summary>Full-page screenshots at 1280×800 and 390 px wide, named artifacts/screenshots/{name}-{width}.png.</summary>
+    public static async Task ScreenshotBothSizesAsync(IPage page, string name)
+    {
+        foreach (var size in new[] { Desktop, Phone })
+        {
+            await page.SetViewportSizeAsync(size.Width, size.Height);
+            // MudBlazor reacts to the breakpoint through a resize listener: let the new layout paint first.
+            await page.WaitForFunctionAsync($"() => window.innerWidth === {size.Width}");
+            await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, $"{name}-{size.Width}.png"), FullPage = true });
+        }
+        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+    }
+}
+
+public sealed class ErrorLog
+{
+    private readonly List<string> errors = [];
+
+    public void Add(string error) { lock (errors) errors.Add(error); }
+
+    public void AssertNone(string where)
+    {
+        lock (errors) Assert.True(errors.Count == 0, $"{where}: {string.Join("\n", errors)}");
+    }
+}
