@@ -4,6 +4,7 @@ using Migrator.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "zonefile" => ZoneFileBenchmark.Run(args[1..]),
+    "zone-print" => ZonePrintProcessBenchmark.Run(args[1..]),
     "diff" => DiffBenchmark.Run(args[1..]),
     "route53-import" => await Route53ImportBenchmark.RunAsync(args),
     "parity" => await ParityBenchmark.RunAsync(args[1..]),
@@ -15,6 +16,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Migrator.Benchmarks <benchmark> [args]
           zonefile [N]         read/write an N-record zone (default 1,000,000) vs named-checkzone
+          zone-print [N...]    `migrator zone print` vs `named-compilezone -s full`, whole processes (default 300,000 and 1,000,000)
           diff [N]             diff two N-record zones (default 1,000,000) with 1% changes
           route53-import [N]   import N records (default 100,000) into the emulator at 5 requests/s
           parity               parity over 10,000 names against two lab servers vs dnsperf

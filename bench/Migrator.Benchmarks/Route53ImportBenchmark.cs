@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Migrator.Core.Ports;
 using Migrator.Core.Route53;
 using Migrator.Core.Zones;
+using Migrator.Core.Tests.Route53;
 using Migrator.Sandbox.Hosting;
 
 namespace Migrator.Benchmarks;

@@ -94,7 +94,7 @@ internal static class ZoneFileBenchmark
         finally { dir.Delete(recursive: true); }
     }
 
-    private static void Generate(string path, int n)
+    internal static void Generate(string path, int n)
     {
         var rng = new Random(42);
         using var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);

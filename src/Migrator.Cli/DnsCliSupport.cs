@@ -6,13 +6,9 @@ using Migrator.Core.Zones;
 
 namespace Migrator.Cli;
 
-/// <summary>Shared parsing and output of the dns commands. Exit codes: 0 good, 1 findings/differences, 2 zone file errors, 64 usage.</summary>
+/// <summary>Shared parsing and output of the dns commands (exit codes: <see cref="ExitCodes"/>).</summary>
 internal static class DnsCliSupport
 {
-    public const int ExitProblems = 1;
-    public const int ExitSyntax = 2;
-    public const int ExitUsage = 64;
-
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,

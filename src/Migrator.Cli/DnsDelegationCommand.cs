@@ -26,8 +26,8 @@ internal static class DnsDelegationCommand
     internal static async Task<int> Run(string zoneText, string[]? hintTexts, bool json, int timeoutMs, TextWriter stdout, TextWriter stderr,
         CancellationToken ct)
     {
-        if (!DnsCliSupport.TryZone(zoneText, stderr, out var zone)) return DnsCliSupport.ExitUsage;
-        if (!DnsCliSupport.TryEndpoints(hintTexts, "--hints", stderr, out var hints)) return DnsCliSupport.ExitUsage;
+        if (!DnsCliSupport.TryZone(zoneText, stderr, out var zone)) return ExitCodes.Usage;
+        if (!DnsCliSupport.TryEndpoints(hintTexts, "--hints", stderr, out var hints)) return ExitCodes.Usage;
         using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromMilliseconds(Math.Max(50, timeoutMs))));
         // a lab or an emulator runs every server on one port: follow the hints' port
         var inspector = new DelegationInspector(probe, new DelegationInspectorOptions(NameServerPort: hints[0].Port));
@@ -35,7 +35,7 @@ internal static class DnsDelegationCommand
 
         if (json) stdout.WriteLine(JsonSerializer.Serialize(report, DnsCliSupport.Json));
         else Print(report, stdout);
-        return report.Healthy ? 0 : DnsCliSupport.ExitProblems;
+        return report.Healthy ? ExitCodes.Success : ExitCodes.Problems;
     }
 
     private static void Print(DelegationReport r, TextWriter o)

@@ -30,11 +30,11 @@ internal static class DnsParityCommand
     internal static async Task<int> Run(string zoneText, string zoneFile, string oldText, string newText, ParityOptions options, bool json,
         int concurrency, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!DnsCliSupport.TryZone(zoneText, stderr, out var zone)) return DnsCliSupport.ExitUsage;
-        if (!DnsCliSupport.TryEndpoints([oldText], "--old", stderr, out var oldEp)) return DnsCliSupport.ExitUsage;
-        if (!DnsCliSupport.TryEndpoints([newText], "--new", stderr, out var newEp)) return DnsCliSupport.ExitUsage;
+        if (!DnsCliSupport.TryZone(zoneText, stderr, out var zone)) return ExitCodes.Usage;
+        if (!DnsCliSupport.TryEndpoints([oldText], "--old", stderr, out var oldEp)) return ExitCodes.Usage;
+        if (!DnsCliSupport.TryEndpoints([newText], "--new", stderr, out var newEp)) return ExitCodes.Usage;
         var read = ZoneCliSupport.ReadZoneFile(zoneFile, zoneFile, zone);
-        if (ZoneCliSupport.ReportDiagnostics(read, stderr)) return DnsCliSupport.ExitSyntax;
+        if (ZoneCliSupport.ReportDiagnostics(read, stderr)) return ExitCodes.Syntax;
 
         using var probe = new MultiplexedUdpProbe(DnsProbeSettings.Default with { MaxConcurrency = Math.Max(1, concurrency) * 2 });
         var report = await new ParityChecker(probe, Math.Max(1, concurrency))
@@ -48,6 +48,6 @@ internal static class DnsParityCommand
             stdout.WriteLine($"{report.Checked} RRsets: {report.Matched} match, {report.Differing} differ, {report.Missing} missing, {report.Errors} errors "
                              + $"({report.Elapsed.TotalMilliseconds:0} ms, old {report.OldServer}, new {report.NewServer})");
         }
-        return report.AllMatch ? 0 : DnsCliSupport.ExitProblems;
+        return report.AllMatch ? ExitCodes.Success : ExitCodes.Problems;
     }
 }

@@ -28,16 +28,16 @@ internal static class DnsWatchCommand
     internal static async Task<int> Run(string zoneText, string[]? resolverTexts, double intervalSeconds, double durationSeconds, uint ttl,
         DateTimeOffset? since, double ispFloor, string canaryId, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken ct)
     {
-        if (!DnsCliSupport.TryZone(zoneText, stderr, out var zone)) return DnsCliSupport.ExitUsage;
-        if (!DnsCliSupport.TryEndpoints(resolverTexts, "--resolver", stderr, out var endpoints)) return DnsCliSupport.ExitUsage;
+        if (!DnsCliSupport.TryZone(zoneText, stderr, out var zone)) return ExitCodes.Usage;
+        if (!DnsCliSupport.TryEndpoints(resolverTexts, "--resolver", stderr, out var endpoints)) return ExitCodes.Usage;
         if (intervalSeconds <= 0 || durationSeconds < 0 || ttl == 0 || ispFloor is < 0 or > 1)
         {
             stderr.WriteLine("migrator: --interval and --ttl must be positive, --duration not negative, --isp-floor within 0–1");
-            return DnsCliSupport.ExitUsage;
+            return ExitCodes.Usage;
         }
         Canary canary;
         try { canary = new Canary(zone, canaryId); }
-        catch (ArgumentException ex) { stderr.WriteLine($"migrator: {ex.Message}"); return DnsCliSupport.ExitUsage; }
+        catch (ArgumentException ex) { stderr.WriteLine($"migrator: {ex.Message}"); return ExitCodes.Usage; }
 
         var model = new PropagationModel(TimeSpan.FromSeconds(ttl), ispFloor);
         var changedAt = since ?? time.GetUtcNow();
@@ -64,7 +64,7 @@ internal static class DnsWatchCommand
             var wait = next - time.GetUtcNow();
             if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
         }
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture).PadLeft(5) + "%";

@@ -16,8 +16,6 @@ namespace Migrator.Cli;
 /// </summary>
 internal static class ZoneAdviseCommand
 {
-    public const int ExitFindings = 1;
-
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "BIND master file ($INCLUDE allowed)." };
@@ -36,19 +34,19 @@ internal static class ZoneAdviseCommand
     internal static async Task<int> Run(string path, string originText, bool json, bool proposalsOnly, string? resolverText, TimeProvider time,
         TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ZoneCliSupport.ExitUsage;
+        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ExitCodes.Usage;
         DnsEndpoint? resolverEndpoint = null;
         if (resolverText is not null)
         {
             if (!DnsEndpoint.TryParse(resolverText, out var e))
             {
                 stderr.WriteLine($"migrator: --resolver '{resolverText}' is not IP[:PORT]");
-                return ZoneCliSupport.ExitUsage;
+                return ExitCodes.Usage;
             }
             resolverEndpoint = e;
         }
         var result = ZoneCliSupport.ReadZoneFile(path, path, origin);
-        if (ZoneCliSupport.ReportDiagnostics(result, stderr)) return ZoneCliSupport.ExitSyntax;
+        if (ZoneCliSupport.ReportDiagnostics(result, stderr)) return ExitCodes.Syntax;
 
         using var probe = resolverEndpoint is null ? null : new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromSeconds(2)));
         var options = new AdvisorOptions(Resolver: probe is null ? null : new DnsProbeAdviceResolver(probe, resolverEndpoint!), Now: time.GetUtcNow());
@@ -57,7 +55,7 @@ internal static class ZoneAdviseCommand
         if (proposalsOnly) ZoneFileWriter.Write(stdout, report.Proposals.Distinct());
         else if (json) stdout.WriteLine(ToJson(report));
         else WriteText(stdout, report);
-        return report.HasErrors ? ExitFindings : 0;
+        return report.HasErrors ? ExitCodes.Problems : ExitCodes.Success;
     }
 
     private static void WriteText(TextWriter stdout, AdviceReport report)

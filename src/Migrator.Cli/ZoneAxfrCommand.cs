@@ -12,8 +12,6 @@ namespace Migrator.Cli;
 /// </summary>
 internal static class ZoneAxfrCommand
 {
-    public const int ExitTransferFailed = 1;
-
     public static Command Create()
     {
         var zone = new Argument<string>("zone") { Description = "Zone to transfer, e.g. example.com." };
@@ -33,32 +31,32 @@ internal static class ZoneAxfrCommand
     internal static async Task<int> RunAsync(string zoneText, string serverText, string? tsigText, double timeoutSeconds,
         TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (!ZoneCliSupport.TryParseOrigin(zoneText, stderr, out var zone)) return ZoneCliSupport.ExitUsage;
+        if (!ZoneCliSupport.TryParseOrigin(zoneText, stderr, out var zone)) return ExitCodes.Usage;
         if (!AxfrClient.TryParseServer(serverText, out var server, out var serverError))
         {
             stderr.WriteLine($"migrator: bad --server: {serverError}");
-            return ZoneCliSupport.ExitUsage;
+            return ExitCodes.Usage;
         }
         TsigKey? key = null;
         if (tsigText is not null && !TsigKey.TryParse(tsigText, out key, out var keyError))
         {
             stderr.WriteLine($"migrator: bad --tsig: {keyError}");
-            return ZoneCliSupport.ExitUsage;
+            return ExitCodes.Usage;
         }
         if (timeoutSeconds is <= 0 or > 3600)
         {
             stderr.WriteLine("migrator: --timeout must be between 0 and 3600 seconds");
-            return ZoneCliSupport.ExitUsage;
+            return ExitCodes.Usage;
         }
 
-        var result = await AxfrClient.TransferAsync(zone, server!, key, TimeSpan.FromSeconds(timeoutSeconds), cancellationToken);
+        var result = await AxfrClient.TransferAsync(zone, server!, TimeProvider.System, key, TimeSpan.FromSeconds(timeoutSeconds), cancellationToken);
         if (result.Error is { } error)
         {
             stderr.WriteLine($"migrator: {error.Message}");
-            return ExitTransferFailed;
+            return ExitCodes.Problems;
         }
         ZoneFileWriter.Write(stdout, result.Records);
         stdout.Flush();
-        return 0;
+        return ExitCodes.Success;
     }
 }

@@ -12,8 +12,6 @@ namespace Migrator.Cli;
 /// </summary>
 internal static class ZoneLintCommand
 {
-    public const int ExitFindings = 1;
-
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "BIND master file ($INCLUDE allowed)." };
@@ -36,14 +34,14 @@ internal static class ZoneLintCommand
 
     internal static int Run(string path, string originText, bool json, uint maxTtl, TextWriter stdout, TextWriter stderr)
     {
-        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ZoneCliSupport.ExitUsage;
+        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ExitCodes.Usage;
         var result = ZoneCliSupport.ReadZoneFile(path, path, origin);
-        if (ZoneCliSupport.ReportDiagnostics(result, stderr)) return ZoneCliSupport.ExitSyntax;
+        if (ZoneCliSupport.ReportDiagnostics(result, stderr)) return ExitCodes.Syntax;
 
         var report = Route53Linter.Lint(origin, result.Records, new Route53LintPolicy(MaxMigrationTtl: maxTtl));
         if (json) stdout.WriteLine(ToJson(origin.ToString(), report));
         else WriteText(stdout, report);
-        return report.HasErrors ? ExitFindings : 0;
+        return report.HasErrors ? ExitCodes.Problems : ExitCodes.Success;
     }
 
     private static void WriteText(TextWriter stdout, LintReport report)

@@ -5,7 +5,7 @@ using Migrator.Core.Zones;
 
 namespace Migrator.Cli;
 
-/// <summary><c>migrator zone print FILE --origin NAME</c>: the zone in the writer's form, one record per line.</summary>
+/// <summary><c>migrator zone print FILE --origin NAME</c>: the zone in the writer's form, one record per line; the reader's warnings on stderr.</summary>
 internal static class ZonePrintCommand
 {
     public static Command Create()
@@ -25,23 +25,20 @@ internal static class ZonePrintCommand
 
     internal static int Run(string display, string path, string originText, TextWriter stdout, TextWriter stderr)
     {
-        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ZoneCliSupport.ExitUsage;
+        if (!ZoneCliSupport.TryParseOrigin(originText, stderr, out var origin)) return ExitCodes.Usage;
         var result = ZoneCliSupport.ReadZoneFile(display, path, origin);
-        if (ZoneCliSupport.ReportDiagnostics(result, stderr)) return ZoneCliSupport.ExitSyntax;
+        if (ZoneCliSupport.ReportDiagnostics(result, stderr, warnings: true)) return ExitCodes.Syntax;
         using var buffered = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 65536) { AutoFlush = false };
         var target = ReferenceEquals(stdout, Console.Out) ? buffered : stdout;
         ZoneFileWriter.Write(target, result.Records);
         target.Flush();
-        return 0;
+        return ExitCodes.Success;
     }
 }
 
 /// <summary>Shared behaviour of zone commands: reading a file and reporting every error as FILE:LINE:COLUMN (exit 2).</summary>
 internal static class ZoneCliSupport
 {
-    public const int ExitSyntax = 2;
-    public const int ExitUsage = 64;
-
     public static bool TryParseOrigin(string text, TextWriter stderr, out DomainName origin)
     {
         var absolute = text.EndsWith('.') ? text : text + ".";

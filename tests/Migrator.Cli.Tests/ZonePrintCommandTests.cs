@@ -41,4 +41,19 @@ public class ZonePrintCommandTests
         Assert.Equal(2, code);
         Assert.StartsWith("missing.zone:1:1: ", stderr);
     }
+
+    [Fact]
+    public void ZonePrint_ExitsZeroAndWritesWarningsToStderr_WhenReaderWarns()
+    {
+        var (code, stdout, stderr) = Migrator("zone", "print", "warnings.zone", "--origin", "example.com");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("www.example.com. 300 IN A 192.0.2.3\n", stdout); // BIND's rule: the RRset keeps its first TTL
+        Assert.DoesNotContain("other.example.net.", stdout);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("warnings.zone:6:", lines[0]);
+        Assert.EndsWith("(warning)", lines[0]);
+        Assert.StartsWith("warnings.zone:7:", lines[1]);
+        Assert.Contains("out-of-zone data (other.example.net.)", lines[1]);
+    }
 }

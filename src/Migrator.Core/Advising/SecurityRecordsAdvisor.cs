@@ -110,10 +110,9 @@ public static class SecurityRecordsAdvisor
     /// <summary>The text of TXT presentation data: its character-strings, escapes decoded, concatenated (RFC 7208 §3.3, RFC 7489 §6.6.3).</summary>
     public static string TxtText(string presentation)
     {
-        if (!RdataTokenizer.TryTokenize(presentation, out var tokens, out _)) return presentation;
+        if (!CharacterStrings.TryParse(presentation, EscapeBase.Decimal, out var strings, out _)) return presentation;
         var sb = new StringBuilder();
-        foreach (var t in tokens)
-            sb.Append(RdataCodec.TryUnescape(t.Text, out var bytes, out _) ? Encoding.UTF8.GetString(bytes) : t.Text);
+        foreach (var bytes in strings) sb.Append(Encoding.UTF8.GetString(bytes));
         return sb.ToString();
     }
 
@@ -540,7 +539,7 @@ public static class SecurityRecordsAdvisor
                 if ((flags & 0x7F) != 0)
                     Add(Rules.CaaReservedFlags, r.Name, RecordType.CAA, $"flags {flags} sets reserved bits; use 0, or 128 for critical.");
                 var tag = tokens[1].Text;
-                var value = RdataCodec.TryUnescape(tokens[2].Text, out var bytes, out _) ? Encoding.UTF8.GetString(bytes) : tokens[2].Text;
+                var value = CharacterStrings.TryUnescape(tokens[2].Text, EscapeBase.Decimal, out var bytes, out _) ? Encoding.UTF8.GetString(bytes) : tokens[2].Text;
                 if (!KnownCaaTags.Contains(tag))
                 {
                     if (critical) Add(Rules.CaaUnknownCritical, r.Name, RecordType.CAA, $"tag '{tag}' is unknown and marked critical (128): no CA may issue for {r.Name}. Fix the tag or clear the flag.");

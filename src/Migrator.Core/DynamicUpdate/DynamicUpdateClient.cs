@@ -5,6 +5,7 @@ using ARSoft.Tools.Net.Dns;
 using ARSoft.Tools.Net.Dns.DynamicUpdate;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
+using Migrator.Core.Zones.Rdata;
 using ArDomainName = ARSoft.Tools.Net.DomainName;
 using ArRecordType = ARSoft.Tools.Net.Dns.RecordType;
 using RecordType = Migrator.Core.Zones.RecordType;
@@ -15,7 +16,8 @@ namespace Migrator.Core.DynamicUpdate;
 /// Sends RFC 2136 UPDATE messages to a zone's primary server, signed with TSIG when a key is given (ARSoft.Tools.Net).
 /// Expected failures (NOTAUTH, REFUSED, BADSIG, YXRRSET/NXRRSET, timeouts) come back as <see cref="DynamicUpdateResult"/>.
 /// </summary>
-public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeSpan? timeout = null)
+/// <param name="time">The clock that dates TSIG signatures (BIND refuses a time more than 5 minutes off).</param>
+public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeProvider time, TimeSpan? timeout = null)
 {
     private readonly int _timeoutMs = (int)(timeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
 
@@ -37,7 +39,7 @@ public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeSp
             return new DynamicUpdateResult(DynamicUpdateStatus.Failed, null, $"could not build the update for {zone}: {ex.Message}");
         }
         if (key is not null)
-            message.TSigOptions = new TSigRecord(Ar(key.Name), key.ArsoftAlgorithm, DateTime.UtcNow, TimeSpan.FromMinutes(5),
+            message.TSigOptions = new TSigRecord(Ar(key.Name), key.ArsoftAlgorithm, time.GetUtcNow().UtcDateTime, TimeSpan.FromMinutes(5),
                 message.TransactionID, ReturnCode.NoError, null, key.SecretBytes());
 
         var client = new ARSoft.Tools.Net.Dns.DnsClient([server.Address],
@@ -141,10 +143,10 @@ public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeSp
         if (t == RecordType.SRV)
             return new SrvRecord(name, ttl, ushort.Parse(f[0], CultureInfo.InvariantCulture), ushort.Parse(f[1], CultureInfo.InvariantCulture),
                 ushort.Parse(f[2], CultureInfo.InvariantCulture), ArName(f[3]));
-        if (t == RecordType.TXT) return new TxtRecord(name, ttl, CharacterStrings.Parse(r.Data));
+        if (t == RecordType.TXT) return new TxtRecord(name, ttl, Strings(r.Data));
         if (t == RecordType.CAA)
             return new CAARecord(name, ttl, byte.Parse(f[0], CultureInfo.InvariantCulture), f[1],
-                string.Concat(CharacterStrings.Parse(string.Join(' ', f.Skip(2)))));
+                string.Concat(Strings(string.Join(' ', f.Skip(2)))));
         if (t == RecordType.DS)
             return new DsRecord(name, RecordClass.INet, ttl, ushort.Parse(f[0], CultureInfo.InvariantCulture),
                 (DnsSecAlgorithm)byte.Parse(f[1], CultureInfo.InvariantCulture), (DnsSecDigestType)byte.Parse(f[2], CultureInfo.InvariantCulture),
@@ -154,39 +156,9 @@ public sealed class DynamicUpdateClient(DnsEndpoint server, TsigKey? key, TimeSp
         return zone.FirstOrDefault() ?? throw new FormatException($"cannot encode {r.Name} {r.Type} '{r.Data}'");
     }
 
+    private static IEnumerable<string> Strings(string presentation) =>
+        CharacterStrings.Parse(presentation, EscapeBase.Decimal).Select(System.Text.Encoding.UTF8.GetString);
+
     private static ArDomainName ArName(string presentation) =>
         presentation == "." ? ArDomainName.Root : ArDomainName.Parse(presentation.TrimEnd('.'));
-}
-
-/// <summary>The character-strings of presentation-form RDATA ("a" "b\"c" plain) with escapes decoded.</summary>
-internal static class CharacterStrings
-{
-    public static IReadOnlyList<string> Parse(string text)
-    {
-        var list = new List<string>();
-        var bytes = new List<byte>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
-            if (i >= text.Length) break;
-            var quoted = text[i] == '"';
-            if (quoted) i++;
-            bytes.Clear();
-            while (i < text.Length && (quoted ? text[i] != '"' : !char.IsWhiteSpace(text[i])))
-            {
-                if (text[i] == '\\' && i + 1 < text.Length)
-                {
-                    if (i + 3 < text.Length && char.IsAsciiDigit(text[i + 1]) && char.IsAsciiDigit(text[i + 2]) && char.IsAsciiDigit(text[i + 3]))
-                    { bytes.Add((byte)int.Parse(text.AsSpan(i + 1, 3), CultureInfo.InvariantCulture)); i += 4; continue; }
-                    bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(text[i + 1].ToString())); i += 2; continue;
-                }
-                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(text[i].ToString()));
-                i++;
-            }
-            if (quoted) i++;
-            list.Add(System.Text.Encoding.UTF8.GetString(bytes.ToArray()));
-        }
-        return list;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Migrator.Core.Zones;
+using Migrator.Core.Zones.Rdata;
 
 namespace Migrator.Core.Linting;
 
@@ -122,7 +123,9 @@ public static class Route53Linter
             if (type == RecordType.TXT || type == RecordType.SPF)
                 foreach (var value in set.Values)
                 {
-                    var longest = CharacterStrings.OctetLengths(value).DefaultIfEmpty(0).Max();
+                    // RFC 1035 §5.1: \DDD is one octet; a value the reader accepted always parses.
+                    var longest = CharacterStrings.TryParse(value, EscapeBase.Decimal, out var strings, out _)
+                        ? strings.Select(s => s.Length).DefaultIfEmpty(0).Max() : 0;
                     if (longest > MaxCharacterStringOctets)
                         Add(findings, Rules.TxtStringTooLong, set, $"A character-string of {longest} octets is above the 255-octet limit of a TXT string.",
                             "Split it into several quoted strings of at most 255 characters in the same value: \"part1\" \"part2\".");

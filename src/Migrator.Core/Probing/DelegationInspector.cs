@@ -42,25 +42,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     private async Task<DelegationReport> InspectAtParentAsync(DomainName zone, DomainName parentZone, IReadOnlyList<Server> parentServers,
         IReadOnlyList<DnsEndpoint> rootHints, List<DelegationFinding> findings, CancellationToken ct)
     {
-        // 1. the parent's view, asked at every parent server
-        ProbeResult? delegation = null;
-        var parentSets = new List<(Server Server, string[] Ns)>();
-        foreach (var ps in parentServers)
-        {
-            var r = await probe.QueryAsync(ps.Endpoint, zone, RecordType.NS, ProbeOptions.Default, ct).ConfigureAwait(false);
-            var ns = DelegationNs(zone, r);
-            if (ns.Count == 0)
-            {
-                findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Error,
-                    $"parent server {ps.Label} gave no delegation for {zone}: {Describe(r)}", ps.Label));
-                continue;
-            }
-            delegation ??= r;
-            parentSets.Add((ps, ns.Select(n => n.Data.ToLowerInvariant()).Order().ToArray()));
-        }
-        if (parentSets.Select(p => string.Join(' ', p.Ns)).Distinct().Count() > 1)
-            findings.Add(new DelegationFinding("DELEG07", FindingSeverity.Warning,
-                "parent servers disagree on the NS set: " + string.Join("; ", parentSets.Select(p => $"{p.Server.Label}: {string.Join(' ', p.Ns)}"))));
+        var delegation = await AskParentServersAsync(zone, parentServers, findings, ct).ConfigureAwait(false);
         var parentServerView = parentServers.Select(s => new NameServerAddresses(s.Label, [s.Endpoint.ToString()])).ToList();
         if (delegation is null) return Empty(zone, parentZone, parentServerView, findings);
 
@@ -95,7 +77,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
                 var addrs = await AddressesOf(ns).ConfigureAwait(false);
                 if (addrs.Count == 0)
                 {
-                    findings.Add(new DelegationFinding("DELEG01", FindingSeverity.Error, $"name server {ns} has no address", ns.ToString()));
+                    findings.Add(new DelegationFinding(DelegationRules.NameServerWithoutAddress, $"name server {ns} has no address", ns.ToString()));
                     continue;
                 }
                 foreach (var a in addrs)
@@ -106,15 +88,32 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         await AskAll(parentNs).ConfigureAwait(false);
 
         var authoritative = servers.Where(s => !s.IsLame).ToList();
-        var childSets = authoritative.Select(s => string.Join(' ', s.NsSet)).Distinct().ToList();
         var childNs = authoritative.SelectMany(s => s.NsSet).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
         var childNsTtl = authoritative.Where(s => s.NsTtl is not null).Select(s => s.NsTtl).Min();
         var childOnly = childNs.Select(n => DomainName.Parse(n)).Where(n => !parentNs.Contains(n)).ToList();
         await AskAll(childOnly).ConfigureAwait(false);
 
         // 4. findings
+        CheckNameServerSets(parentNs, servers, authoritative, childNs, findings);
+        await CheckGlueAsync(zone, glue, authoritative, rootHints, findings, ct).ConfigureAwait(false);
+
+        var serials = authoritative.Where(s => s.SoaSerial is not null).Select(s => s.SoaSerial!.Value).Distinct().ToList();
+        if (serials.Count > 1)
+            findings.Add(new DelegationFinding(DelegationRules.SerialsDiffer,
+                "SOA serials differ: " + string.Join(", ", authoritative.Select(s => $"{s.Name} ({s.Address}) {s.SoaSerial}"))));
+
+        if (ds.Count > 0) await CheckDsAsync(zone, ds, authoritative, findings, ct).ConfigureAwait(false);
+
+        return new DelegationReport(zone.ToString(), parentZone.ToString(), parentServerView,
+            parentNs.Select(n => n.ToString()).ToList(), parentNsTtl, glue, ds, childNs, childNsTtl, servers, findings);
+    }
+
+    /// <summary>Lame servers, and NS sets that differ between parent and child or among the child's servers.</summary>
+    private static void CheckNameServerSets(IReadOnlyList<DomainName> parentNs, IReadOnlyList<ChildServerReport> servers,
+        IReadOnlyList<ChildServerReport> authoritative, IReadOnlyList<string> childNs, List<DelegationFinding> findings)
+    {
         foreach (var s in servers.Where(s => s.IsLame))
-            findings.Add(new DelegationFinding("DELEG01", FindingSeverity.Error,
+            findings.Add(new DelegationFinding(DelegationRules.LameServer,
                 $"lame server {s.Name} ({s.Address}): {s.Error ?? (s.ResponseCode != "NOERROR" ? s.ResponseCode : "answer without the AA bit")}",
                 $"{s.Name} {s.Address}"));
 
@@ -123,13 +122,43 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         {
             var onlyParent = parentSet.Except(childNs.Select(n => n.ToLowerInvariant()));
             var onlyChild = childNs.Select(n => n.ToLowerInvariant()).Except(parentSet);
-            findings.Add(new DelegationFinding("DELEG02", FindingSeverity.Warning,
+            findings.Add(new DelegationFinding(DelegationRules.NsSetsDiffer,
                 $"NS sets differ between parent and child: only at parent [{string.Join(", ", onlyParent)}], only at child [{string.Join(", ", onlyChild)}]"));
         }
-        if (childSets.Count > 1)
-            findings.Add(new DelegationFinding("DELEG05", FindingSeverity.Warning,
+        if (authoritative.Select(s => string.Join(' ', s.NsSet)).Distinct().Count() > 1)
+            findings.Add(new DelegationFinding(DelegationRules.ChildServersDisagree,
                 "child servers disagree on the NS set: " + string.Join("; ", authoritative.Select(s => $"{s.Name} ({s.Address}): {string.Join(' ', s.NsSet)}"))));
+    }
 
+    /// <summary>The parent's view, asked at every parent server: the first delegation answer, findings for the others.</summary>
+    private async Task<ProbeResult?> AskParentServersAsync(DomainName zone, IReadOnlyList<Server> parentServers,
+        List<DelegationFinding> findings, CancellationToken ct)
+    {
+        ProbeResult? delegation = null;
+        var parentSets = new List<(Server Server, string[] Ns)>();
+        foreach (var ps in parentServers)
+        {
+            var r = await probe.QueryAsync(ps.Endpoint, zone, RecordType.NS, ProbeOptions.Default, ct).ConfigureAwait(false);
+            var ns = DelegationNs(zone, r);
+            if (ns.Count == 0)
+            {
+                findings.Add(new DelegationFinding(DelegationRules.ParentServerWithoutDelegation,
+                    $"parent server {ps.Label} gave no delegation for {zone}: {Describe(r)}", ps.Label));
+                continue;
+            }
+            delegation ??= r;
+            parentSets.Add((ps, ns.Select(n => n.Data.ToLowerInvariant()).Order().ToArray()));
+        }
+        if (parentSets.Select(p => string.Join(' ', p.Ns)).Distinct().Count() > 1)
+            findings.Add(new DelegationFinding(DelegationRules.ParentServersDisagree,
+                "parent servers disagree on the NS set: " + string.Join("; ", parentSets.Select(p => $"{p.Server.Label}: {string.Join(' ', p.Ns)}"))));
+        return delegation;
+    }
+
+    /// <summary>Glue at the parent against the address records: the child's for in-zone names, a walk's for the others.</summary>
+    private async Task CheckGlueAsync(DomainName zone, IReadOnlyList<NameServerAddresses> glue, IReadOnlyList<ChildServerReport> authoritative,
+        IReadOnlyList<DnsEndpoint> rootHints, List<DelegationFinding> findings, CancellationToken ct)
+    {
         foreach (var g in glue)
         {
             var ns = DomainName.Parse(g.Name);
@@ -151,19 +180,9 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
             var glueSet = g.Addresses.Order(StringComparer.Ordinal).ToList();
             var actualSet = actual.Select(a => a.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
             if (!glueSet.SequenceEqual(actualSet))
-                findings.Add(new DelegationFinding("DELEG03", FindingSeverity.Warning,
+                findings.Add(new DelegationFinding(DelegationRules.GlueDiffers,
                     $"glue for {ns} is [{string.Join(", ", glueSet)}] but its address records are [{string.Join(", ", actualSet)}]", ns.ToString()));
         }
-
-        var serials = authoritative.Where(s => s.SoaSerial is not null).Select(s => s.SoaSerial!.Value).Distinct().ToList();
-        if (serials.Count > 1)
-            findings.Add(new DelegationFinding("DELEG04", FindingSeverity.Warning,
-                "SOA serials differ: " + string.Join(", ", authoritative.Select(s => $"{s.Name} ({s.Address}) {s.SoaSerial}"))));
-
-        if (ds.Count > 0) await CheckDsAsync(zone, ds, authoritative, findings, ct).ConfigureAwait(false);
-
-        return new DelegationReport(zone.ToString(), parentZone.ToString(), parentServerView,
-            parentNs.Select(n => n.ToString()).ToList(), parentNsTtl, glue, ds, childNs, childNsTtl, servers, findings);
     }
 
     private async Task CheckDsAsync(DomainName zone, IReadOnlyList<string> ds, IReadOnlyList<ChildServerReport> authoritative,
@@ -176,9 +195,9 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         var keyTags = r.AnswerSet.Select(k => DnssecKeyTag.FromPresentation(k.Data)).Where(t => t is not null).ToHashSet();
         var dsTags = ds.Select(d => ushort.TryParse(d.Split(' ')[0], out var t) ? t : (ushort?)null).ToHashSet();
         if (keyTags.Count == 0)
-            findings.Add(new DelegationFinding("DELEG06", FindingSeverity.Error, $"the parent publishes DS but {child.Name} serves no DNSKEY"));
+            findings.Add(new DelegationFinding(DelegationRules.DsWithoutDnskey, $"the parent publishes DS but {child.Name} serves no DNSKEY"));
         else if (!dsTags.Overlaps(keyTags))
-            findings.Add(new DelegationFinding("DELEG06", FindingSeverity.Error,
+            findings.Add(new DelegationFinding(DelegationRules.DsMatchesNoKey,
                 $"no DS key tag [{string.Join(", ", dsTags)}] matches a DNSKEY key tag [{string.Join(", ", keyTags)}]"));
     }
 
@@ -196,70 +215,74 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
             nsr.AnswerSet.Count > 0 ? nsr.AnswerSet.Min(r => r.Ttl.Seconds) : null, serial, error, soa.Latency.TotalMilliseconds);
     }
 
-    /// <summary>Follows referrals from the root to the servers of the zone's parent.</summary>
-    private async Task<(DomainName ParentZone, IReadOnlyList<Server> Servers)?> FindParentAsync(DomainName zone, IReadOnlyList<DnsEndpoint> hints,
-        List<DelegationFinding> findings, CancellationToken ct)
+    /// <summary>
+    /// Where a walk from the root ended: at a referral to <see cref="Zone"/> that the caller asked to stop at, at a final
+    /// answer from the servers of <see cref="Zone"/>, or at a failure (a finding).
+    /// </summary>
+    private sealed record WalkEnd(DomainName Zone, IReadOnlyList<Server> Servers, ProbeResult? Answer, DelegationFinding? Failure);
+
+    /// <summary>
+    /// The one referral walk: asks <paramref name="type"/> of <paramref name="name"/> from the root down without recursion,
+    /// following each referral by its glue (or by resolving its server names with a walk of their own), until an answer
+    /// that is no referral, or a referral to a zone cut for which <paramref name="stopAt"/> is true.
+    /// </summary>
+    private async Task<WalkEnd> WalkAsync(DomainName name, RecordType type, IReadOnlyList<DnsEndpoint> hints, int depth,
+        Func<DomainName, bool>? stopAt, CancellationToken ct)
     {
         var current = DomainName.Root;
         IReadOnlyList<Server> servers = hints.Select(h => new Server(null, h)).ToList();
         for (var step = 0; step < _options.MaxReferrals; step++)
         {
-            var (r, errors) = await AskFirstAsync(servers, zone, RecordType.NS, ct).ConfigureAwait(false);
+            var (r, errors) = await AskFirstAsync(servers, name, type, ct).ConfigureAwait(false);
             if (r is null)
-            {
-                findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Error, $"no server of {current} answered: {string.Join("; ", errors)}"));
-                return null;
-            }
-            if (r.IsReferral)
-            {
-                var cut = r.Authorities.First(a => a.Type == RecordType.NS).Name;
-                if (cut.Equals(zone)) return (current, servers);
-                if (!zone.IsSubdomainOf(cut) || cut.LabelCount <= current.LabelCount)
-                {
-                    findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Error, $"{r.Server} sent a referral to {cut}, which is no step towards {zone}"));
-                    return null;
-                }
-                servers = await ReferralServersAsync(r, cut, hints, ct).ConfigureAwait(false);
-                current = cut;
-                if (servers.Count == 0)
-                {
-                    findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Error, $"no address for any name server of {cut}"));
-                    return null;
-                }
-                continue;
-            }
-            if (r.Authoritative && r.IsNxDomain)
-            {
-                findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Error, $"{zone} does not exist in {current} ({r.Server} says NXDOMAIN)"));
-                return null;
-            }
-            if (r.Authoritative && r.AnswerSet.Count > 0)
-            {
-                // the parent's servers also serve the child: the answer is the child's NS set
-                findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Notice, $"{r.Server} is authoritative for both {current} and {zone}"));
-                return (current, servers);
-            }
-            findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Error, $"{zone} is not delegated from {current}: {Describe(r)}"));
+                return new(current, servers, null, new(DelegationRules.NoServerAnswered, $"no server of {current} answered: {string.Join("; ", errors)}"));
+            if (!r.IsReferral) return new(current, servers, r, null);
+            var cut = r.Authorities.First(a => a.Type == RecordType.NS).Name;
+            if (stopAt?.Invoke(cut) == true) return new(current, servers, null, null);
+            if (!name.IsSubdomainOf(cut) || cut.LabelCount <= current.LabelCount)
+                return new(current, servers, null, new(DelegationRules.ReferralAstray, $"{r.Server} sent a referral to {cut}, which is no step towards {name}"));
+            servers = await ReferralServersAsync(r, cut, hints, depth, ct).ConfigureAwait(false);
+            current = cut;
+            if (servers.Count == 0)
+                return new(current, servers, null, new(DelegationRules.ReferralWithoutAddresses, $"no address for any name server of {cut}"));
+        }
+        return new(current, servers, null, new(DelegationRules.TooManyReferrals, $"more than {_options.MaxReferrals} referrals towards {name}"));
+    }
+
+    /// <summary>Follows referrals from the root to the servers of the zone's parent.</summary>
+    private async Task<(DomainName ParentZone, IReadOnlyList<Server> Servers)?> FindParentAsync(DomainName zone, IReadOnlyList<DnsEndpoint> hints,
+        List<DelegationFinding> findings, CancellationToken ct)
+    {
+        var end = await WalkAsync(zone, RecordType.NS, hints, 0, cut => cut.Equals(zone), ct).ConfigureAwait(false);
+        if (end.Failure is { } failure) { findings.Add(failure); return null; }
+        if (end.Answer is not { } r) return (end.Zone, end.Servers); // stopped at the referral to the zone
+        if (r.Authoritative && r.IsNxDomain)
+        {
+            findings.Add(new(DelegationRules.ZoneDoesNotExist, $"{zone} does not exist in {end.Zone} ({r.Server} says NXDOMAIN)"));
             return null;
         }
-        findings.Add(new DelegationFinding("DELEG00", FindingSeverity.Error, $"more than {_options.MaxReferrals} referrals towards {zone}"));
+        if (r.Authoritative && r.AnswerSet.Count > 0)
+        {
+            // the parent's servers also serve the child: the answer is the child's NS set
+            findings.Add(new(DelegationRules.ParentServesChild, $"{r.Server} is authoritative for both {end.Zone} and {zone}"));
+            return (end.Zone, end.Servers);
+        }
+        findings.Add(new(DelegationRules.NotDelegated, $"{zone} is not delegated from {end.Zone}: {Describe(r)}"));
         return null;
     }
 
-    private async Task<IReadOnlyList<Server>> ReferralServersAsync(ProbeResult referral, DomainName cut, IReadOnlyList<DnsEndpoint> hints, CancellationToken ct)
+    /// <summary>The servers a referral names, by glue, else by resolving their names (never an in-bailiwick name without glue: that loops).</summary>
+    private async Task<IReadOnlyList<Server>> ReferralServersAsync(ProbeResult referral, DomainName cut, IReadOnlyList<DnsEndpoint> hints,
+        int depth, CancellationToken ct)
     {
         var list = new List<Server>();
-        var names = referral.Authorities.Where(a => a.Type == RecordType.NS && a.Name.Equals(cut)).Select(a => DomainName.Parse(a.Data)).Distinct();
+        var names = referral.Authorities.Where(a => a.Type == RecordType.NS && a.Name.Equals(cut)).Select(a => DomainName.Parse(a.Data)).Distinct().ToList();
         foreach (var n in names)
-        {
-            var addrs = Addresses(referral.Additionals, n);
-            if (addrs.Count == 0) continue;
-            list.AddRange(addrs.Select(a => new Server(n, new DnsEndpoint(a, _options.NameServerPort))));
-        }
+            list.AddRange(Addresses(referral.Additionals, n).Select(a => new Server(n, new DnsEndpoint(a, _options.NameServerPort))));
         if (list.Count > 0) return list;
-        foreach (var n in names)
+        foreach (var n in names.Where(n => !n.IsSubdomainOf(cut)))
         {
-            var addrs = await ResolveAsync(n, hints, 1, ct).ConfigureAwait(false);
+            var addrs = await ResolveAsync(n, hints, depth + 1, ct).ConfigureAwait(false);
             list.AddRange(addrs.Select(a => new Server(n, new DnsEndpoint(a, _options.NameServerPort))));
             if (list.Count > 0) break;
         }
@@ -270,38 +293,12 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     public async Task<IReadOnlyList<IPAddress>> ResolveAsync(DomainName name, IReadOnlyList<DnsEndpoint> hints, int depth, CancellationToken ct)
     {
         if (depth > 4) return [];
-        IReadOnlyList<Server> servers = hints.Select(h => new Server(null, h)).ToList();
-        var current = DomainName.Root;
-        for (var step = 0; step < _options.MaxReferrals; step++)
-        {
-            var (r, _) = await AskFirstAsync(servers, name, RecordType.A, ct).ConfigureAwait(false);
-            if (r is null) return [];
-            if (r.IsReferral)
-            {
-                var cut = r.Authorities.First(a => a.Type == RecordType.NS).Name;
-                if (!name.IsSubdomainOf(cut) || cut.LabelCount <= current.LabelCount) return [];
-                var glue = new List<Server>();
-                foreach (var n in r.Authorities.Where(a => a.Type == RecordType.NS && a.Name.Equals(cut)).Select(a => DomainName.Parse(a.Data)))
-                    glue.AddRange(Addresses(r.Additionals, n).Select(a => new Server(n, new DnsEndpoint(a, _options.NameServerPort))));
-                if (glue.Count == 0)
-                    foreach (var n in r.Authorities.Where(a => a.Type == RecordType.NS && a.Name.Equals(cut)).Select(a => DomainName.Parse(a.Data)))
-                    {
-                        if (n.IsSubdomainOf(cut)) continue; // in-bailiwick without glue: unresolvable loop
-                        glue.AddRange((await ResolveAsync(n, hints, depth + 1, ct).ConfigureAwait(false))
-                            .Select(a => new Server(n, new DnsEndpoint(a, _options.NameServerPort))));
-                        if (glue.Count > 0) break;
-                    }
-                servers = glue;
-                current = cut;
-                continue;
-            }
-            var a = r.Answers.Where(x => x.Type == RecordType.A && x.Name.Equals(name)).Select(x => IPAddress.Parse(x.Data)).ToList();
-            if (a.Count > 0) return a;
-            var cname = r.Answers.FirstOrDefault(x => x.Type == RecordType.CNAME && x.Name.Equals(name));
-            if (cname is not null) return await ResolveAsync(DomainName.Parse(cname.Data), hints, depth + 1, ct).ConfigureAwait(false);
-            return [];
-        }
-        return [];
+        var end = await WalkAsync(name, RecordType.A, hints, depth, null, ct).ConfigureAwait(false);
+        if (end.Answer is not { } r) return [];
+        var a = r.Answers.Where(x => x.Type == RecordType.A && x.Name.Equals(name)).Select(x => IPAddress.Parse(x.Data)).ToList();
+        if (a.Count > 0) return a;
+        var cname = r.Answers.FirstOrDefault(x => x.Type == RecordType.CNAME && x.Name.Equals(name));
+        return cname is null ? [] : await ResolveAsync(DomainName.Parse(cname.Data), hints, depth + 1, ct).ConfigureAwait(false);
     }
 
     /// <summary>Asks the servers in turn until one gives a usable answer (NOERROR or NXDOMAIN); lame ones are skipped.</summary>

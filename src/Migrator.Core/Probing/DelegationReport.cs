@@ -8,14 +8,46 @@ namespace Migrator.Core.Probing;
 [JsonConverter(typeof(JsonStringEnumConverter<FindingSeverity>))]
 public enum FindingSeverity { Notice, Warning, Error }
 
-/// <summary>
-/// One problem of a delegation, with a Zonemaster-style rule id:
-/// DELEG00 not delegated / walk failed, DELEG01 lame server, DELEG02 parent and child NS sets differ,
-/// DELEG03 glue differs from the authoritative address records, DELEG04 SOA serials differ,
-/// DELEG05 child servers disagree on the NS set, DELEG06 DS without a matching DNSKEY, DELEG07 parent servers disagree.
-/// </summary>
+/// <summary>A delegation check. Invariant: <see cref="Id"/> is stable (DELEGnn) and never reused for another meaning.</summary>
+public sealed record DelegationRule(string Id, FindingSeverity Severity, string Title)
+{
+    public override string ToString() => $"{Id} {Title}";
+}
+
+/// <summary>Every finding the delegation inspector reports, one id per failure (Zonemaster-style), as the linter's rules are.</summary>
+public static class DelegationRules
+{
+    public static readonly DelegationRule NotDelegated = new("DELEG00", FindingSeverity.Error, "zone not delegated from its parent");
+    public static readonly DelegationRule LameServer = new("DELEG01", FindingSeverity.Error, "lame name server");
+    public static readonly DelegationRule NsSetsDiffer = new("DELEG02", FindingSeverity.Warning, "parent and child NS sets differ");
+    public static readonly DelegationRule GlueDiffers = new("DELEG03", FindingSeverity.Warning, "glue differs from the authoritative address records");
+    public static readonly DelegationRule SerialsDiffer = new("DELEG04", FindingSeverity.Warning, "SOA serials differ between child servers");
+    public static readonly DelegationRule ChildServersDisagree = new("DELEG05", FindingSeverity.Warning, "child servers disagree on the NS set");
+    public static readonly DelegationRule DsWithoutDnskey = new("DELEG06", FindingSeverity.Error, "DS at the parent but no DNSKEY at the child");
+    public static readonly DelegationRule ParentServersDisagree = new("DELEG07", FindingSeverity.Warning, "parent servers disagree on the NS set");
+    public static readonly DelegationRule NameServerWithoutAddress = new("DELEG08", FindingSeverity.Error, "name server without an address");
+    public static readonly DelegationRule ParentServerWithoutDelegation = new("DELEG09", FindingSeverity.Error, "a parent server gives no delegation");
+    public static readonly DelegationRule NoServerAnswered = new("DELEG10", FindingSeverity.Error, "no server of a zone on the way answered");
+    public static readonly DelegationRule ReferralAstray = new("DELEG11", FindingSeverity.Error, "referral that is no step towards the zone");
+    public static readonly DelegationRule ReferralWithoutAddresses = new("DELEG12", FindingSeverity.Error, "referral to name servers without addresses");
+    public static readonly DelegationRule ZoneDoesNotExist = new("DELEG13", FindingSeverity.Error, "zone does not exist (NXDOMAIN at the parent)");
+    public static readonly DelegationRule ParentServesChild = new("DELEG14", FindingSeverity.Notice, "the parent's servers also serve the zone");
+    public static readonly DelegationRule TooManyReferrals = new("DELEG15", FindingSeverity.Error, "too many referrals");
+    public static readonly DelegationRule DsMatchesNoKey = new("DELEG16", FindingSeverity.Error, "no DS matches a DNSKEY of the child");
+
+    public static IReadOnlyList<DelegationRule> All { get; } =
+    [
+        NotDelegated, LameServer, NsSetsDiffer, GlueDiffers, SerialsDiffer, ChildServersDisagree, DsWithoutDnskey,
+        ParentServersDisagree, NameServerWithoutAddress, ParentServerWithoutDelegation, NoServerAnswered, ReferralAstray,
+        ReferralWithoutAddresses, ZoneDoesNotExist, ParentServesChild, TooManyReferrals, DsMatchesNoKey,
+    ];
+}
+
+/// <summary>One problem of a delegation: the rule it breaks (see <see cref="DelegationRules"/>), what was seen, and where.</summary>
 public sealed record DelegationFinding(string RuleId, FindingSeverity Severity, string Message, string? Server = null)
 {
+    public DelegationFinding(DelegationRule rule, string message, string? server = null) : this(rule.Id, rule.Severity, message, server) { }
+
     public override string ToString() => $"{RuleId} {Severity.ToString().ToUpperInvariant()}: {Message}";
 }
 

@@ -37,7 +37,7 @@ public sealed class Route53Accounts : IDisposable
         var client = new Route53Client(_http, o.EffectiveRoute53Endpoint, credentials, _time);
         var domains = new Route53DomainsClient(_http, o.EffectiveDomainsEndpoint, credentials, _time);
         var scheduler = new Route53ChangeScheduler(client, _schedulerOptions(o), _time);
-        return new Route53Account(o, client, domains, scheduler, new Route53DomainsDelegationChanger(domains, scheduler, o.Name));
+        return new Route53Account(o, client, domains, scheduler, new Route53DomainsDelegationChanger(domains, scheduler, o.Name, _time));
     })).Value;
 
     public void Dispose() => _http.Dispose();

@@ -9,7 +9,8 @@ namespace Migrator.Core.Route53;
 /// account). Invariant: only the NS set and its glue are changed; DS records are read but changed only through
 /// <see cref="Route53DomainsClient.AssociateDelegationSignerToDomainAsync"/>, which takes DNSKEY material, not a DS digest.
 /// </summary>
-public sealed class Route53DomainsDelegationChanger(Route53DomainsClient client, Route53ChangeScheduler gate, string accountName) : IDelegationChanger
+public sealed class Route53DomainsDelegationChanger(Route53DomainsClient client, Route53ChangeScheduler gate, string accountName, TimeProvider time)
+    : IDelegationChanger
 {
     public string Description => $"Route 53 Domains (account {accountName})";
 
@@ -38,7 +39,7 @@ public sealed class Route53DomainsDelegationChanger(Route53DomainsClient client,
             try { return await client.UpdateDomainNameserversAsync(DomainArgument(desired.Zone), servers, cancellationToken); }
             catch (Route53Exception e) when (e.Code is "Throttling" or "ThrottlingException" && attempt + 1 < gate.Options.MaxAttempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(gate.Options.BaseBackoff.TotalMilliseconds * Random.Shared.NextDouble() * Math.Pow(2, Math.Min(attempt, 10))), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(gate.Options.BaseBackoff.TotalMilliseconds * Random.Shared.NextDouble() * Math.Pow(2, Math.Min(attempt, 10))), time, cancellationToken);
             }
         }
     }

@@ -168,7 +168,7 @@ internal sealed class ZoneFileParser(DomainName zoneOrigin, ZoneFileReaderOption
         var first = tokens[0];
         if (!options.AllowInclude) { yield return Error(At(file, first), "$INCLUDE is not allowed here (uploads must be a single file)"); yield break; }
         if (tokens.Count is < 2 or > 3) { yield return Error(At(file, first), tokens.Count < 2 ? "$INCLUDE needs a file name" : $"extra input text '{tokens[3].Text}' after $INCLUDE"); yield break; }
-        if (!RdataCodec.TryUnescape(tokens[1].Text, out var nameBytes, out var why)) { yield return Error(At(file, tokens[1]), why); yield break; }
+        if (!CharacterStrings.TryUnescape(tokens[1].Text, EscapeBase.Decimal, out var nameBytes, out var why)) { yield return Error(At(file, tokens[1]), why); yield break; }
         var includeOrigin = origin;
         if (tokens.Count == 3)
         {

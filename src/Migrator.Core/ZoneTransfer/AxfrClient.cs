@@ -16,7 +16,8 @@ public static class AxfrClient
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<AxfrResult> TransferAsync(DomainName zone, IPEndPoint server, TsigKey? tsig = null,
+    /// <param name="time">The clock that dates the TSIG request and checks the answers' signing times.</param>
+    public static async Task<AxfrResult> TransferAsync(DomainName zone, IPEndPoint server, TimeProvider time, TsigKey? tsig = null,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var limit = timeout ?? DefaultTimeout;
@@ -28,7 +29,7 @@ public static class AxfrClient
         query.Questions.Add(new ArDns.DnsQuestion(Ar.DomainName.Parse(zone.ToString()), ArDns.RecordType.Axfr, ArDns.RecordClass.INet));
         if (tsig is not null)
             query.TSigOptions = new ArDns.TSigRecord(Ar.DomainName.Parse(tsig.Name.ToString()), tsig.ArsoftAlgorithm,
-                DateTime.UtcNow, TimeSpan.FromMinutes(5), query.TransactionID, ArDns.ReturnCode.NoError, null, tsig.SecretBytes());
+                time.GetUtcNow().UtcDateTime, TimeSpan.FromMinutes(5), query.TransactionID, ArDns.ReturnCode.NoError, null, tsig.SecretBytes());
 
         var response = await client.SendMessageAsync(query, cancellationToken);
         if (response is null || transport.Failure is not null)
@@ -45,7 +46,7 @@ public static class AxfrClient
             return AxfrResult.Fail(server, AxfrErrorKind.TsigFailed,
                 $"{where}: the answer is {(response.TSigOptions is null ? "not signed" : "signed with an invalid signature")} although the request used key {tsig.Name}; refusing the data.");
 
-        if (tsig is not null && !TsigVerifier.TryVerify(transport.Request!, transport.Messages, tsig, DateTimeOffset.UtcNow, out var tsigError))
+        if (tsig is not null && !TsigVerifier.TryVerify(transport.Request!, transport.Messages, tsig, time.GetUtcNow(), out var tsigError))
             return AxfrResult.Fail(server, AxfrErrorKind.TsigFailed, $"{where}: TSIG verification failed: {tsigError}; refusing the data.");
 
         var answers = new List<ResourceRecord>(response.AnswerRecords.Count);

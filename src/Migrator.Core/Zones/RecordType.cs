@@ -10,7 +10,7 @@ public readonly record struct RecordType(ushort Code) : IComparable<RecordType>
         HINFO = new(13), MX = new(15), TXT = new(16), RP = new(17), AFSDB = new(18), AAAA = new(28), LOC = new(29),
         SRV = new(33), NAPTR = new(35), KX = new(36), CERT = new(37), DNAME = new(39), APL = new(42), DS = new(43),
         SSHFP = new(44), IPSECKEY = new(45), RRSIG = new(46), NSEC = new(47), DNSKEY = new(48), DHCID = new(49),
-        NSEC3 = new(50), NSEC3PARAM = new(51), TLSA = new(52), SMIMEA = new(53), CDS = new(59), CDNSKEY = new(60),
+        NSEC3 = new(50), NSEC3PARAM = new(51), TLSA = new(52), SMIMEA = new(53), HIP = new(55), CDS = new(59), CDNSKEY = new(60),
         OPENPGPKEY = new(61), CSYNC = new(62), ZONEMD = new(63), SVCB = new(64), HTTPS = new(65), SPF = new(99),
         EUI48 = new(108), EUI64 = new(109), TKEY = new(249), TSIG = new(250), IXFR = new(251), AXFR = new(252),
         ANY = new(255), URI = new(256), CAA = new(257);

@@ -32,6 +32,9 @@ public sealed class FaultInjector
         _random = seed is null ? new Random() : new Random(seed.Value);
     }
 
+    /// <summary>Raised (under the injector's lock, keep handlers short) each time a rule applies to a call.</summary>
+    public event Action<string, FaultRule>? Matched;
+
     public void Add(FaultRule rule) { lock (_gate) _rules.Add(rule); }
     public void Clear() { lock (_gate) _rules.Clear(); }
     public IReadOnlyList<FaultRule> Snapshot() { lock (_gate) return _rules.ToList(); }
@@ -51,6 +54,7 @@ public sealed class FaultInjector
                     if (n <= 1) _rules.Remove(rule); else rule.Count = n - 1;
                 }
                 latency += rule.LatencyMs;
+                Matched?.Invoke(operation, rule);
                 if (rule.Code is not null && error is null)
                     error = new FaultDecision(0, rule.Code, rule.Status ?? DefaultStatus(rule.Code), rule.Message ?? DefaultMessage(rule.Code));
             }

@@ -130,6 +130,18 @@ public class Route53LinterTests
         Assert.DoesNotContain(escaped.Findings, f => f.RuleId == "R53007");
     }
 
+    // Pinned when the linter moved onto the shared character-string reader: RFC 1035 §5.1 and BIND read \DDD as one
+    // octet, so 255 of them fit and 256 do not; the old counter agreed on these but also counted malformed escapes
+    // (\1, \256) that BIND refuses and the reader never lets through.
+    [Fact]
+    public void Lint_CountsDecimalEscapesAsOneOctet_AtTheLimit()
+    {
+        var fits = LintClean($"fits 300 TXT \"{string.Concat(Enumerable.Repeat("\\065", 255))}\"");
+        var over = LintClean($"over 300 TXT \"{string.Concat(Enumerable.Repeat("\\065", 256))}\"");
+        Assert.DoesNotContain(fits.Findings, f => f.RuleId == "R53007");
+        Assert.Contains("256 octets", Assert.Single(over.Findings, f => f.RuleId == "R53007").Message);
+    }
+
     [Fact]
     public void Lint_CountsQuota_AtExactlyTheLimit()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Migrator.Core.Route53;
 using Migrator.Sandbox.Control;
 using Migrator.Sandbox.Hosting;
@@ -48,14 +49,17 @@ public sealed class ClientEmulatorFixture : EmulatorFixtureBase
 {
     protected override string Address => "127.0.3.1";
 
+    /// <summary>The emulator's clock: changes turn INSYNC and Domains operations finish only when a test advances it.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
     // These tests check each operation's answer; the raw client does not retry, so the emulator's own rate limit
-    // (tested by the conformance suite and the scheduler tests) must not answer Throttling here.
-    // The Domains operation stays IN_PROGRESS for 1 s so that a second request is reliably a DuplicateRequest on a
-    // loaded machine.
+    // (tested by the conformance suite and the scheduler tests) must not answer Throttling here. Signatures are dated by
+    // the client's real clock: the fake one starts at the real time and moves by seconds; the skew allowed is a day so a slow run never trips it.
     protected override void Configure(EmulatorOptions o)
     {
         o.RateLimitPerSecond = 0;
-        o.DomainOperationDelay = TimeSpan.FromSeconds(1);
+        o.TimeProvider = Time;
+        o.MaxClockSkew = TimeSpan.FromDays(1);
     }
 }
 

@@ -15,14 +15,12 @@ public class Route53ClientEmulatorTests(ClientEmulatorFixture emulator) : IClass
     private Task<HostedZoneDetail> CreateAsync(string name, string? reference = null) =>
         _client.CreateHostedZoneAsync(new CreateHostedZoneRequest(DomainName.Parse(name), reference ?? Unique("ref")), Ct);
 
+    /// <summary>The change as GetChange reports it once the emulator's (fake) clock has passed its INSYNC delay.</summary>
     private async Task<ChangeInfo> InSync(ChangeInfo info)
     {
-        for (var i = 0; i < 200 && info.Status != ChangeStatus.InSync; i++)
-        {
-            await Task.Delay(20);
-            info = await _client.GetChangeAsync(info.Id, Ct);
-        }
-        return info;
+        Assert.Equal(ChangeStatus.Pending, (await _client.GetChangeAsync(info.Id, Ct)).Status);
+        emulator.Time.Advance(emulator.Host.Emulator.Options.InsyncDelay);
+        return await _client.GetChangeAsync(info.Id, Ct);
     }
 
     [Fact]
@@ -188,7 +186,7 @@ public class Route53ClientEmulatorTests(ClientEmulatorFixture emulator) : IClass
     public async Task DelegationChanger_UpdatesNameServers_ThroughRoute53Domains()
     {
         var domains = emulator.Domains();
-        var changer = new Route53DomainsDelegationChanger(domains, new Route53ChangeScheduler(_client, Route53ChangeSchedulerTests.Fast), "emulator");
+        var changer = new Route53DomainsDelegationChanger(domains, new Route53ChangeScheduler(_client, Route53ChangeSchedulerTests.Fast), "emulator", TimeProvider.System);
         var zone = DomainName.Parse("migrate-me.com.");
         var before = await changer.GetCurrentAsync(zone, Ct);
         Assert.Equal([DomainName.Parse("ns1.old-provider.net."), DomainName.Parse("ns2.old-provider.net.")], before.NameServers.Select(n => n.Name));
@@ -197,13 +195,9 @@ public class Route53ClientEmulatorTests(ClientEmulatorFixture emulator) : IClass
         var op = await changer.RequestChangeAsync(target, Ct);
         var dup = await Assert.ThrowsAsync<Route53Exception>(() => changer.RequestChangeAsync(target, Ct));
         Assert.Equal("DuplicateRequest", dup.Code);
-        var status = await changer.GetStatusAsync(op, Ct);
-        for (var i = 0; i < 200 && status is DelegationChangeStatus.Submitted or DelegationChangeStatus.InProgress; i++)
-        {
-            await Task.Delay(50);
-            status = await changer.GetStatusAsync(op, Ct);
-        }
-        Assert.Equal(DelegationChangeStatus.Succeeded, status);
+        Assert.True(await changer.GetStatusAsync(op, Ct) is DelegationChangeStatus.Submitted or DelegationChangeStatus.InProgress);
+        emulator.Time.Advance(emulator.Host.Emulator.Options.DomainOperationDelay);
+        Assert.Equal(DelegationChangeStatus.Succeeded, await changer.GetStatusAsync(op, Ct));
         Assert.Equal(target.NameServers.Select(n => n.Name), (await changer.GetCurrentAsync(zone, Ct)).NameServers.Select(n => n.Name));
 
         var unknown = await Assert.ThrowsAsync<Route53Exception>(() => domains.GetDomainDetailAsync("not-mine-at-all.com", Ct));

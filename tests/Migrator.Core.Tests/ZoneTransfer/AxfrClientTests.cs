@@ -23,7 +23,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     {
         var zone = DomainName.Parse("big.test.");
 
-        var result = await AxfrClient.TransferAsync(zone, bind.Server.EndPoint);
+        var result = await AxfrClient.TransferAsync(zone, bind.Server.EndPoint, TimeProvider.System);
 
         Assert.True(result.Succeeded, result.Error?.Message);
         var expected = BindAxfrFixture.CompileZone("big.test", bind.Server.ZoneFilePath("big.test"));
@@ -36,7 +36,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task TransferAsync_VerifiesEveryMessage_WhenAManyMessageTransferIsSigned()
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("bigkeyed.test."), bind.Server.EndPoint, Key());
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("bigkeyed.test."), bind.Server.EndPoint, TimeProvider.System, Key());
 
         Assert.True(result.Succeeded, result.Error?.Message);
         var expected = BindAxfrFixture.CompileZone("bigkeyed.test", bind.Server.ZoneFilePath("bigkeyed.test"));
@@ -51,7 +51,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     {
         using var proxy = new TamperingProxy(FakeAddress, bind.Server.EndPoint, messageIndex);
 
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("bigkeyed.test."), proxy.EndPoint, Key(), TimeSpan.FromSeconds(5));
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("bigkeyed.test."), proxy.EndPoint, TimeProvider.System, Key(), TimeSpan.FromSeconds(5));
 
         Assert.Equal(AxfrErrorKind.TsigFailed, result.Error?.Kind);
         Assert.Empty(result.Records);
@@ -78,7 +78,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task TransferAsync_ReturnsTheZoneAsBindPrintsIt_WhenZoneIsSmall()
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), bind.Server.EndPoint);
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), bind.Server.EndPoint, TimeProvider.System);
 
         Assert.True(result.Succeeded, result.Error?.Message);
         var expected = BindAxfrFixture.CompileZone("example.test", bind.Server.ZoneFilePath("example.test"));
@@ -90,7 +90,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [InlineData("dnssec.test")]
     public async Task TransferAsync_PrintsEveryTypeAsTheWriterDoes(string zone)
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse(zone), bind.Server.EndPoint);
+        var result = await AxfrClient.TransferAsync(DomainName.Parse(zone), bind.Server.EndPoint, TimeProvider.System);
 
         Assert.True(result.Succeeded, result.Error?.Message);
         var expected = BindAxfrFixture.CompileZone(zone, bind.Server.ZoneFilePath(zone));
@@ -104,7 +104,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
         var fromFile = ZoneFileReader.Read(bind.Server.ZoneFilePath("big.test"), zone);
         Assert.True(fromFile.Succeeded);
 
-        var result = await AxfrClient.TransferAsync(zone, bind.Server.EndPoint);
+        var result = await AxfrClient.TransferAsync(zone, bind.Server.EndPoint, TimeProvider.System);
 
         Assert.True(result.Succeeded, result.Error?.Message);
         Assert.Equal(fromFile.Records.Select(ZoneFileWriter.Format).Order(StringComparer.Ordinal),
@@ -114,7 +114,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task TransferAsync_ReportsRefused_WhenTransfersAreNotAllowed()
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("closed.test."), bind.Server.EndPoint);
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("closed.test."), bind.Server.EndPoint, TimeProvider.System);
 
         Assert.Equal(AxfrErrorKind.Refused, result.Error?.Kind);
         Assert.Contains("AXFR of closed.test. from 127.0.1.1:", result.Error!.Message);
@@ -125,7 +125,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task TransferAsync_ReportsRefusedWithTsigHint_WhenZoneRequiresAKey()
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint);
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint, TimeProvider.System);
 
         Assert.Equal(AxfrErrorKind.Refused, result.Error?.Kind);
         Assert.Contains("--tsig", result.Error!.Message);
@@ -134,7 +134,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task TransferAsync_ReturnsTheZone_WhenTheTsigKeyIsRight()
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint, Key());
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint, TimeProvider.System, Key());
 
         Assert.True(result.Succeeded, result.Error?.Message);
         var expected = BindAxfrFixture.CompileZone("keyed.test", bind.Server.ZoneFilePath("keyed.test"));
@@ -146,7 +146,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     {
         const string wrong = "d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw==";
 
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint, Key(wrong));
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint, TimeProvider.System, Key(wrong));
 
         Assert.Equal(AxfrErrorKind.TsigFailed, result.Error?.Kind);
         Assert.Contains("BADSIG", result.Error!.Message);
@@ -157,7 +157,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task TransferAsync_ReportsBadKey_WhenTheServerDoesNotKnowTheKey()
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint, Key(name: "other-key"));
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("keyed.test."), bind.Server.EndPoint, TimeProvider.System, Key(name: "other-key"));
 
         Assert.Equal(AxfrErrorKind.TsigFailed, result.Error?.Kind);
         Assert.Contains("does not know key other-key.", result.Error!.Message);
@@ -166,7 +166,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task TransferAsync_ReportsNotAuth_WhenTheServerDoesNotServeTheZone()
     {
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("elsewhere.test."), bind.Server.EndPoint);
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("elsewhere.test."), bind.Server.EndPoint, TimeProvider.System);
 
         Assert.Equal(AxfrErrorKind.NotAuthoritative, result.Error?.Kind);
         Assert.Contains("NOTAUTH", result.Error!.Message);
@@ -177,7 +177,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     {
         var port = BindServer.FreePort(FakeAddress);
 
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), new IPEndPoint(FakeAddress, port), timeout: TimeSpan.FromSeconds(2));
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), new IPEndPoint(FakeAddress, port), TimeProvider.System, timeout: TimeSpan.FromSeconds(2));
 
         Assert.Equal(AxfrErrorKind.ConnectionRefused, result.Error?.Kind);
         Assert.Contains($"nothing listens on TCP port {port}", result.Error!.Message);
@@ -189,7 +189,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
         using var blackHole = new FakeAxfrServer(FakeAddress, answers: null);
         var clock = Stopwatch.StartNew();
 
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), blackHole.EndPoint, timeout: TimeSpan.FromSeconds(1));
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), blackHole.EndPoint, TimeProvider.System, timeout: TimeSpan.FromSeconds(1));
 
         Assert.Equal(AxfrErrorKind.Timeout, result.Error?.Kind);
         Assert.Contains("timed out", result.Error!.Message);
@@ -202,7 +202,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
         using var fake = new FakeAxfrServer(FakeAddress,
             [FakeAxfrServer.A("www.example.test", 192, 0, 2, 1), FakeAxfrServer.Soa("example.test")]);
 
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), fake.EndPoint, timeout: TimeSpan.FromSeconds(2));
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), fake.EndPoint, TimeProvider.System, timeout: TimeSpan.FromSeconds(2));
 
         Assert.Equal(AxfrErrorKind.MalformedTransfer, result.Error?.Kind);
         Assert.Contains("the first record is A, not the zone's SOA", result.Error!.Message);
@@ -214,7 +214,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
         using var fake = new FakeAxfrServer(FakeAddress,
             [FakeAxfrServer.Soa("example.test"), FakeAxfrServer.A("www.example.test", 192, 0, 2, 1)]);
 
-        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), fake.EndPoint, timeout: TimeSpan.FromSeconds(3));
+        var result = await AxfrClient.TransferAsync(DomainName.Parse("example.test."), fake.EndPoint, TimeProvider.System, timeout: TimeSpan.FromSeconds(3));
 
         Assert.Equal(AxfrErrorKind.MalformedTransfer, result.Error?.Kind);
         Assert.Contains("before the closing SOA", result.Error!.Message);
@@ -223,7 +223,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task ReadAsync_ReturnsDiagnostic_WhenTheTransferFails()
     {
-        IZoneSource source = new AxfrZoneSource(bind.Server.EndPoint);
+        IZoneSource source = new AxfrZoneSource(bind.Server.EndPoint, TimeProvider.System);
 
         var result = await source.ReadAsync(DomainName.Parse("closed.test."), CancellationToken.None);
 
@@ -235,7 +235,7 @@ public class AxfrClientTests(BindAxfrFixture bind) : IClassFixture<BindAxfrFixtu
     [Fact]
     public async Task ReadAsync_ReturnsRecords_WhenTheTransferSucceeds()
     {
-        var source = new AxfrZoneSource(bind.Server.EndPoint, Key());
+        var source = new AxfrZoneSource(bind.Server.EndPoint, TimeProvider.System, Key());
 
         var result = await source.ReadAsync(DomainName.Parse("keyed.test."), CancellationToken.None);
 

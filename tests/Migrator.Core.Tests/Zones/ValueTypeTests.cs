@@ -157,7 +157,12 @@ public class RdataFormatTests
     [InlineData("TYPE65534", "00")]
     [InlineData("TYPE65534", "\\# 3 0102")]
     [InlineData("DS", "1 8 2 AB")]
-    [InlineData("APL", "1:192.168.32.0/21")]
+    [InlineData("APL", "3:192.168.32.0/21")]   // BIND: only families 1 and 2 are implemented
+    [InlineData("APL", "1:192.168.32.0/33")]
+    [InlineData("IPSECKEY", "10 4 2 . AQNR")]     // gateway type above 3
+    [InlineData("IPSECKEY", "10 0 2 gw AQNR")]    // type 0 takes "." only
+    [InlineData("IPSECKEY", "10 3 0 gw")]         // BIND requires the key
+    [InlineData("HIP", "2 XYZ AwEA")]
     [InlineData("LOC", "91 N 0 E 0m")]
     [InlineData("NSEC", "next. FOO")]
     public void TryCanonicalize_Fails_WhenDataIsInvalidOrUnsupported(string type, string presentation) =>
@@ -171,6 +176,11 @@ public class RdataFormatTests
     [InlineData("LOC", "52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m")]
     [InlineData("NSEC3", "1 0 12 AABB 2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S A NS TYPE65534")]
     [InlineData("RRSIG", "A 13 3 300 20240201000000 20240101000000 1 Example.com. AAAA")]
+    [InlineData("APL", "1:192.168.32.0/21 !1:192.168.38.0/28 2:2001:db8::/32 1:0.0.0.0/0")]
+    [InlineData("APL", "")]
+    [InlineData("IPSECKEY", "10 3 2 gw.example.com. AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==")]
+    [InlineData("IPSECKEY", "10 2 2 2001:db8:0:8002::2000:1 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==")]
+    [InlineData("HIP", "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9 rvs1.example.com. rvs2.example.com.")]
     public void FromWire_InvertsToWire(string type, string canonical)
     {
         var t = RecordType.Parse(type);

@@ -44,6 +44,23 @@ public sealed class PageTourTests(SandboxAppFixture sandbox, BrowserFixture brow
                 await PageChecks.ScreenshotBothSizesAsync(page, name);
                 await Assertions.Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
             }
+            // A migration's own page, reached as a newcomer would: draft one, open it from the list.
+            await page.GotoAsync("/migrations");
+            await PageChecks.WaitInteractiveAsync(page);
+            await page.Locator("#zone-name").FillAsync("tour.example");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create draft" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "tour.example." }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "tour.example.", Level = 1 })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("detail-state")).ToHaveTextAsync("Drafted");
+            await Assertions.Expect(page.GetByTestId("lifecycle").Locator("[aria-current=true]")).ToContainTextAsync("Drafted");
+            await PageChecks.WaitInteractiveAsync(page);
+            await PageChecks.AssertAccessibleAsync(page, "migration detail");
+            await PageChecks.ScreenshotBothSizesAsync(page, "migration-detail");
+            await page.GotoAsync("/migrations");
+            await PageChecks.WaitInteractiveAsync(page);
+            await PageChecks.AssertAccessibleAsync(page, "migrations with a row");
+            await PageChecks.ScreenshotBothSizesAsync(page, "migrations-list");
+
             errors.AssertNone("admin page tour");
         }
         catch

@@ -22,7 +22,7 @@ public sealed class DynamicUpdateLabTests(DnsLabFixture fixture) : IClassFixture
     [Fact]
     public async Task WriteCanaryAsync_ServesTheCanary_WhenKeyIsValid()
     {
-        var writer = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, OldKey));
+        var writer = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, OldKey, TimeProvider.System));
         var canary = new Canary(DnsLab.Zone, "t1");
 
         var result = await writer.WriteCanaryAsync(canary, CanarySide.Old, new Ttl(30), CancellationToken.None);
@@ -37,7 +37,7 @@ public sealed class DynamicUpdateLabTests(DnsLabFixture fixture) : IClassFixture
     [Fact]
     public async Task ReplaceAsync_IsCompareAndSet_WhenExpectedValuesAreGiven()
     {
-        var writer = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, OldKey));
+        var writer = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, OldKey, TimeProvider.System));
         var key = new RecordSetKey(N("api.example.lab."), RecordType.A);
         var desired = new RecordSet(key, new Ttl(60), ["203.0.113.99"]);
 
@@ -57,7 +57,7 @@ public sealed class DynamicUpdateLabTests(DnsLabFixture fixture) : IClassFixture
     [Fact]
     public async Task LowerTtlsAsync_LowersOnlySetsAboveTheCeiling()
     {
-        var writer = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, OldKey));
+        var writer = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, OldKey, TimeProvider.System));
         var mx = new RecordSet(new RecordSetKey(N("example.lab."), RecordType.MX), new Ttl(10), ["10 mail.example.lab.", "20 mail2.example.lab."]);
 
         var result = await writer.LowerTtlsAsync(DnsLab.Zone, [mx], new Ttl(5), CancellationToken.None);
@@ -72,7 +72,7 @@ public sealed class DynamicUpdateLabTests(DnsLabFixture fixture) : IClassFixture
     public async Task SendAsync_ReportsBadSignatureWithoutTheSecret_WhenSecretIsWrong()
     {
         var wrongSecret = Convert.ToBase64String(new byte[32]);
-        var client = new DynamicUpdateClient(_lab.Old, TsigKey.FromBase64("old-key", wrongSecret));
+        var client = new DynamicUpdateClient(_lab.Old, TsigKey.FromBase64("old-key", wrongSecret), TimeProvider.System);
         var set = new RecordSet(new RecordSetKey(N("mail.example.lab."), RecordType.A), new Ttl(10), ["192.0.2.1"]);
 
         var result = await client.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(set)]);
@@ -87,7 +87,7 @@ public sealed class DynamicUpdateLabTests(DnsLabFixture fixture) : IClassFixture
     [Fact]
     public async Task SendAsync_ReportsRefused_WhenKeyIsNotAllowedToUpdateTheZone()
     {
-        var client = new DynamicUpdateClient(_lab.Old, TsigKey.FromBase64("tld-key", _lab.TldKeySecret));
+        var client = new DynamicUpdateClient(_lab.Old, TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System);
         var set = new RecordSet(new RecordSetKey(N("mail.example.lab."), RecordType.A), new Ttl(10), ["192.0.2.1"]);
 
         var result = await client.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(set)]);
@@ -98,7 +98,7 @@ public sealed class DynamicUpdateLabTests(DnsLabFixture fixture) : IClassFixture
     [Fact]
     public async Task SendAsync_ReportsNotAuthoritative_WhenServerDoesNotServeTheZone()
     {
-        var client = new DynamicUpdateClient(_lab.Old, OldKey);
+        var client = new DynamicUpdateClient(_lab.Old, OldKey, TimeProvider.System);
         var set = new RecordSet(new RecordSetKey(N("x.new-dns.lab."), RecordType.A), new Ttl(10), ["192.0.2.1"]);
 
         var result = await client.SendAsync(N("new-dns.lab."), [], [new UpdateOperation.ReplaceRecordSet(set)]);
@@ -123,7 +123,7 @@ public sealed class DelegationChangerLabTests(DnsLabFixture fixture) : IClassFix
     public async Task ChangeAsync_ReplacesNsAndGlueAtTheParent_AndRefusesAStaleExpectation()
     {
         using var probe = new DnsClientProbe();
-        var changer = new Rfc2136DelegationChanger(new DynamicUpdateClient(_lab.TldServer, TsigKey.FromBase64("tld-key", _lab.TldKeySecret)),
+        var changer = new Rfc2136DelegationChanger(new DynamicUpdateClient(_lab.TldServer, TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System),
             DnsLab.Tld, probe);
 
         var current = await changer.GetCurrentAsync(DnsLab.Zone, CancellationToken.None);

@@ -24,7 +24,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
         Assert.Contains("mail2.example.lab. A at " + _lab.OldIp + " has TTL 10, not 5", before.Message);
 
         // the operator lowers the TTL "in the provider's console" (here: an RFC 2136 update standing in for it)
-        var console = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, TsigKey.FromBase64("old-key", _lab.OldKeySecret)));
+        var console = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, TsigKey.FromBase64("old-key", _lab.OldKeySecret), TimeProvider.System));
         Assert.True((await console.ReplaceAsync(DnsLab.Zone, [desired], null, default)).Applied);
 
         var after = await writer.VerifyAsync([desired], default);
@@ -69,7 +69,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
         Assert.Contains("shows NS [ns1.old-dns.lab. ns2.old-dns.lab.]", waiting.Message);
 
         // the operator changes it "at the registrar" (an RFC 2136 update of the lab's TLD stands in for it)
-        var registrar = new Rfc2136DelegationChanger(new DynamicUpdateClient(_lab.TldServer, TsigKey.FromBase64("tld-key", _lab.TldKeySecret)), DnsLab.Tld, probe);
+        var registrar = new Rfc2136DelegationChanger(new DynamicUpdateClient(_lab.TldServer, TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System), DnsLab.Tld, probe);
         Assert.True((await registrar.ChangeAsync(desired with { Ttl = new Ttl(60) }, null, default)).Result.Applied);
 
         Assert.Equal(DelegationChangeStatus.Succeeded, await changer.GetStatusAsync(id, default));

@@ -25,8 +25,8 @@ public sealed class PropagationLabTests(ITestOutputHelper output)
         var newNs = new[] { DomainName.Parse("ns-1.new-dns.lab."), DomainName.Parse("ns-2.new-dns.lab.") };
 
         // canary at both providers, through our RFC 2136 writer
-        var oldWriter = new Rfc2136ZoneWriter(new DynamicUpdateClient(lab.Old, TsigKey.FromBase64("old-key", lab.OldKeySecret)));
-        var newWriter = new Rfc2136ZoneWriter(new DynamicUpdateClient(lab.New, TsigKey.FromBase64("new-key", lab.NewKeySecret)));
+        var oldWriter = new Rfc2136ZoneWriter(new DynamicUpdateClient(lab.Old, TsigKey.FromBase64("old-key", lab.OldKeySecret), TimeProvider.System));
+        var newWriter = new Rfc2136ZoneWriter(new DynamicUpdateClient(lab.New, TsigKey.FromBase64("new-key", lab.NewKeySecret), TimeProvider.System));
         Assert.True((await oldWriter.WriteCanaryAsync(canary, CanarySide.Old, new Ttl(1), default)).Applied);
         Assert.True((await newWriter.WriteCanaryAsync(canary, CanarySide.New, new Ttl(1), default)).Applied);
 
@@ -45,7 +45,7 @@ public sealed class PropagationLabTests(ITestOutputHelper output)
             await Task.Delay(300);
         }
 
-        var changer = new Rfc2136DelegationChanger(new DynamicUpdateClient(lab.TldServer, TsigKey.FromBase64("tld-key", lab.TldKeySecret)),
+        var changer = new Rfc2136DelegationChanger(new DynamicUpdateClient(lab.TldServer, TsigKey.FromBase64("tld-key", lab.TldKeySecret), TimeProvider.System),
             DnsLab.Tld, probe);
         var current = await changer.GetCurrentAsync(DnsLab.Zone, default);
         var (operationId, result) = await changer.ChangeAsync(

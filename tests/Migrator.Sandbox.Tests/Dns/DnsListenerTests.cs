@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Migrator.Sandbox.Hosting;
 using Migrator.Sandbox.Tests.Support;
 
@@ -11,17 +12,39 @@ public sealed class DnsListenerFixture : IAsyncLifetime
     public PlainRoute53Client Client { get; private set; } = null!;
     public IPEndPoint Dns => Host.DnsEndPoint!;
 
+    /// <summary>The emulator's clock: nothing turns INSYNC until a test advances it, however slow the machine.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Moves the emulator's clock past the INSYNC delay; the change (and every one before it) is then INSYNC.</summary>
+    public async Task InsyncAsync(string changeId)
+    {
+        Time.Advance(Host.Emulator.Options.InsyncDelay);
+        Assert.Equal("INSYNC", await Client.ChangeStatusAsync(changeId));
+    }
+
     public async Task InitializeAsync()
     {
-        Host = await EmulatorHost.StartAsync(new EmulatorOptions
+        // The free port is found before the listener binds it, so another process (a second test run at the same time)
+        // can take it in between: then a fresh port is chosen. This is port allocation, not a retried assertion.
+        for (var attempt = 1; ; attempt++)
         {
-            Url = $"http://{Address}:0",
-            DnsEndPoint = new IPEndPoint(Address, FreePort.UdpAndTcp(Address)),
-            VerifySignatures = false,
-            InsyncDelay = TimeSpan.FromMilliseconds(2000),
-            PriorRequestNotComplete = false,
-            RateLimitPerSecond = 0,
-        });
+            try
+            {
+                Host = await EmulatorHost.StartAsync(new EmulatorOptions
+                {
+                    Url = $"http://{Address}:0",
+                    DnsEndPoint = new IPEndPoint(Address, FreePort.UdpAndTcp(Address)),
+                    VerifySignatures = false,
+                    InsyncDelay = TimeSpan.FromMilliseconds(2000),
+                    TimeProvider = Time,
+                    PriorRequestNotComplete = false,
+                    RateLimitPerSecond = 0,
+                });
+                break;
+            }
+            catch (InvalidOperationException e) when (attempt < 20 && e.InnerException is System.Net.Sockets.SocketException
+                { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }) { }
+        }
         Client = new PlainRoute53Client(Host.BaseAddress);
     }
 
@@ -34,7 +57,7 @@ public sealed class DnsListenerFixture : IAsyncLifetime
         if (records.Length > 0)
             last = await Client.ChangeAsync(zone.ZoneId, records.Select(r => ("CREATE", r.Name.Replace("@", name), r.Type, r.Ttl, r.Values.Select(v => v.Replace("@", name)).ToArray())).ToArray());
         // Changes publish in submission order, so the last one being INSYNC means the zone is served whole.
-        await Client.WaitInsyncAsync(last);
+        await InsyncAsync(last);
         return (zone.ZoneId, name);
     }
 
@@ -61,7 +84,7 @@ public sealed class DnsListenerTests(DnsListenerFixture f) : IClassFixture<DnsLi
         Assert.Equal("PENDING", statusAfterDig); // proves the dig above ran before INSYNC
         Assert.Equal(["www." + zone + " 60 IN A 192.0.2.1"], during.Answer);
 
-        await f.Client.WaitInsyncAsync(change);
+        await f.InsyncAsync(change);
         var after = await Dig.QueryAsync(f.Dns, $"www.{zone}");
         Assert.Equal(["www." + zone + " 60 IN A 192.0.2.2"], after.Answer);
     }
@@ -74,7 +97,7 @@ public sealed class DnsListenerTests(DnsListenerFixture f) : IClassFixture<DnsLi
         var early = await Dig.QueryAsync(f.Dns, name, "NS");
         Assert.Equal("PENDING", await f.Client.ChangeStatusAsync(created.ChangeId));
         Assert.Equal("REFUSED", early.Status);
-        await f.Client.WaitInsyncAsync(created.ChangeId);
+        await f.InsyncAsync(created.ChangeId);
         var ns = await Dig.QueryAsync(f.Dns, name, "NS");
         Assert.Equal("NOERROR", ns.Status);
         Assert.True(ns.IsAuthoritative);
@@ -111,7 +134,7 @@ public sealed class DnsListenerTests(DnsListenerFixture f) : IClassFixture<DnsLi
         // A lower SOA minimum becomes the negative TTL.
         var soa = (await f.Client.ListRecordSetsAsync(id)).Descendants().First(e => e.Name.LocalName == "Value" && e.Value.Contains("awsdns-hostmaster")).Value;
         var lowered = string.Join(' ', soa.Split(' ')[..6]) + " 60";
-        await f.Client.WaitInsyncAsync(await f.Client.ChangeAsync(id, ("UPSERT", zone, "SOA", 900, [lowered])));
+        await f.InsyncAsync(await f.Client.ChangeAsync(id, ("UPSERT", zone, "SOA", 900, [lowered])));
         var nx60 = await Dig.QueryAsync(f.Dns, $"nothere.{zone}");
         Assert.Single(nx60.Authority, a => a.StartsWith($"{zone} 60 IN SOA ", StringComparison.Ordinal));
     }
@@ -219,7 +242,7 @@ public sealed class DnsListenerTests(DnsListenerFixture f) : IClassFixture<DnsLi
         for (var batch = 0; batch < 6; batch++)
             last = await f.Client.ChangeAsync(id, Enumerable.Range(0, 500)
                 .Select(i => ("CREATE", $"host-{batch}-{i:D4}.{zone}", "TXT", 300, new[] { $"\"{new string('v', 40)} {batch} {i}\"" })).ToArray());
-        await f.Client.WaitInsyncAsync(last);
+        await f.InsyncAsync(last);
         var result = await TestProcess.RunAsync("dig", ["-b", "127.0.0.1", $"@{f.Dns.Address}", "-p", f.Dns.Port.ToString(), "+noall", "+answer", "axfr", zone]);
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith(';')).ToArray();

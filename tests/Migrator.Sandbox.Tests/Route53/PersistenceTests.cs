@@ -93,7 +93,8 @@ internal sealed class StandaloneEmulator : IAsyncDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = baseAddress };
-        for (var i = 0; i < 200; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2); // generous: start-up on a loaded machine
+        while (DateTime.UtcNow < deadline)
         {
             try
             {

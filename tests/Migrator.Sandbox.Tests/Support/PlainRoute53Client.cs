@@ -63,7 +63,7 @@ public sealed partial class PlainRoute53Client(Uri baseAddress, (string AccessKe
 
     public async Task WaitInsyncAsync(string changeId, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2)); // generous: the condition, not the clock, ends the wait
         while (await ChangeStatusAsync(changeId) != "INSYNC")
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"change {changeId} not INSYNC after {timeout}");

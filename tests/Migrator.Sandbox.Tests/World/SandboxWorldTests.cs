@@ -71,7 +71,7 @@ public sealed class SandboxWorldTests(ITestOutputHelper output)
         for (var i = 0; i < world.Resolvers.Count; i++) Assert.Equal("192.0.2.22", await FirstA(world, i, "admin.shop.example."));
 
         var key = world.Keys[WorldKeys.OldUpdate].ToTsigKey();
-        var client = new DynamicUpdateClient(new DnsEndpoint(world.OldProviderEndPoint.Address, world.Port), key);
+        var client = new DynamicUpdateClient(new DnsEndpoint(world.OldProviderEndPoint.Address, world.Port), key, TimeProvider.System);
         var name = CoreDomainName.Parse("admin.shop.example.");
         var result = await client.SendAsync(CoreDomainName.Parse("shop.example."), [],
             [new UpdateOperation.ReplaceRecordSet(new RecordSet(new RecordSetKey(name, CoreRecordType.A), new Ttl(20), ["192.0.2.99"]))]);
@@ -101,13 +101,13 @@ public sealed class SandboxWorldTests(ITestOutputHelper output)
     {
         await using var world = await SandboxWorld.StartAsync(TestWorlds.Options());
         var zone = CoreDomainName.Parse("shop.example.");
-        var ok = await AxfrClient.TransferAsync(zone, world.OldProviderEndPoint, world.Keys[WorldKeys.OldTransfer].ToTsigKey());
+        var ok = await AxfrClient.TransferAsync(zone, world.OldProviderEndPoint, TimeProvider.System, world.Keys[WorldKeys.OldTransfer].ToTsigKey());
         Assert.True(ok.Succeeded, ok.Error?.Message);
         Assert.Equal(world.Zones["shop.example."].Records.Length, ok.Records.Count);
         Assert.Contains(ok.Records, r => r.Type == CoreRecordType.DNAME || r.Type == CoreRecordType.TXT && r.Data.Length > 255);
-        var unsigned = await AxfrClient.TransferAsync(zone, world.OldProviderEndPoint);
+        var unsigned = await AxfrClient.TransferAsync(zone, world.OldProviderEndPoint, TimeProvider.System);
         Assert.False(unsigned.Succeeded);
-        var wrongKey = await AxfrClient.TransferAsync(zone, world.OldProviderEndPoint, world.Keys[WorldKeys.OldUpdate].ToTsigKey());
+        var wrongKey = await AxfrClient.TransferAsync(zone, world.OldProviderEndPoint, TimeProvider.System, world.Keys[WorldKeys.OldUpdate].ToTsigKey());
         Assert.False(wrongKey.Succeeded);
         output.WriteLine($"shop.example: {ok.Records.Count} records by AXFR");
     }
@@ -119,9 +119,9 @@ public sealed class SandboxWorldTests(ITestOutputHelper output)
         var zone = CoreDomainName.Parse("shop.example.");
         var endpoint = new DnsEndpoint(world.OldProviderEndPoint.Address, world.Port);
         var add = new UpdateOperation.AddRecord(new ResourceRecord(CoreDomainName.Parse("new.shop.example."), CoreRecordType.TXT, new Ttl(20), "\"x\""));
-        var unsigned = await new DynamicUpdateClient(endpoint, null).SendAsync(zone, [], [add]);
+        var unsigned = await new DynamicUpdateClient(endpoint, null, TimeProvider.System).SendAsync(zone, [], [add]);
         Assert.False(unsigned.Applied);
-        var client = new DynamicUpdateClient(endpoint, world.Keys[WorldKeys.OldUpdate].ToTsigKey());
+        var client = new DynamicUpdateClient(endpoint, world.Keys[WorldKeys.OldUpdate].ToTsigKey(), TimeProvider.System);
         var failed = await client.SendAsync(zone, [new UpdatePrerequisite.NameInUse(CoreDomainName.Parse("absent.shop.example."))], [add]);
         Assert.False(failed.Applied);
         Assert.Equal("NXDOMAIN", failed.ResponseCode, ignoreCase: true);
@@ -158,7 +158,7 @@ public sealed class SandboxWorldTests(ITestOutputHelper output)
             string ds;
             await using (var world = await SandboxWorld.StartAsync(options))
             {
-                var client = new DynamicUpdateClient(new DnsEndpoint(world.OldProviderEndPoint.Address, world.Port), world.Keys[WorldKeys.OldUpdate].ToTsigKey());
+                var client = new DynamicUpdateClient(new DnsEndpoint(world.OldProviderEndPoint.Address, world.Port), world.Keys[WorldKeys.OldUpdate].ToTsigKey(), TimeProvider.System);
                 var applied = await client.SendAsync(CoreDomainName.Parse("shop.example."), [],
                     [new UpdateOperation.AddRecord(new ResourceRecord(CoreDomainName.Parse("kept.shop.example."), CoreRecordType.A, new Ttl(20), "192.0.2.123"))]);
                 Assert.True(applied.Applied, applied.ToString());
@@ -173,7 +173,7 @@ public sealed class SandboxWorldTests(ITestOutputHelper output)
                 Assert.Equal("192.0.2.123", Assert.Single(r.AnswerRecords.OfType<ARecord>()).Address.ToString());
                 Assert.Equal(["ns-1.route53.example.", "ns-2.route53.example."], world.DelegationAtTld("legacy.example").NameServers.Order());
                 Assert.Equal(ds, string.Join(",", world.DelegationAtTld("signed.example").Ds));
-                var transfer = await AxfrClient.TransferAsync(CoreDomainName.Parse("signed.example."), world.OldProviderEndPoint, world.Keys[WorldKeys.OldTransfer].ToTsigKey());
+                var transfer = await AxfrClient.TransferAsync(CoreDomainName.Parse("signed.example."), world.OldProviderEndPoint, TimeProvider.System, world.Keys[WorldKeys.OldTransfer].ToTsigKey());
                 Assert.True(transfer.Succeeded, transfer.Error?.Message);
 
                 await world.ResetAsync();

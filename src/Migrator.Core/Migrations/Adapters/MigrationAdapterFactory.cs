@@ -37,7 +37,7 @@ public sealed class MigrationAdapterFactory(IRoute53AccountSource accounts, ITsi
     public IZoneSource Source(Migration m, MigrationPlanAnswers a) => a.Source.Kind switch
     {
         ZoneSourceKind.Upload => new UploadedZoneSource(m.ZoneUpload ?? throw new InvalidOperationException("no zone file was uploaded"), $"{m.ZoneName} upload"),
-        _ => new AxfrZoneSource(DnsEndpoint.Parse(a.Source.AxfrServer!).ToIPEndPoint(), Key(a.Source.TsigKeyName)),
+        _ => new AxfrZoneSource(DnsEndpoint.Parse(a.Source.AxfrServer!).ToIPEndPoint(), time, Key(a.Source.TsigKeyName)),
     };
 
     /// <summary>A source that reads the old zone from its provider for re-export at cutover: AXFR when planned, else the upload.</summary>
@@ -45,7 +45,7 @@ public sealed class MigrationAdapterFactory(IRoute53AccountSource accounts, ITsi
 
     public IZoneWriter Writer(MigrationPlanAnswers a) => a.Writer.Kind switch
     {
-        ZoneWriterKind.Rfc2136 => new Rfc2136ZoneWriter(new DynamicUpdateClient(DnsEndpoint.Parse(a.Writer.Server!), Key(a.Writer.TsigKeyName))),
+        ZoneWriterKind.Rfc2136 => new Rfc2136ZoneWriter(new DynamicUpdateClient(DnsEndpoint.Parse(a.Writer.Server!), Key(a.Writer.TsigKeyName), time)),
         _ => new ManualZoneWriter(probe, a.OldEndpoints),
     };
 
@@ -67,7 +67,7 @@ public sealed class MigrationAdapterFactory(IRoute53AccountSource accounts, ITsi
         switch (a.Delegation.Kind)
         {
             case DelegationChangerKind.Rfc2136Parent:
-                var client = new DynamicUpdateClient(DnsEndpoint.Parse(a.Delegation.ParentPrimary!), Key(a.Delegation.TsigKeyName));
+                var client = new DynamicUpdateClient(DnsEndpoint.Parse(a.Delegation.ParentPrimary!), Key(a.Delegation.TsigKeyName), time);
                 return new Rfc2136DelegationChanger(client, DomainName.Parse(a.Delegation.ParentZone!), probe, a.ParentEndpoints, journal);
             case DelegationChangerKind.Route53Domains:
                 return (await AccountAsync(a).ConfigureAwait(false)).DelegationChanger;

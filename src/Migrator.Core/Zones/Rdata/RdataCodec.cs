@@ -16,7 +16,7 @@ internal static class RdataCodec
     {
         U8, U16, U32, Period, Name, IPv4, IPv6, CharString, CharStrings, Base64, Hex, CaaTag, CaaValue, SvcParams,
         TypeCovered, SigTime, TypeBitmap, Salt, NextHashed, UriTarget, Eui48, Eui64, Loc,
-        Algorithm, DigestType, CertType, CertAlgorithm,
+        Algorithm, DigestType, CertType, CertAlgorithm, Apl, IpsecGateway, Hip,
     }
 
     private static readonly Dictionary<ushort, F[]> Schemas = new()
@@ -60,6 +60,9 @@ internal static class RdataCodec
         [RecordType.ZONEMD.Code] = [F.U32, F.U8, F.U8, F.Hex],
         [RecordType.CSYNC.Code] = [F.U32, F.U16, F.TypeBitmap],
         [RecordType.LOC.Code] = [F.Loc],
+        [RecordType.APL.Code] = [F.Apl],
+        [RecordType.IPSECKEY.Code] = [F.U8, F.U8, F.U8, F.IpsecGateway, F.Base64],
+        [RecordType.HIP.Code] = [F.Hip],
     };
 
     // Reused per thread: parsing and printing millions of records should not allocate a buffer for each.
@@ -243,7 +246,7 @@ internal static class RdataCodec
             {
                 if (!Need(tokens, t, out error, out errorToken)) return false;
                 var tok = tokens[t];
-                if (!TryUnescape(tok.Text, out var tag, out error)) { errorToken = t; return false; }
+                if (!CharacterStrings.TryUnescape(tok.Text, EscapeBase.Decimal, out var tag, out error)) { errorToken = t; return false; }
                 if (tag.Length is 0 or > 255 || tag.Any(b => !char.IsAsciiLetterOrDigit((char)b)))
                 { error = $"CAA tag '{tok.Text}' must be 1–255 letters or digits"; errorToken = t; return false; }
                 buf.Add((byte)tag.Length);
@@ -254,7 +257,7 @@ internal static class RdataCodec
             case F.CaaValue:
             {
                 if (!Need(tokens, t, out error, out errorToken)) return false;
-                if (!TryUnescape(tokens[t].Text, out var value, out error)) { errorToken = t; return false; }
+                if (!CharacterStrings.TryUnescape(tokens[t].Text, EscapeBase.Decimal, out var value, out error)) { errorToken = t; return false; }
                 buf.AddRange(value);
                 t++;
                 return true;
@@ -310,7 +313,7 @@ internal static class RdataCodec
             {
                 if (!Need(tokens, t, out error, out errorToken)) return false;
                 if (!tokens[t].Quoted) { error = "URI target must be a quoted string"; errorToken = t; return false; }
-                if (!TryUnescape(tokens[t].Text, out var target, out error)) { errorToken = t; return false; }
+                if (!CharacterStrings.TryUnescape(tokens[t].Text, EscapeBase.Decimal, out var target, out error)) { errorToken = t; return false; }
                 if (target.Length == 0) { error = "URI target is empty"; errorToken = t; return false; }
                 buf.AddRange(target);
                 t++;
@@ -330,6 +333,12 @@ internal static class RdataCodec
             }
             case F.Loc:
                 return LocField.TryParse(tokens, ref t, buf, out error, out errorToken);
+            case F.Apl:
+                return AplField.TryParse(tokens, ref t, buf, out error, out errorToken);
+            case F.IpsecGateway:
+                return IpsecKeyField.TryParseGateway(tokens, ref t, origin, buf, out error, out errorToken);
+            case F.Hip:
+                return HipField.TryParse(tokens, ref t, origin, buf, out error, out errorToken);
             case F.Algorithm:
             case F.DigestType:
             case F.CertType:
@@ -457,7 +466,7 @@ internal static class RdataCodec
                 sb.Append(FormatIPv6(w.AsSpan(p, 16))); p += 16; return true;
             case F.CharString:
                 if (p + 1 > w.Length || p + 1 + w[p] > w.Length) return Truncated(out error);
-                AppendQuoted(sb, w.AsSpan(p + 1, w[p])); p += 1 + w[p]; return true;
+                CharacterStrings.AppendQuoted(sb, w.AsSpan(p + 1, w[p])); p += 1 + w[p]; return true;
             case F.CharStrings:
             {
                 if (p >= w.Length) return Truncated(out error);
@@ -466,7 +475,7 @@ internal static class RdataCodec
                 {
                     if (p + 1 + w[p] > w.Length) return Truncated(out error);
                     if (!first) sb.Append(' ');
-                    AppendQuoted(sb, w.AsSpan(p + 1, w[p])); p += 1 + w[p]; first = false;
+                    CharacterStrings.AppendQuoted(sb, w.AsSpan(p + 1, w[p])); p += 1 + w[p]; first = false;
                 }
                 return true;
             }
@@ -485,7 +494,7 @@ internal static class RdataCodec
                 sb.Append(Encoding.ASCII.GetString(tag)); p += 1 + w[p]; return true;
             }
             case F.CaaValue:
-                AppendQuoted(sb, w.AsSpan(p)); p = w.Length; return true;
+                CharacterStrings.AppendQuoted(sb, w.AsSpan(p)); p = w.Length; return true;
             case F.SvcParams:
                 return SvcParams.TryFormat(w, ref p, sb, out error);
             case F.TypeCovered:
@@ -514,7 +523,7 @@ internal static class RdataCodec
             }
             case F.UriTarget:
                 if (p >= w.Length) return Truncated(out error);
-                AppendQuoted(sb, w.AsSpan(p)); p = w.Length; return true;
+                CharacterStrings.AppendQuoted(sb, w.AsSpan(p)); p = w.Length; return true;
             case F.Eui48:
             case F.Eui64:
             {
@@ -524,6 +533,12 @@ internal static class RdataCodec
             }
             case F.Loc:
                 return LocField.TryFormat(w, ref p, sb, out error);
+            case F.Apl:
+                return AplField.TryFormat(w, ref p, sb, out error);
+            case F.IpsecGateway:
+                return IpsecKeyField.TryFormatGateway(w, ref p, sb, out error);
+            case F.Hip:
+                return HipField.TryFormat(w, ref p, sb, out error);
             case F.Algorithm:
             case F.DigestType:
                 return FormatField(F.U8, w, ref p, sb, out error);
@@ -579,63 +594,12 @@ internal static class RdataCodec
         return true;
     }
 
-    /// <summary>Quoted character-string as BIND prints it: '"' and '\' escaped, octets outside 0x20–0x7E as \DDD.</summary>
-    internal static void AppendQuoted(StringBuilder sb, ReadOnlySpan<byte> s)
-    {
-        sb.Append('"');
-        foreach (var b in s)
-        {
-            if (b is (byte)'"' or (byte)'\\') sb.Append('\\').Append((char)b);
-            else if (b < 0x20 || b >= 0x7F) sb.Append('\\').Append(((int)b).ToString("D3", CultureInfo.InvariantCulture));
-            else sb.Append((char)b);
-        }
-        sb.Append('"');
-    }
-
     private static bool TryAddCharString(RdataToken tok, List<byte> buf, out string error)
     {
-        if (!TryUnescape(tok.Text, out var bytes, out error)) return false;
+        if (!CharacterStrings.TryUnescape(tok.Text, EscapeBase.Decimal, out var bytes, out error)) return false;
         if (bytes.Length > 255) { error = $"character string of {bytes.Length} octets exceeds 255 (split it into several quoted strings)"; return false; }
         buf.Add((byte)bytes.Length);
         buf.AddRange(bytes);
-        return true;
-    }
-
-    /// <summary>Interprets \DDD and \X escapes; other characters are taken as their UTF-8 octets.</summary>
-    internal static bool TryUnescape(string text, out byte[] bytes, out string error)
-    {
-        error = "";
-        var simple = true;
-        foreach (var c in text) if (c == '\\' || c > 0x7F) { simple = false; break; }
-        if (simple) { bytes = Encoding.ASCII.GetBytes(text); return true; }
-        var list = new List<byte>(text.Length);
-        Span<byte> utf8 = stackalloc byte[4];
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\\')
-            {
-                if (i + 1 >= text.Length) { bytes = []; error = "dangling escape '\\' at the end of a string"; return false; }
-                var n = text[i + 1];
-                if (char.IsAsciiDigit(n))
-                {
-                    if (i + 3 >= text.Length || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
-                    { bytes = []; error = "bad escape: \\DDD needs three digits"; return false; }
-                    var v = (n - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
-                    if (v > 255) { bytes = []; error = $"bad escape: \\{v} is above 255"; return false; }
-                    list.Add((byte)v); i += 3;
-                    continue;
-                }
-                i++;
-                c = text[i];
-            }
-            if (c <= 0x7F) { list.Add((byte)c); continue; }
-            var rune = char.IsSurrogatePair(text, i) ? new Rune(text[i], text[i + 1]) : new Rune(char.IsSurrogate(c) ? '\uFFFD' : c);
-            if (rune.Utf16SequenceLength == 2) i++;
-            var k = rune.EncodeToUtf8(utf8);
-            for (var j = 0; j < k; j++) list.Add(utf8[j]);
-        }
-        bytes = list.ToArray();
         return true;
     }
 

@@ -40,7 +40,7 @@ internal static class SvcParams
             if (!TryKey(name, out var key)) { error = $"unknown SvcParam key '{name}'"; errorToken = at; return false; }
             if (pars.ContainsKey(key)) { error = $"duplicate SvcParam key '{name}'"; errorToken = at; return false; }
             byte[] value = [];
-            if (rawValue is not null && !RdataCodec.TryUnescape(rawValue, out value, out error)) { errorToken = at; return false; }
+            if (rawValue is not null && !CharacterStrings.TryUnescape(rawValue, EscapeBase.Decimal, out value, out error)) { errorToken = at; return false; }
             if (!TryEncodeValue(key, rawValue is null ? null : value, out var wire, out error))
             { error = $"SvcParam {name}: {error}"; errorToken = at; return false; }
             pars[key] = wire;
@@ -228,7 +228,7 @@ internal static class SvcParams
                 if (v.Length > 0)
                 {
                     sb.Append('=');
-                    RdataCodec.AppendQuoted(sb, v);
+                    CharacterStrings.AppendQuoted(sb, v);
                 }
                 return true;
         }

@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Migrator.Core.Migrations;
+using Migrator.Core.Notifications;
+using Migrator.Web.Dashboard;
+
+namespace Migrator.Web.Components.Pages;
+
+public partial class MigrationDetail
+{
+    [Parameter] public Guid Id { get; set; }
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+    [Inject] private MigrationWorkflow Workflow { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private readonly IReadOnlyList<LifecycleTransition> path = MigrationBoard.ForwardPath();
+    private MigrationStatus? status;
+    private IReadOnlyList<MigrationHistoryView> history = [];
+    private IReadOnlyList<MigrationAction> actions = [];
+    private MigrationActor actor = MigrationActor.System;
+    private WorkflowResult? result;
+    private bool notFound;
+    private bool busy;
+    private bool canOperate;
+    private bool confirmRollback;
+    private string? comment;
+    private string? findingReason;
+    private string? rollbackReason;
+    private string? zoneText;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        actor = MigrationBoard.ActorOf((await AuthenticationState).User);
+        canOperate = actor.MayAct([MigrationRole.Operator, MigrationRole.Admin]);
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        status = await Workflow.GetStatusAsync(Id);
+        notFound = status is null;
+        if (status is null) return;
+        history = await Workflow.GetHistoryAsync(Id);
+        actions = MigrationBoard.ActionsFor(status, actor);
+    }
+
+    private async Task OnLiveChangeAsync(MigrationChange change)
+    {
+        if (change.Kind == MigrationChangeKind.Audit) return;
+        await LoadAsync();
+        StateHasChanged();
+    }
+
+    private static string Short(string? hash) => hash is { Length: > 12 } ? hash[..12] : hash ?? "";
+
+    private static string StepWord(StepProgress p) => p switch
+    {
+        StepProgress.Done => "done",
+        StepProgress.Current => "next",
+        StepProgress.Ahead => "ahead",
+        _ => "not on the path now",
+    };
+
+    /// <summary>A refusal says what went wrong and what to do about it.</summary>
+    private static string ResultText(WorkflowResult r) => r.Outcome switch
+    {
+        WorkflowOutcome.Succeeded => r.Message,
+        WorkflowOutcome.Accepted => $"{r.Message} — running in the background; this page updates as it goes.",
+        WorkflowOutcome.Forbidden => $"{r.Message}. Ask someone with the right role, or an administrator for the role.",
+        WorkflowOutcome.Conflict => $"{r.Message}. The page now shows the current state: check it and try again.",
+        WorkflowOutcome.Invalid => $"{r.Message}. Fix this and try again.",
+        _ => $"{r.Message}. Go back to the Migrations list.",
+    };
+
+    private async Task Run(Func<MigrationActor, Task<WorkflowResult>> command)
+    {
+        if (busy) return;
+        busy = true;
+        try
+        {
+            // Roles are read again from the server-side principal for every command; the workflow checks them too.
+            actor = MigrationBoard.ActorOf((await AuthenticationState).User);
+            result = await command(actor);
+            if (result.IsSuccess) { comment = null; confirmRollback = false; }
+            await LoadAsync();
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private Task AdvanceAsync() => Run(a => Workflow.AdvanceAsync(Id, a));
+    private Task RequestApprovalAsync() => Run(a => Workflow.RequestApprovalAsync(Id, a));
+    private Task ApproveAsync() => Run(a => Workflow.ApproveAsync(Id, status?.PlanHash ?? "", a));
+    private Task RejectAsync() => Run(a => Workflow.RejectAsync(Id, comment ?? "", a));
+    private Task CutOverAsync() => Run(a => Workflow.CutOverAsync(Id, a));
+    private Task DecommissionAsync() => Run(a => Workflow.DecommissionAsync(Id, a));
+    private Task RetryAsync() => Run(a => Workflow.RetryAsync(Id, comment ?? "", a));
+    private Task AbandonAsync() => Run(a => Workflow.AbandonAsync(Id, comment ?? "", a));
+    private Task RollBackAsync() => Run(a => Workflow.RollBackAsync(Id, rollbackReason ?? "", a));
+    private Task UploadAsync() => Run(a => Workflow.UploadZoneAsync(Id, zoneText ?? "", a));
+    private Task AcceptAsync(string key) => Run(a => Workflow.AcceptFindingAsync(Id, key, findingReason ?? "", a));
+}

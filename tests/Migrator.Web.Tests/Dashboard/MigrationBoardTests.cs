@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Migrator.Core.Migrations;
+using Migrator.Web.Dashboard;
+
+namespace Migrator.Web.Tests.Dashboard;
+
+public sealed class MigrationBoardTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 23, 0, 0, TimeSpan.Zero);
+    private static readonly MigrationActor Alice = new("alice@x.test", MigrationRole.Operator);
+    private static readonly MigrationActor Bob = new("bob@x.test", MigrationRole.Approver);
+    private static readonly MigrationActor Vera = new("vera@x.test", MigrationRole.Viewer);
+
+    private static MigrationStatus Status(MigrationState state, string? requestedBy = null, string? blocker = null, string? running = null,
+        DateTimeOffset? dueAt = null, IReadOnlyList<InventoryFinding>? findings = null)
+    {
+        var next = MigrationLifecycle.Next(state);
+        return new MigrationStatus(Guid.NewGuid(), "shop.example.", state, 1, next?.Step, next?.Roles ?? [],
+            next is not null && next.Roles[0] == MigrationRole.System, next?.Preconditions, dueAt,
+            state >= MigrationState.Waited ? "abcdef0123456789" : null, null, null, null, requestedBy, "alice@x.test", Now, Now,
+            running, null, blocker, null, [], null, null, 0, findings ?? [], [], null, null, null);
+    }
+
+    [Fact]
+    public void ActionsFor_OffersNoApprove_WhenActorRequestedApproval()
+    {
+        var s = Status(MigrationState.Waited, requestedBy: "bob@x.test");
+        Assert.DoesNotContain(MigrationAction.Approve, MigrationBoard.ActionsFor(s, Bob));
+        Assert.Contains("cannot approve", MigrationBoard.WhyNotApprove(s, Bob));
+    }
+
+    [Fact]
+    public void ActionsFor_OffersApproveAndReject_WhenAnotherPersonRequested()
+    {
+        var actions = MigrationBoard.ActionsFor(Status(MigrationState.Waited, requestedBy: "alice@x.test"), Bob);
+        Assert.Contains(MigrationAction.Approve, actions);
+        Assert.Contains(MigrationAction.Reject, actions);
+        Assert.Null(MigrationBoard.WhyNotApprove(Status(MigrationState.Waited, requestedBy: "alice@x.test"), Bob));
+    }
+
+    [Fact]
+    public void ActionsFor_OffersNothing_WhenViewer()
+    {
+        Assert.Empty(MigrationBoard.ActionsFor(Status(MigrationState.Verified), Vera));
+        Assert.Empty(MigrationBoard.ActionsFor(Status(MigrationState.Waited, requestedBy: "alice@x.test"), Vera));
+    }
+
+    [Theory]
+    [InlineData(MigrationState.CutOver, true)]
+    [InlineData(MigrationState.Verified, true)]
+    [InlineData(MigrationState.Soaked, true)]
+    [InlineData(MigrationState.Approved, false)]
+    [InlineData(MigrationState.Completed, false)]
+    public void ActionsFor_OffersRollback_OnlyFromCutOverToSoaked(MigrationState state, bool offered) =>
+        Assert.Equal(offered, MigrationBoard.ActionsFor(Status(state), Alice).Contains(MigrationAction.RollBack));
+
+    [Fact]
+    public void ActionsFor_OffersNothing_WhileAStepRuns() =>
+        Assert.Empty(MigrationBoard.ActionsFor(Status(MigrationState.Approved, running: "CutOver"), Alice));
+
+    [Fact]
+    public void Needs_IsTrueForApproverOnly_WhenApprovalRequestedByOperator()
+    {
+        var s = Status(MigrationState.Waited, requestedBy: "alice@x.test");
+        Assert.True(MigrationBoard.Needs(s, Bob));
+        Assert.False(MigrationBoard.Needs(s, Alice));
+        Assert.False(MigrationBoard.Needs(s, Vera));
+    }
+
+    [Fact]
+    public void Needs_IsFalse_WhenNextStepIsTimed() =>
+        Assert.False(MigrationBoard.Needs(Status(MigrationState.TtlLowered, dueAt: Now.AddMinutes(5)), Alice));
+
+    [Fact]
+    public void Apply_FiltersByStateOwnerAndNeedsMe_Together()
+    {
+        var all = new[] { Status(MigrationState.Drafted), Status(MigrationState.Waited, requestedBy: "alice@x.test"), Status(MigrationState.Verified) };
+        Assert.Single(MigrationBoard.Apply(all, new MigrationFilter(State: MigrationState.Verified), Bob));
+        Assert.Single(MigrationBoard.Apply(all, new MigrationFilter(NeedsMe: true), Bob));
+        Assert.Empty(MigrationBoard.Apply(all, new MigrationFilter(Owner: "nobody@x.test"), Bob));
+        Assert.Equal(3, MigrationBoard.Apply(all, new MigrationFilter(Owner: "ALICE@x.test"), Bob).Count);
+    }
+
+    [Fact]
+    public void HealthOf_SaysWhy_ForBlockerOverdueAndFindings()
+    {
+        Assert.Equal(new Migrator.Web.Dashboard.Health(HealthLevel.Problem, "blocked: parity failed for www"), MigrationBoard.HealthOf(Status(MigrationState.Rehearsed, blocker: "parity failed for www"), Now));
+        var overdue = MigrationBoard.HealthOf(Status(MigrationState.TtlLowered, dueAt: Now.AddMinutes(-10)), Now);
+        Assert.Equal(HealthLevel.Attention, overdue.Level);
+        Assert.Contains("10 min 00 s overdue", overdue.Reason);
+        var finding = new InventoryFinding("k", "R1", "Error", "www.shop.example.", "A", "bad", "fix");
+        Assert.Equal(HealthLevel.Attention, MigrationBoard.HealthOf(Status(MigrationState.Inventoried, findings: [finding]), Now).Level);
+        Assert.Equal(HealthLevel.Good, MigrationBoard.HealthOf(Status(MigrationState.Drafted), Now).Level);
+    }
+
+    [Fact]
+    public void ProgressOf_MarksDoneCurrentAhead_FromState()
+    {
+        var s = Status(MigrationState.Rehearsed);
+        var path = MigrationBoard.ForwardPath();
+        Assert.Equal(MigrationStep.Plan, path[0].Step);
+        Assert.Equal(StepProgress.Done, MigrationBoard.ProgressOf(path.Single(t => t.Step == MigrationStep.Inventory), s));
+        Assert.Equal(StepProgress.Current, MigrationBoard.ProgressOf(path.Single(t => t.From == MigrationState.Rehearsed), s));
+        Assert.Equal(StepProgress.Ahead, MigrationBoard.ProgressOf(path.Single(t => t.Step == MigrationStep.CutOver), s));
+    }
+
+    [Fact]
+    public void ActorOf_TakesNameAndRoleClaims_FromPrincipal()
+    {
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "bob@x.test"), new Claim(ClaimTypes.Role, "Approver")], "cookie"));
+        var actor = MigrationBoard.ActorOf(user);
+        Assert.Equal("bob@x.test", actor.Name);
+        Assert.Equal([MigrationRole.Approver], actor.Roles);
+    }
+}
