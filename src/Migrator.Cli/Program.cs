@@ -10,6 +10,7 @@ root.Subcommands.Add(LoginCommand.Create(CliConsole.System));
 root.Subcommands.Add(LoginCommand.CreateLogout(CliConsole.System));
 root.Subcommands.Add(MigrationCommands.Create(CliConsole.System));
 root.Subcommands.Add(SandboxCommands.Create());
+root.Subcommands.Add(AuditCommands.Create());
 
 var parse = root.Parse(args);
 // The REST client's commands promise exit 2 for bad input, and a missing or unknown option is bad input.

@@ -20,6 +20,7 @@ await using var host = await EmulatorHost.StartAsync(options);
 Console.WriteLine($"Route 53 emulator listening on {host.BaseAddress} (keys: {options.AccessKey}/***)");
 if (host.DnsEndPoint is not null) Console.WriteLine($"Authoritative DNS on {host.DnsEndPoint} (UDP+TCP)");
 if (options.DataDirectory is not null) Console.WriteLine($"State persisted in {Path.GetFullPath(options.DataDirectory)}");
+Console.WriteLine($"Control API under {host.BaseAddress}/_emulator/ needs the header {Migrator.Sandbox.Control.ControlApi.TokenHeader}: {host.Emulator.ControlToken}");
 using var stop = new CancellationTokenSource();
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -31,7 +32,7 @@ public static class SandboxCommandLine
 {
     public const string Usage = """
         usage: Migrator.Sandbox --urls http://127.0.0.1:PORT [--dns IP:PORT] [--data DIR]
-               [--access-key KEY --secret-key SECRET] [--insync-delay-ms N] [--no-prior-request-check]
+               [--access-key KEY --secret-key SECRET] [--control-token TOKEN] [--insync-delay-ms N] [--no-prior-request-check]
                [--rate-burst N --rate-per-second N] [--name-server NAME[=IPv4]]... [--domain NAME=ns1,ns2]...
                [--domain-delay-ms N] [--parent IP:PORT [--tsig-name NAME --tsig-alg ALG --tsig-secret-env VAR] [--delegation-ttl N]]
         """;
@@ -51,6 +52,7 @@ public static class SandboxCommandLine
                 case "--data": o.DataDirectory = Next(); break;
                 case "--access-key": o.AccessKey = Next(); break;
                 case "--secret-key": o.SecretKey = Next(); break;
+                case "--control-token": o.ControlToken = Next(); break;
                 case "--insync-delay-ms": o.InsyncDelay = TimeSpan.FromMilliseconds(Num(Next())); break;
                 case "--no-prior-request-check": o.PriorRequestNotComplete = false; break;
                 case "--rate-burst": o.RateLimitBurst = Num(Next()); break;

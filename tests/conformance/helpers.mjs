@@ -1,5 +1,5 @@
 // Shared set-up for the conformance suite: clients of the official AWS SDK v3 pointed at the emulator.
-// Env: EMULATOR_ENDPOINT (http://127.0.2.x:PORT), EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY.
+// Env: EMULATOR_ENDPOINT (http://127.0.2.x:PORT), EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY, EMULATOR_CONTROL_TOKEN.
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { Route53Client } from "@aws-sdk/client-route-53";
@@ -10,6 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 export const endpoint = process.env.EMULATOR_ENDPOINT ?? assert.fail("EMULATOR_ENDPOINT is not set");
 export const accessKeyId = process.env.EMULATOR_ACCESS_KEY ?? "sandbox";
 export const secretAccessKey = process.env.EMULATOR_SECRET_KEY ?? "sandbox";
+export const controlToken = process.env.EMULATOR_CONTROL_TOKEN ?? assert.fail("EMULATOR_CONTROL_TOKEN is not set");
 
 export function route53(overrides = {}) {
   return new Route53Client({
@@ -44,7 +45,7 @@ export const route53LogsPolicy = (account = "111122223333") => JSON.stringify({
 
 export async function control(method, path, body) {
   const res = await fetch(new URL(`/_emulator/${path}`, endpoint), {
-    method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers: { "content-type": "application/json", "x-emulator-token": controlToken }, body: body === undefined ? undefined : JSON.stringify(body),
   });
   assert.ok(res.ok, `control ${method} ${path} answered ${res.status}`);
   return res.status === 204 ? null : res.json();

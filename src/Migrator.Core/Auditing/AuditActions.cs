@@ -15,7 +15,14 @@ public static class AuditActions
     public const string ApiTokenRevoked = "api token revoked";
     public const string ApiTokenRefused = "api token refused";
     public const string ApiTokenCall = "api token call";
+    public const string UserDisabled = "user disabled";
+    public const string UserEnabled = "user enabled";
+    public const string SessionsEnded = "sessions ended";
+    public const string RoleChanged = "role changed";
 
     /// <summary>The actor for events no person caused (startup, background jobs).</summary>
     public const string SystemActor = "system";
+
+    /// <summary>The actor for failed sign-ins whose typed e-mail matches no account (the text itself is never stored).</summary>
+    public const string AnonymousActor = "(anonymous)";
 }

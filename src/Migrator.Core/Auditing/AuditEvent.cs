@@ -2,7 +2,7 @@ namespace Migrator.Core.Auditing;
 
 /// <summary>
 /// One line of the append-only audit log: who did what to which target, and when.
-/// Invariant: immutable once created; never carries secrets (passwords, keys) in <see cref="Details"/>.
+/// Invariant: immutable once saved (sealed into the hash chain as it is saved); never carries secrets (passwords, keys) in <see cref="Details"/>.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -21,6 +21,26 @@ public sealed class AuditEvent
     public string Action { get; private set; }
     public string? Target { get; private set; }
     public string? Details { get; private set; }
+
+    /// <summary>Position in the hash chain (1, 2, 3, … with no gaps); null only for rows written before the chain existed.</summary>
+    public long? Sequence { get; private set; }
+
+    /// <summary>SHA-256 (hex) over the previous row's hash and this row's content; see <see cref="AuditChain"/>.</summary>
+    public string? Hash { get; private set; }
+
+    internal void Seal(long sequence, string hash)
+    {
+        if (Sequence is not null) throw new InvalidOperationException($"Audit event {Id} is already sealed.");
+        Sequence = sequence;
+        Hash = hash;
+    }
+
+    internal void Unseal()
+    {
+        if (Id > 0) return;
+        Sequence = null;
+        Hash = null;
+    }
 
     public static AuditEvent Create(DateTimeOffset at, string actor, string action, string? target = null, string? details = null)
     {

@@ -32,16 +32,20 @@ public sealed class MigratorOptions
 
     public string KeysDirectory => Path.Combine(RequireDataDirectory(), "keys");
 
-    /// <summary>~/.local/share/migrator on Linux, %LOCALAPPDATA%\migrator on Windows; &lt;content root&gt;/data when there is no home.</summary>
-    public static string DefaultDataDirectory(string contentRootPath)
+    /// <summary>
+    /// One directory per mode, so sandbox and real data never share a database: ~/.local/share/migrator/{sandbox,real}
+    /// on Linux, %LOCALAPPDATA%\migrator\{sandbox,real} on Windows; &lt;content root&gt;/data/{sandbox,real} when there is no home.
+    /// </summary>
+    public static string DefaultDataDirectory(string contentRootPath, MigratorMode mode)
     {
         var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        return string.IsNullOrEmpty(local) ? Path.Combine(contentRootPath, "data") : Path.Combine(local, "migrator");
+        var root = string.IsNullOrEmpty(local) ? Path.Combine(contentRootPath, "data") : Path.Combine(local, "migrator");
+        return Path.Combine(root, mode == MigratorMode.Real ? "real" : "sandbox");
     }
 
     internal void ResolveDataDirectory(string contentRootPath) =>
         DataDirectory = string.IsNullOrWhiteSpace(DataDirectory)
-            ? DefaultDataDirectory(contentRootPath)
+            ? DefaultDataDirectory(contentRootPath, Mode)
             : Path.GetFullPath(DataDirectory, contentRootPath);
 
     private string RequireDataDirectory() =>

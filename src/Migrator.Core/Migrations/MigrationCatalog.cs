@@ -43,11 +43,10 @@ public sealed class MigrationCatalog(IDbContextFactory<MigratorDbContext> contex
 
     public async Task<DraftOutcome> DraftAsync(string zoneName, string actor, CancellationToken cancellationToken = default)
     {
-        var text = zoneName.Trim();
-        if (!DomainName.TryParse(text, null, out var zone, out var error))
-            return DraftOutcome.Refused(DraftRefusal.InvalidZoneName, $"'{text}' is not a domain name: {error}.");
-        if (zone.IsRoot || zone.IsWildcard)
-            return DraftOutcome.Refused(DraftRefusal.InvalidZoneName, $"'{text}' is not a zone that can be migrated.");
+        // Names from people: Unicode to A-labels, controls/bidi/'*'/over-long refused, before any other work.
+        if (!ZoneNameInput.TryCheck(zoneName, out var check, out var error))
+            return DraftOutcome.Refused(DraftRefusal.InvalidZoneName, error + ".");
+        var zone = check!.Name;
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var normalized = zone.ToLowerString();

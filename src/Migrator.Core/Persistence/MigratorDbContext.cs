@@ -104,6 +104,8 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
             a.Property(x => x.Target).HasMaxLength(512);
             a.Property(x => x.Details).HasMaxLength(4000);
             a.HasIndex(x => x.At);
+            a.Property(x => x.Hash).HasMaxLength(64);
+            a.HasIndex(x => x.Sequence).IsUnique();
         });
 
         builder.Entity<ApiToken>(t =>
@@ -126,16 +128,34 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        RefuseAuditRewrites();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseAuditRewrites();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var added = ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added && e.Entity.Sequence is null).Select(e => e.Entity).ToList();
+        if (added.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        // The chain's head is read and extended in one write transaction (SQLite: BEGIN IMMEDIATE), so two writers never share a head.
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await AuditChain.SealAddedAsync(this, added, cancellationToken);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (own is not null) await own.CommitAsync(cancellationToken);
+            return saved;
+        }
+        catch
+        {
+            // A failed save leaves the events unsaved; they are sealed again (with a fresh head) on the next attempt.
+            foreach (var e in added) e.Unseal();
+            throw;
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
     }
 
     private void RefuseAuditRewrites()

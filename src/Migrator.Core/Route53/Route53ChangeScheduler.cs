@@ -96,6 +96,50 @@ public sealed class Route53ChangeScheduler
         Interlocked.Increment(ref _calls);
     }
 
+    /// <summary>
+    /// Waits for a token that a change would not need: dashboard reads yield to changes, rollbacks and their polls. A
+    /// read takes a token only while the bucket holds more than half its burst and nobody else is queued, so a cutover
+    /// or rollback always finds tokens at hand and never waits behind a page.
+    /// </summary>
+    public async Task AcquireReadTokenAsync(CancellationToken ct)
+    {
+        var reserve = Options.EffectiveBurst / 2;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            TimeSpan wait;
+            lock (_bucketLock)
+            {
+                var now = _time.GetTimestamp();
+                var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
+                _lastRefill = now;
+                _tokens = Math.Min(Options.EffectiveBurst, _tokens + elapsed * Options.RequestsPerSecond);
+                if (_tokens - 1 >= reserve)
+                {
+                    _tokens -= 1;
+                    break;
+                }
+                wait = TimeSpan.FromSeconds(Math.Max(reserve + 1 - _tokens, 0.05) / Options.RequestsPerSecond);
+            }
+            await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+        }
+        Interlocked.Increment(ref _calls);
+    }
+
+    /// <summary>A low-priority read (pages, the API's listings): <see cref="AcquireReadTokenAsync"/>, at most three attempts.</summary>
+    public async Task<T> ReadAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await AcquireReadTokenAsync(ct).ConfigureAwait(false);
+            try { return await call(ct).ConfigureAwait(false); }
+            catch (Exception e) when (IsTransient(e, ct) && attempt + 1 < Math.Min(3, Options.MaxAttempts))
+            {
+                await BackoffAsync(e, attempt, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Runs a read-only or idempotent call under the rate limit, retrying what is retryable.</summary>
     public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {

@@ -6,7 +6,9 @@ using Migrator.Sandbox.Hosting;
 namespace Migrator.Sandbox.Control;
 
 /// <summary>
-/// Unsigned test-control endpoints under /_emulator/, answered only to loopback clients:
+/// Test-control endpoints under /_emulator/, answered only to loopback clients that name a loopback Host (no DNS
+/// rebinding) and send the per-process token in X-Emulator-Token (no cross-site requests; health excepted); bodies
+/// must be application/json and settings in range:
 /// faults (POST adds a rule or an array of rules, DELETE clears), stats (GET counts per operation, DELETE resets),
 /// settings (GET/POST insyncDelayMs, priorRequestNotComplete, rateLimitBurst, rateLimitPerSecond, domainOperationDelayMs),
 /// domains (POST {"name","nameServers"} registers a domain), health.
@@ -15,15 +17,33 @@ public static class ControlApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    public const string TokenHeader = "X-Emulator-Token";
+
+    /// <summary>Largest delay the settings accept (one hour), in milliseconds.</summary>
+    public const double MaxDelayMs = 3_600_000;
+
+    /// <summary>Largest rate-limit burst or refill the settings accept.</summary>
+    public const double MaxRate = 1_000_000;
+
     public static async Task HandleAsync(Emulator emulator, HttpContext context)
     {
-        if (!Emulator.IsLoopback(context))
+        if (!Emulator.IsLoopback(context) || !IsLoopbackHost(context.Request.Host))
         {
-            context.Response.StatusCode = 403;
+            await Write(context, new JsonObject { ["error"] = "the control API answers loopback clients addressing a loopback host only" }, 403);
             return;
         }
         var path = context.Request.Path.Value!.TrimEnd('/');
         var method = context.Request.Method;
+        if (!(method == "GET" && path == "/_emulator/health") && !HasToken(emulator, context))
+        {
+            await Write(context, new JsonObject { ["error"] = $"missing or wrong {TokenHeader}" }, 401);
+            return;
+        }
+        if (method is "POST" or "PUT" && !IsJson(context.Request.ContentType))
+        {
+            await Write(context, new JsonObject { ["error"] = "the body must be application/json" }, 415);
+            return;
+        }
         try
         {
             switch (method, path)
@@ -64,12 +84,17 @@ public static class ControlApi
                 case ("POST", "/_emulator/settings"):
                 {
                     var s = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
-                    if (s["insyncDelayMs"] is { } d) emulator.Route53.InsyncDelay = TimeSpan.FromMilliseconds(d.GetValue<double>());
-                    if (s["priorRequestNotComplete"] is { } p) emulator.Route53.PriorRequestNotComplete = p.GetValue<bool>();
-                    if (s["domainOperationDelayMs"] is { } o) emulator.Domains.OperationDelay = TimeSpan.FromMilliseconds(o.GetValue<double>());
-                    if (s["rateLimitBurst"] is not null || s["rateLimitPerSecond"] is not null)
-                        emulator.RateLimit.Configure(s["rateLimitBurst"]?.GetValue<double>() ?? emulator.RateLimit.Burst,
-                            s["rateLimitPerSecond"]?.GetValue<double>() ?? emulator.RateLimit.PerSecond);
+                    // Everything is validated before anything is applied: a refused request changes nothing.
+                    var insync = Number(s, "insyncDelayMs", MaxDelayMs);
+                    var prior = s["priorRequestNotComplete"]?.GetValue<bool>();
+                    var domainDelay = Number(s, "domainOperationDelayMs", MaxDelayMs);
+                    var burst = Number(s, "rateLimitBurst", MaxRate);
+                    var perSecond = Number(s, "rateLimitPerSecond", MaxRate);
+                    if (insync is { } d) emulator.Route53.InsyncDelay = TimeSpan.FromMilliseconds(d);
+                    if (prior is { } p) emulator.Route53.PriorRequestNotComplete = p;
+                    if (domainDelay is { } o) emulator.Domains.OperationDelay = TimeSpan.FromMilliseconds(o);
+                    if (burst is not null || perSecond is not null)
+                        emulator.RateLimit.Configure(burst ?? emulator.RateLimit.Burst, perSecond ?? emulator.RateLimit.PerSecond);
                     await Write(context, Settings(emulator));
                     return;
                 }
@@ -87,11 +112,40 @@ public static class ControlApi
                     return;
             }
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
         {
             context.Response.StatusCode = 400;
             await Write(context, new JsonObject { ["error"] = e.Message }, 400);
         }
+    }
+
+    /// <summary>A finite number from 0 to <paramref name="max"/>, or null when absent; anything else is a 400.</summary>
+    private static double? Number(JsonObject body, string name, double max)
+    {
+        if (body[name] is not { } node) return null;
+        var value = node.GetValue<double>();
+        if (!double.IsFinite(value) || value < 0 || value > max)
+            throw new FormatException($"{name} must be a number from 0 to {max}");
+        return value;
+    }
+
+    private static bool HasToken(Emulator emulator, HttpContext context)
+    {
+        var sent = context.Request.Headers[TokenHeader].ToString();
+        return sent.Length > 0 && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(sent), System.Text.Encoding.UTF8.GetBytes(emulator.ControlToken));
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>127.0.0.0/8, [::1] or "localhost": a rebinding page's Host (its own name) is refused.</summary>
+    internal static bool IsLoopbackHost(HostString host)
+    {
+        if (!host.HasValue) return false;
+        var name = host.Host;
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return System.Net.IPAddress.TryParse(name.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip);
     }
 
     private static JsonObject Settings(Emulator e) => new()

@@ -28,6 +28,9 @@ public sealed class Emulator : IDisposable
     public Emulator(EmulatorOptions options)
     {
         Options = options;
+        ControlToken = string.IsNullOrEmpty(options.ControlToken)
+            ? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))
+            : options.ControlToken;
         Route53 = new Route53State(options);
         Domains = new DomainRegistry(options);
         Faults = new FaultInjector(options.Faults);
@@ -57,6 +60,9 @@ public sealed class Emulator : IDisposable
     }
 
     public EmulatorOptions Options { get; }
+
+    /// <summary>The secret the control API requires in its X-Emulator-Token header.</summary>
+    public string ControlToken { get; }
     public Route53State Route53 { get; }
     public DomainRegistry Domains { get; }
     public LogsState Logs { get; }

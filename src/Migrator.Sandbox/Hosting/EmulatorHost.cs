@@ -34,6 +34,9 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public IPEndPoint? DnsEndPoint => _dns?.EndPoint;
 
+    /// <summary>The control API's per-process token (header X-Emulator-Token).</summary>
+    public string ControlToken => Emulator.ControlToken;
+
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken ct = default)
     {
         var url = new Uri(options.Url);

@@ -27,6 +27,12 @@ public sealed class EmulatorOptions
     /// <summary>Directory for the JSON state snapshot; null keeps state in memory only.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>
+    /// Required in the X-Emulator-Token header of every control call under /_emulator/ (health excepted). Null: a random
+    /// token per process, readable from <see cref="Emulator.ControlToken"/>.
+    /// </summary>
+    public string? ControlToken { get; set; }
+
     public string AccessKey { get; set; } = "sandbox";
     public string SecretKey { get; set; } = "sandbox";
     public string AccountId { get; set; } = "111122223333";

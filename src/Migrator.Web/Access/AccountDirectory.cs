@@ -3,7 +3,8 @@ using Migrator.Core.Persistence;
 
 namespace Migrator.Web.Access;
 
-public sealed record AccountSummary(string Email, IReadOnlyList<string> Roles, bool LockedOut);
+/// <param name="Disabled">Disabled by an administrator (as opposed to a temporary lockout).</param>
+public sealed record AccountSummary(string Email, IReadOnlyList<string> Roles, bool LockedOut, string Id = "", bool Disabled = false);
 
 /// <summary>Read-only view of the accounts for the Settings page.</summary>
 public sealed class AccountDirectory(IDbContextFactory<MigratorDbContext> contexts, TimeProvider time)
@@ -19,7 +20,9 @@ public sealed class AccountDirectory(IDbContextFactory<MigratorDbContext> contex
         return users.Select(u => new AccountSummary(
                 u.Email ?? u.UserName ?? u.Id,
                 roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order(StringComparer.Ordinal).ToList(),
-                u.LockoutEnd > now))
+                u.LockoutEnd > now,
+                u.Id,
+                UserAdministration.IsDisabled(u)))
             .ToList();
     }
 }

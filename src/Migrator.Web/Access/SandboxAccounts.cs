@@ -11,6 +11,13 @@ public static class SandboxAccounts
     public static readonly IReadOnlyList<SandboxAccount> All =
         MigratorRoles.All.Select(role => new SandboxAccount(role, $"{role.ToLowerInvariant()}@{Domain}", $"{role}-sandbox-1")).ToList();
 
-    public static bool IsSandboxEmail(string? email) =>
-        email is not null && email.EndsWith("@" + Domain, StringComparison.OrdinalIgnoreCase);
+    /// <summary>True for any address whose domain is <see cref="Domain"/>, in any case, with or without a trailing dot or surrounding space.</summary>
+    public static bool IsSandboxEmail(string? email)
+    {
+        if (email is null) return false;
+        var at = email.LastIndexOf('@');
+        if (at < 0) return false;
+        var domain = email[(at + 1)..].Trim().TrimEnd('.');
+        return domain.Equals(Domain, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -1,41 +1,112 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Migrator.Core.Hosting;
 using Migrator.Core.Persistence;
 
 namespace Migrator.Web.Health;
 
-/// <summary>Healthy when the migrated schema answers a query (a fresh empty file would not).</summary>
-internal sealed class DatabaseHealthCheck(IDbContextFactory<MigratorDbContext> contexts) : IHealthCheck
+/// <summary>Tags: "ready" checks decide /healthz and /healthz/ready; /healthz/live runs none.</summary>
+public static class HealthTags
+{
+    public const string Ready = "ready";
+}
+
+/// <summary>Healthy when the data directory accepts a new file (the data-protection keys and SQLite journals need that).</summary>
+internal sealed class DataDirectoryHealthCheck(IOptions<MigratorOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var directory = options.Value.DataDirectory!;
+        var probe = Path.Combine(directory, $".health-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.AuditEvents.AsNoTracking().AnyAsync(cancellationToken);
+            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
+            File.Delete(probe);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return HealthCheckResult.Unhealthy("database query failed", e);
+            return HealthCheckResult.Unhealthy($"data directory {directory} does not accept writes: {e.Message}");
         }
     }
 }
 
-/// <summary>Healthy when Hangfire's storage answers its monitoring query.</summary>
-internal sealed class HangfireStorageHealthCheck(JobStorage storage) : IHealthCheck
+/// <summary>Healthy when the migrated schema answers and the database accepts a write (rolled back).</summary>
+internal sealed class DatabaseHealthCheck(IDbContextFactory<MigratorDbContext> contexts, IOptions<MigratorOptions> options) : IHealthCheck
 {
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(options.Value.DatabasePath))
+            return HealthCheckResult.Unhealthy($"database file {options.Value.DatabasePath} is missing");
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.AuditEvents.AsNoTracking().AnyAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("UPDATE \"__EFMigrationsHistory\" SET \"ProductVersion\" = \"ProductVersion\"", cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"database does not accept a write: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>
+/// Healthy when Hangfire's storage file is still the one in the data directory, answers its monitoring query, and lists
+/// a server of this process with a recent heartbeat.
+/// </summary>
+internal sealed class HangfireStorageHealthCheck(JobStorage storage, IOptions<MigratorOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(options.Value.HangfireDatabasePath))
+            return HealthCheckResult.Unhealthy($"job storage file {options.Value.HangfireDatabasePath} is missing");
+        try
+        {
+            var count = await Task.Run(() => storage.GetMonitoringApi().Servers().Count, cancellationToken);
+            return HealthCheckResult.Healthy($"{count} Hangfire server(s)");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy($"job storage does not answer: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>Healthy when a Hangfire server of this very process is registered and sent a heartbeat recently.</summary>
+internal sealed class HangfireServerHealthCheck(JobStorage storage, TimeProvider time) : IHealthCheck
+{
+    public static readonly TimeSpan MaxHeartbeatAge = TimeSpan.FromMinutes(2);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var servers = await Task.Run(() => storage.GetMonitoringApi().Servers().Count, cancellationToken);
-            return HealthCheckResult.Healthy($"{servers} Hangfire server(s)");
+            var servers = await Task.Run(() => storage.GetMonitoringApi().Servers(), cancellationToken);
+            var mine = servers.Where(s => IsThisProcess(s.Name)).ToList();
+            if (mine.Count == 0)
+                return HealthCheckResult.Unhealthy($"no Hangfire server runs in this process ({servers.Count} registered elsewhere)");
+            var newest = mine.Max(s => s.Heartbeat ?? s.StartedAt);
+            var age = time.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(newest, DateTimeKind.Utc);
+            return age <= MaxHeartbeatAge
+                ? HealthCheckResult.Healthy($"Hangfire server of this process, heartbeat {age.TotalSeconds:F0} s ago")
+                : HealthCheckResult.Unhealthy($"the Hangfire server of this process last sent a heartbeat {age.TotalSeconds:F0} s ago");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy("Hangfire storage query failed", e);
+            return HealthCheckResult.Unhealthy($"job storage does not answer: {e.Message}", e);
         }
+    }
+
+    /// <summary>Hangfire names servers "{server name}:{process id}:{guid}".</summary>
+    internal static bool IsThisProcess(string serverName)
+    {
+        var parts = serverName.Split(':');
+        return parts.Length >= 3 && parts[^2] == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Hangfire;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -34,6 +35,9 @@ public static class WebHostingExtensions
     {
         // The build output (not only `dotnet run` in Development) must serve _content/MudBlazor/*; a no-op for publish output.
         builder.WebHost.UseStaticWebAssets();
+        DataDirectoryPermissions.RestrictNewFiles();
+        AppDirectoryConfiguration.UseAppDirectoryWhenContentRootLacksSettings(builder);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.UploadBodyBytes);
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
@@ -41,6 +45,9 @@ public static class WebHostingExtensions
             .Enrich.FromLogContext());
 
         var services = builder.Services;
+        // First hosted service: the data directory is private before the database, keys or jobs touch it.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DataDirectoryPermissions>());
+        services.AddTrustedForwardedHeaders(builder.Configuration);
         services.AddOptions<KeyManagementOptions>()
             .Configure<IOptions<MigratorOptions>, ILoggerFactory>((keys, migrator, loggers) =>
                 keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(migrator.Value.KeysDirectory), loggers));
@@ -66,6 +73,11 @@ public static class WebHostingExtensions
             cookie.AccessDeniedPath = AccountEndpoints.AccessDeniedPath;
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // Every request re-checks the account (disabled, locked out, signed out elsewhere): see UserSessionGuard.
+            cookie.Events.OnValidatePrincipal = UserSessionGuard.ValidateCookieAsync;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             // API clients get status codes, not an HTML sign-in page.
             cookie.Events.OnRedirectToLogin = ctx => StatusOrRedirect(ctx, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = ctx => StatusOrRedirect(ctx, StatusCodes.Status403Forbidden);
@@ -79,6 +91,13 @@ public static class WebHostingExtensions
             .AddPolicy(Policies.IsAdmin, p => p.RequireRole(MigratorRoles.Admin));
         services.AddHostedService<AccountBootstrap>();
         services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<SetupToken>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInAudit>();
+        services.AddScoped<DummyPasswordCheck>();
+        services.AddScoped<UserSessionGuard>();
+        services.AddScoped<UserAdministration>();
+        services.AddAccountRateLimits(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -93,23 +112,36 @@ public static class WebHostingExtensions
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
+        services.AddSingleton<HeartbeatHealthCheck>();
+        services.AddHostedService<HealthHeartbeatRegistration>();
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", timeout: TimeSpan.FromSeconds(5))
-            .AddCheck<HangfireStorageHealthCheck>("hangfire-storage", timeout: TimeSpan.FromSeconds(5));
+            .AddCheck<DataDirectoryHealthCheck>("data-directory", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<HangfireServerHealthCheck>("hangfire-server", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(5))
+            .Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("heartbeat-job",
+                sp => sp.GetRequiredService<HeartbeatHealthCheck>(), null, [HealthTags.Ready], TimeSpan.FromSeconds(5)));
         return builder;
     }
 
     public static WebApplication MapMigratorWeb(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseSerilogRequestLogging();
+        app.UseApiBodyLimit();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        var ready = new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteHealthAsync };
+        app.MapHealthChecks("/healthz", ready).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", ready).AllowAnonymous();
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync }).AllowAnonymous();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             Authorization = [new AdminOnlyDashboardFilter()],
@@ -117,6 +149,7 @@ public static class WebHostingExtensions
             DashboardTitle = "Migrator jobs",
         }).RequireAuthorization(Policies.IsAdmin);
         app.MapAccountEndpoints();
+        app.MapAdminEndpoints();
         app.MapMigratorApi();
         app.MapAuditExport();
 
@@ -137,6 +170,7 @@ public static class WebHostingExtensions
         http.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
+            failing = report.Entries.Where(e => e.Value.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy).Select(e => e.Key).ToList(),
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
         });
 

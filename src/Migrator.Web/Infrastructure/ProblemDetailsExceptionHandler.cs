@@ -16,15 +16,19 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
             _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The error was logged with the trace id below."),
         };
-        // Serilog's request logging already records the exception with the request; only expected mappings are noted here.
-        if (status < 500) logger.LogInformation("Mapped {ExceptionType} to {Status} for {Method} {Path}", exception.GetType().Name, status, http.Request.Method, http.Request.Path);
+        // The trace id the answer shows is the one in this log line, so "trace id X" on an error page finds its stack trace.
+        var traceId = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
+        if (status < 500) logger.LogInformation("Mapped {ExceptionType} to {Status} for {Method} {Path} (trace id {TraceId})", exception.GetType().Name, status, http.Request.Method, http.Request.Path, traceId);
+        else logger.LogError(exception, "Unexpected error for {Method} {Path} (trace id {TraceId})", http.Request.Method, http.Request.Path, traceId);
 
         http.Response.StatusCode = status;
+        var body = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        body.Extensions["traceId"] = traceId;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+            ProblemDetails = body,
         });
     }
 }

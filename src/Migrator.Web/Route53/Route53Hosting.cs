@@ -74,6 +74,7 @@ public static class Route53Hosting
             .Validate(o => o.InsyncDelaySeconds is >= 0 and <= 600, "Migrator:Sandbox:InsyncDelaySeconds must be 0–600")
             .ValidateOnStart();
         services.AddSingleton<Route53AccountProvider>();
+        services.AddSingleton<HostedZoneCache>();
         services.AddSingleton<IRoute53AccountSource>(sp => sp.GetRequiredService<Route53AccountProvider>());
         services.AddScoped<HostedZoneDirectory>();
 
@@ -84,11 +85,15 @@ public static class Route53Hosting
         {
             var migrator = sp.GetRequiredService<IOptions<MigratorOptions>>().Value;
             var sandbox = sp.GetRequiredService<IOptions<SandboxEmulatorOptions>>().Value;
+            var directory = Path.Combine(migrator.DataDirectory!, "route53-sandbox");
+            var keys = SandboxCredentials.LoadOrCreate(directory);
             return new EmulatorOptions
             {
+                AccessKey = keys.AccessKey,
+                SecretKey = keys.SecretKey,
                 Url = "http://127.0.0.1:0",
                 DnsEndPoint = new IPEndPoint(IPAddress.Loopback, sandbox.DnsPort == 0 ? FreeUdpAndTcpPort() : sandbox.DnsPort),
-                DataDirectory = Path.Combine(migrator.DataDirectory!, "route53-sandbox"),
+                DataDirectory = directory,
                 InsyncDelay = TimeSpan.FromSeconds(sandbox.InsyncDelaySeconds),
             };
         });

@@ -47,14 +47,15 @@ public sealed partial class WebAppProcess : IAsyncDisposable
 
     /// <param name="dataDirectory">Reuse a directory (e.g. after a restart); it is then left in place on dispose.</param>
     /// <param name="environment">Extra environment variables (Migrator__Mode=Real, ...).</param>
-    public static async Task<WebAppProcess> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="workingDirectory">Where the process starts (default: the app's own directory).</param>
+    public static async Task<WebAppProcess> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("migrator-e2e-").FullName;
         var dll = WebDll;
         var info = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

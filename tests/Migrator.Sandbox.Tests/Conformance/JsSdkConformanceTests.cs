@@ -24,6 +24,7 @@ public sealed class JsSdkConformanceTests(ITestOutputHelper output)
             ["EMULATOR_ENDPOINT"] = host.BaseAddress.ToString().TrimEnd('/'),
             ["EMULATOR_ACCESS_KEY"] = options.AccessKey,
             ["EMULATOR_SECRET_KEY"] = options.SecretKey,
+            ["EMULATOR_CONTROL_TOKEN"] = host.ControlToken,
             ["AWS_EC2_METADATA_DISABLED"] = "true",
             ["NODE_NO_WARNINGS"] = "1",
         };

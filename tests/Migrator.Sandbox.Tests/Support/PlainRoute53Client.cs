@@ -81,9 +81,11 @@ public sealed partial class PlainRoute53Client(Uri baseAddress, (string AccessKe
         return text;
     }
 
-    public async Task ControlAsync(string path, string json)
+    public async Task ControlAsync(string path, string json, string controlToken)
     {
-        using var response = await _http.PostAsync("/_emulator/" + path, new StringContent(json, Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/_emulator/" + path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add(Migrator.Sandbox.Control.ControlApi.TokenHeader, controlToken);
+        using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 

@@ -13,9 +13,10 @@ public sealed class RealModeSetupTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private static FormUrlEncodedContent Form(string token, string email, string password) => new(new Dictionary<string, string>
+    private FormUrlEncodedContent Form(string token, string email, string password) => new(new Dictionary<string, string>
     {
         ["__RequestVerificationToken"] = token, ["Email"] = email, ["Password"] = password,
+        ["SetupToken"] = File.Exists(Path.Combine(app.DataDirectory, SetupToken.FileName)) ? File.ReadAllText(Path.Combine(app.DataDirectory, SetupToken.FileName)).Trim() : "",
     });
 
     [Fact]

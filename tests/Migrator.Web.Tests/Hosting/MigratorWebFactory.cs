@@ -30,7 +30,13 @@ public class MigratorWebFactory : WebApplicationFactory<App>
         builder.UseSetting("Migrator:DataDirectory", DataDirectory);
         builder.UseSetting("Migrator:Mode", Mode);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // Many tests sign in from the one in-memory client address; the limiter itself is tested with its own setting.
+        builder.UseSetting("Migrator:SignIn:PerAddressPerMinute", SignInPerAddressPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>());
     }
+
+    /// <summary>The sign-in rate limit per client address for this app (high by default, so only the limiter's own tests meet it).</summary>
+    public int SignInPerAddressPerMinute { get; init; } = 10_000;
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 

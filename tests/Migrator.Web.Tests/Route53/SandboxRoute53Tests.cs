@@ -32,13 +32,15 @@ public sealed class SandboxRoute53Tests(SandboxApp app)
         var name = $"z{Guid.NewGuid():N}.example.";
         var created = await client.CreateHostedZoneAsync(new CreateHostedZoneRequest(DomainName.Parse(name), Guid.NewGuid().ToString()), CancellationToken.None);
 
+        app.Service<HostedZoneCache>().Invalidate(); // the list is cached for a few seconds; this zone was created behind Migrator's back
         using var viewer = await SignIn.AsAsync(app, MigratorRoles.Viewer);
         var overview = await viewer.GetFromJsonAsync<JsonElement>("/api/route53/zones");
         var row = overview.GetProperty("zones").EnumerateArray().Single(z => z.GetProperty("name").GetString() == name);
         Assert.Equal("sandbox", row.GetProperty("account").GetString());
         Assert.Equal(created.Zone.Id, row.GetProperty("id").GetString());
         Assert.Equal(2, row.GetProperty("recordSetCount").GetInt64()); // Route 53's own apex SOA and NS
-        Assert.StartsWith("http://127.0.0.1:", overview.GetProperty("emulatorEndpoint").GetString());
+        Assert.Equal(JsonValueKind.Null, overview.GetProperty("emulatorEndpoint").ValueKind); // Viewers are not shown the emulator's ports
+        Assert.Equal(JsonValueKind.Null, overview.GetProperty("emulatorDns").ValueKind);
         Assert.Empty(overview.GetProperty("errors").EnumerateArray());
     }
 

@@ -290,6 +290,13 @@ namespace Migrator.Core.Persistence.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Target")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -297,6 +304,9 @@ namespace Migrator.Core.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
 
                     b.ToTable("AuditEvents");
                 });

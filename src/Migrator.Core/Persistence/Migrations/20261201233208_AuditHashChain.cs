@@ -1,0 +1,49 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Migrator.Core.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class AuditHashChain : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Hash",
+                table: "AuditEvents",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "Sequence",
+                table: "AuditEvents",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_Sequence",
+                table: "AuditEvents",
+                column: "Sequence",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEvents_Sequence",
+                table: "AuditEvents");
+
+            migrationBuilder.DropColumn(
+                name: "Hash",
+                table: "AuditEvents");
+
+            migrationBuilder.DropColumn(
+                name: "Sequence",
+                table: "AuditEvents");
+        }
+    }
+}

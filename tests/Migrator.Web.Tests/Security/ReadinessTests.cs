@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Migrator.Core.Hosting;
+using Migrator.Web.Health;
+using Migrator.Web.Tests.Hosting;
+
+namespace Migrator.Web.Tests.Security;
+
+/// <summary>Finding 2: /healthz (= /healthz/ready) fails, naming the part, when the app cannot work; /healthz/live stays up.</summary>
+public sealed class ReadinessTests
+{
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
+
+    private static string CheckStatus(JsonElement body, string check) => body.GetProperty("checks").GetProperty(check).GetProperty("status").GetString()!;
+
+    [Fact]
+    public async Task Ready_IsHealthyWithThisProcessHangfireServer_WhenEverythingWorks()
+    {
+        await using var app = new MigratorWebFactory(MigratorMode.Sandbox);
+        using var client = app.CreateClient();
+        var (status, body) = await GetAsync(client, "/healthz/ready");
+        Assert.Equal(HttpStatusCode.OK, status);
+        foreach (var check in new[] { "data-directory", "database", "hangfire-storage", "hangfire-server", "heartbeat-job" })
+            Assert.Equal("Healthy", CheckStatus(body, check));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_Returns503NamingJobStorage_WhenHangfireDbDeleted()
+    {
+        await using var app = new MigratorWebFactory(MigratorMode.Sandbox);
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+
+        File.Delete(Path.Combine(app.DataDirectory, "hangfire.db"));
+
+        foreach (var path in new[] { "/healthz", "/healthz/ready" })
+        {
+            var (status, body) = await GetAsync(client, path);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            Assert.Equal("Unhealthy", CheckStatus(body, "hangfire-storage"));
+            Assert.Contains("hangfire-storage", body.GetProperty("failing").EnumerateArray().Select(e => e.GetString()));
+            Assert.Contains("hangfire.db", body.GetProperty("checks").GetProperty("hangfire-storage").GetProperty("description").GetString());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_Returns503NamingDataDirectoryAndDatabase_WhenDataDirectoryReadOnly()
+    {
+        Assert.True(Environment.UserName == "root", "this test mounts a read-only bind over the data directory: run as root (CI does)");
+        await using var app = new MigratorWebFactory(MigratorMode.Sandbox);
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+
+        // A read-only bind mount over the directory: every new open or create in it fails with EROFS (files already
+        // open keep working, as after a remount on a busy file system); pooled database connections are reopened.
+        Run("mount", "--bind", app.DataDirectory, app.DataDirectory);
+        try
+        {
+            Run("mount", "-o", "remount,bind,ro", app.DataDirectory);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+            var (status, body) = await GetAsync(client, "/healthz");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            Assert.Equal("Unhealthy", CheckStatus(body, "data-directory"));
+            Assert.Equal("Unhealthy", CheckStatus(body, "database"));
+            Assert.Contains("does not accept", body.GetProperty("checks").GetProperty("database").GetProperty("description").GetString());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/live")).StatusCode);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Run("umount", "-l", app.DataDirectory);
+        }
+    }
+
+    [Fact]
+    public void HeartbeatCheck_IsUnhealthy_WhenHeartbeatJobLate()
+    {
+        var start = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, HeartbeatHealthCheck.Evaluate(null, start, start.AddMinutes(1)).Status);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, HeartbeatHealthCheck.Evaluate(start.AddMinutes(9), start, start.AddMinutes(10)).Status);
+        var never = HeartbeatHealthCheck.Evaluate(null, start, start.AddMinutes(10));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, never.Status);
+        Assert.Contains("not run", never.Description);
+        var late = HeartbeatHealthCheck.Evaluate(start.AddMinutes(2), start, start.AddMinutes(10));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, late.Status);
+        Assert.Contains("last ran", late.Description);
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{file} {string.Join(' ', args)} failed: {error}");
+    }
+}
