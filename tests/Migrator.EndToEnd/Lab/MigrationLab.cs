@@ -104,7 +104,7 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
             RateLimitPerSecond = 0,
         });
         // The new name servers' addresses live in the TLD (as a registry's glue-less host records would).
-        var tld = new DynamicUpdateClient(m.Lab.TldServer, TsigKey.FromBase64("tld-key", m.Lab.TldKeySecret));
+        var tld = new DynamicUpdateClient(m.Lab.TldServer, TsigKey.FromBase64("tld-key", m.Lab.TldKeySecret), TimeProvider.System);
         foreach (var ns in new[] { "ns-1.r53.lab.", "ns-2.r53.lab." })
         {
             var r = await tld.SendAsync(DnsLab.Tld, [], [new UpdateOperation.ReplaceRecordSet(

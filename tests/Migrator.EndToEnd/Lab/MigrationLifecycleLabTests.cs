@@ -64,7 +64,7 @@ public sealed class MigrationLifecycleLabTests
         var id = await m.MigrateUntilWaitedAsync();
         await m.ApproveAsync(id);
 
-        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret));
+        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
         var added = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
             new RecordSet(new RecordSetKey(DomainName.Parse("late.example.lab."), RecordType.A), new Ttl(1), ["192.0.2.99"]))], default);
         Assert.True(added.Applied, added.ToString());
@@ -86,7 +86,7 @@ public sealed class MigrationLifecycleLabTests
         var id = await m.MigrateUntilWaitedAsync(m.Answers(ZoneSourceKind.Upload), await File.ReadAllTextAsync(m.Lab.OldZoneFile));
         await m.ApproveAsync(id);
 
-        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret));
+        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
         var changed = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
             new RecordSet(new RecordSetKey(DomainName.Parse("api.example.lab."), RecordType.A), new Ttl(1), ["203.0.113.99"]))], default);
         Assert.True(changed.Applied, changed.ToString());
