@@ -72,6 +72,8 @@ public static class MigrationEndpoints
         var operate = one.MapGroup("").RequireAuthorization(Policies.CanOperate);
         operate.MapPut("/plan", PlanAsync).WithSummary("Answer the plan's questions (Drafted → Planned; later changes void an approval).").Produces422();
         operate.MapPut("/zone-file", UploadZoneAsync).Accepts<string>("text/plain")
+            // Zone files are the one /api body allowed past the 1 MiB JSON cap (RequestLimits.UseApiBodyLimit).
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Migrator.Web.Hosting.RequestLimits.UploadBodyBytes))
             .WithSummary($"Upload the old zone as a BIND zone file (text/plain, at most {MaxZoneFileBytes / 1024 / 1024} MiB) for the Upload source.")
             .Produces422().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         operate.MapPost("/findings/accept", AcceptFindingAsync).WithSummary("Accept one lint finding with a reason.").Produces422();

@@ -116,6 +116,17 @@ public sealed class MigrationEndpointsTests(SandboxApp app)
     }
 
     [Fact]
+    public async Task UploadZone_IsNotRefusedByTheJsonBodyCap_WhenZoneFileIsOverOneMebibyte()
+    {
+        var zone = await DraftAsync();
+        using var op = await SignIn.AsAsync(app, MigratorRoles.Operator);
+        var text = new System.Text.StringBuilder("$TTL 300\n@ SOA ns hostmaster 1 7200 900 1209600 300\n@ NS ns\n");
+        for (var i = 0; text.Length < 2 * 1024 * 1024; i++) text.Append("h").Append(i).Append(" A 192.0.2.1\n");
+        var response = await op.PutAsync($"/api/migrations/{zone}/zone-file", new StringContent(text.ToString(), System.Text.Encoding.UTF8, "text/plain"));
+        Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task UploadZone_Returns400_WhenBodyEmpty()
     {
         var zone = await DraftAsync();
