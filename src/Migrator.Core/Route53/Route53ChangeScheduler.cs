@@ -78,6 +78,15 @@ public sealed class Route53ChangeScheduler
     public Route53SchedulerStats Stats => new(Interlocked.Read(ref _calls), Interlocked.Read(ref _changeCalls),
         Interlocked.Read(ref _getChangeCalls), Interlocked.Read(ref _retried), Interlocked.Read(ref _throttled));
 
+    /// <summary>Adds the tokens earned since the last refill, up to the burst; the caller holds <c>_bucketLock</c>.</summary>
+    private void RefillLocked()
+    {
+        var now = _time.GetTimestamp();
+        var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
+        _lastRefill = now;
+        _tokens = Math.Min(Options.EffectiveBurst, _tokens + elapsed * Options.RequestsPerSecond);
+    }
+
     /// <summary>Waits for a token of the account's bucket.</summary>
     public async Task AcquireTokenAsync(CancellationToken ct)
     {
@@ -85,10 +94,7 @@ public sealed class Route53ChangeScheduler
         TimeSpan wait;
         lock (_bucketLock)
         {
-            var now = _time.GetTimestamp();
-            var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
-            _lastRefill = now;
-            _tokens = Math.Min(Options.EffectiveBurst, _tokens + elapsed * Options.RequestsPerSecond);
+            RefillLocked();
             _tokens -= 1; // reserve: a negative balance is the queue of callers ahead
             wait = _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / Options.RequestsPerSecond);
         }
@@ -110,10 +116,7 @@ public sealed class Route53ChangeScheduler
             TimeSpan wait;
             lock (_bucketLock)
             {
-                var now = _time.GetTimestamp();
-                var elapsed = _time.GetElapsedTime(_lastRefill, now).TotalSeconds;
-                _lastRefill = now;
-                _tokens = Math.Min(Options.EffectiveBurst, _tokens + elapsed * Options.RequestsPerSecond);
+                RefillLocked();
                 if (_tokens - 1 >= reserve)
                 {
                     _tokens -= 1;
