@@ -90,7 +90,7 @@ public sealed class AuthoritativeDnsServer : IDisposable
             response.AnswerRecords.Add(soa);
             return response;
         }
-        zone.Resolve(question.Name, question.RecordType, response);
+        zone.Resolve(question.Name, question.RecordType, response, query.IsDnsSecOk);
         return response;
     }
 
@@ -115,12 +115,18 @@ public sealed class AuthoritativeDnsServer : IDisposable
     public void Dispose() => _server?.Stop();
 }
 
-/// <summary>A served zone indexed by owner name, with the empty non-terminals that exist because of descendants.</summary>
+/// <summary>
+/// A served zone indexed by owner name, with the empty non-terminals that exist because of descendants. When the zone
+/// carries DNSSEC data (RRSIG and an NSEC chain, see <see cref="ZoneSigning"/>), a query with the DO bit gets the
+/// signatures of every RRset it is given and the NSEC records that prove a denial (RFC 4035 §3.1).
+/// </summary>
 internal sealed class CompiledZone
 {
     private readonly Dictionary<string, List<RecordSetData>> _byName = new(StringComparer.Ordinal);
     private readonly HashSet<string> _existing = new(StringComparer.Ordinal);
     private readonly string _zoneId;
+    /// <summary>Owners of NSEC records in canonical order (RFC 4034 §6.1, as ARSoft compares names).</summary>
+    private readonly List<DomainName> _nsecOwners = [];
 
     public CompiledZone(DomainName apex, string zoneId, ZoneRecords records)
     {
@@ -133,8 +139,13 @@ internal sealed class CompiledZone
             if (!_byName.TryGetValue(key, out var list)) _byName[key] = list = [];
             list.Add(set);
             for (var n = name; n.LabelCount >= apex.LabelCount; n = n.LabelCount == 0 ? n : n.GetParentName()) if (!_existing.Add(Key(n))) break;
+            if (set.Type == "NSEC") _nsecOwners.Add(name);
         }
+        _nsecOwners.Sort();
     }
+
+    /// <summary>True when the zone is served with signatures and an NSEC chain.</summary>
+    public bool IsSigned => _nsecOwners.Count > 0;
 
     public DomainName Apex { get; }
     public string ZoneId => _zoneId;
@@ -152,8 +163,10 @@ internal sealed class CompiledZone
     public IEnumerable<DnsRecordBase> AllRecords() =>
         _byName.Values.SelectMany(sets => sets).SelectMany(s => Materialize(PresentationRecords.ToDomainName(s.Name), s, 0));
 
-    public void Resolve(DomainName qname, RecordType qtype, DnsMessage response)
+    public void Resolve(DomainName qname, RecordType qtype, DnsMessage response, bool dnssecOk = false)
     {
+        var secure = dnssecOk && IsSigned;
+        if (dnssecOk) response.IsDnsSecOk = true;
         response.IsAuthoritiveAnswer = true;
         var owner = qname;
         for (var hop = 0; hop < 16; hop++)
@@ -164,6 +177,16 @@ internal sealed class CompiledZone
                 if (hop == 0) response.IsAuthoritiveAnswer = false;
                 var nsRecords = Materialize(cut.Name, cut.Set, 0).ToList();
                 response.AuthorityRecords.AddRange(nsRecords);
+                if (secure)
+                {
+                    // A signed referral carries the DS and its signature, or the NSEC proving there is no DS.
+                    if (At(cut.Name).FirstOrDefault(s => s.Type == "DS") is { } ds)
+                    {
+                        response.AuthorityRecords.AddRange(Materialize(cut.Name, ds, 0));
+                        AddSignatures(response.AuthorityRecords, cut.Name, cut.Name, "DS", ds.Ttl);
+                    }
+                    else AddNsec(response.AuthorityRecords, cut.Name);
+                }
                 foreach (var ns in nsRecords.OfType<NsRecord>())
                     foreach (var glue in At(ns.NameServer).Where(s => s.Type is "A" or "AAAA"))
                         response.AdditionalRecords.AddRange(Materialize(ns.NameServer, glue, 0));
@@ -177,40 +200,107 @@ internal sealed class CompiledZone
                 if (wildcard is null)
                 {
                     if (hop == 0) response.ReturnCode = ReturnCode.NxDomain;
-                    AddNegative(response);
+                    AddNegative(response, secure);
+                    if (secure)
+                    {
+                        // RFC 4035 §3.1.3.2: the name does not exist, and neither does the wildcard that could have made it.
+                        AddCoveringNsec(response.AuthorityRecords, owner);
+                        AddCoveringNsec(response.AuthorityRecords, DomainName.Parse("*") + ClosestEncloser(owner));
+                    }
                     return;
                 }
                 sets = At(wildcard);
                 synthesizedFrom = wildcard;
             }
+            var wildcarded = !synthesizedFrom.Equals(owner);
             var cname = sets.FirstOrDefault(s => s.Type == "CNAME");
             if (cname is not null && qtype != RecordType.CName && qtype != RecordType.Any)
             {
                 var records = Materialize(owner, cname, 0).ToList();
                 response.AnswerRecords.AddRange(records);
+                if (secure) AddAnswerProof(response, synthesizedFrom, owner, "CNAME", cname.Ttl, wildcarded);
                 if (records.OfType<CNameRecord>().FirstOrDefault() is not { } c || !c.CanonicalName.IsEqualOrSubDomainOf(Apex)) return;
                 owner = c.CanonicalName;
                 continue;
             }
-            var matching = sets.Where(s => qtype == RecordType.Any || PresentationRecords.ToRecordType(s.Type) == qtype).ToList();
+            var matching = sets.Where(s => qtype == RecordType.Any || PresentationRecords.ToRecordType(s.Type) == qtype)
+                .Where(s => secure || qtype != RecordType.Any || !IsDnssecType(s.Type)).ToList();
             if (matching.Count == 0)
             {
-                AddNegative(response);
+                AddNegative(response, secure);
+                if (secure)
+                {
+                    // NODATA: the NSEC at the name shows the type is absent; an empty non-terminal has none of its own, so
+                    // the NSEC covering it does; a wildcard's NODATA needs both the wildcard's NSEC and the qname's cover.
+                    if (wildcarded) { AddNsec(response.AuthorityRecords, synthesizedFrom); AddCoveringNsec(response.AuthorityRecords, owner); }
+                    else if (At(owner).Any(s => s.Type == "NSEC")) AddNsec(response.AuthorityRecords, owner);
+                    else AddCoveringNsec(response.AuthorityRecords, owner);
+                }
                 return;
             }
             foreach (var group in matching.GroupBy(s => s.Type))
-                response.AnswerRecords.AddRange(Materialize(owner, Choose(group.ToList()), 0));
-            _ = synthesizedFrom;
+            {
+                var chosen = Choose(group.ToList());
+                response.AnswerRecords.AddRange(Materialize(owner, chosen, 0));
+                if (secure && !IsDnssecType(chosen.Type)) AddAnswerProof(response, synthesizedFrom, owner, chosen.Type, chosen.Ttl, wildcarded);
+            }
             return;
         }
     }
 
-    private void AddNegative(DnsMessage response)
+    private static bool IsDnssecType(string type) => type is "RRSIG" or "NSEC";
+
+    private void AddNegative(DnsMessage response, bool secure)
     {
         if (response.AnswerRecords.Count > 0) return;
         var soa = SoaRecord();
-        response.AuthorityRecords.Add(new SoaRecord(soa.Name, Math.Min(soa.TimeToLive, soa.NegativeCachingTTL), soa.MasterName, soa.ResponsibleName,
+        var ttl = Math.Min(soa.TimeToLive, soa.NegativeCachingTTL);
+        response.AuthorityRecords.Add(new SoaRecord(soa.Name, ttl, soa.MasterName, soa.ResponsibleName,
             soa.SerialNumber, soa.RefreshInterval, soa.RetryInterval, soa.ExpireInterval, soa.NegativeCachingTTL));
+        if (secure) AddSignatures(response.AuthorityRecords, Apex, Apex, "SOA", ttl);
+    }
+
+    /// <summary>The signature of an answer RRset; one made from a wildcard also needs the NSEC showing the name itself is absent.</summary>
+    private void AddAnswerProof(DnsMessage response, DomainName source, DomainName owner, string type, long? ttl, bool wildcarded)
+    {
+        AddSignatures(response.AnswerRecords, source, owner, type, ttl);
+        if (wildcarded) AddCoveringNsec(response.AuthorityRecords, owner);
+    }
+
+    /// <summary>Adds the RRSIGs at <paramref name="source"/> that cover <paramref name="type"/>, owned by <paramref name="owner"/>, with the RRset's TTL.</summary>
+    private void AddSignatures(List<DnsRecordBase> section, DomainName source, DomainName owner, string type, long? ttl)
+    {
+        if (At(source).FirstOrDefault(s => s.Type == "RRSIG") is not { } sigs) return;
+        var prefix = type + " ";
+        var covering = sigs with { Ttl = ttl ?? sigs.Ttl, Values = [.. sigs.Values.Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))] };
+        foreach (var r in Materialize(owner, covering, 0))
+            if (!section.Contains(r)) section.Add(r);
+    }
+
+    /// <summary>The NSEC owned by <paramref name="name"/> and its signature.</summary>
+    private void AddNsec(List<DnsRecordBase> section, DomainName name)
+    {
+        if (At(name).FirstOrDefault(s => s.Type == "NSEC") is not { } nsec) return;
+        foreach (var r in Materialize(name, nsec, 0))
+            if (!section.Contains(r)) section.Add(r);
+        AddSignatures(section, name, name, "NSEC", nsec.Ttl);
+    }
+
+    /// <summary>The NSEC whose owner is the last one before <paramref name="name"/> in canonical order (it covers the name).</summary>
+    private void AddCoveringNsec(List<DnsRecordBase> section, DomainName name)
+    {
+        var i = _nsecOwners.BinarySearch(name);
+        var index = i >= 0 ? i : ~i - 1;
+        if (index < 0) index = _nsecOwners.Count - 1; // before the apex cannot happen inside the zone; wrap like the chain does
+        AddNsec(section, _nsecOwners[index]);
+    }
+
+    /// <summary>The longest ancestor of <paramref name="qname"/> that exists in the zone (RFC 4592's closest encloser).</summary>
+    private DomainName ClosestEncloser(DomainName qname)
+    {
+        var encloser = qname.GetParentName();
+        while (!_existing.Contains(Key(encloser)) && encloser.LabelCount > Apex.LabelCount) encloser = encloser.GetParentName();
+        return encloser;
     }
 
     private (DomainName Name, RecordSetData Set)? FindCut(DomainName qname, RecordType qtype)
@@ -230,9 +320,7 @@ internal sealed class CompiledZone
     /// <summary>RFC 4592: the source of synthesis is "*." + the closest encloser, if that wildcard exists.</summary>
     private DomainName? WildcardFor(DomainName qname)
     {
-        var encloser = qname.GetParentName();
-        while (!_existing.Contains(Key(encloser)) && encloser.LabelCount > Apex.LabelCount) encloser = encloser.GetParentName();
-        var wildcard = DomainName.Parse("*") + encloser;
+        var wildcard = DomainName.Parse("*") + ClosestEncloser(qname);
         return _existing.Contains(Key(wildcard)) ? wildcard : null;
     }
 

@@ -46,6 +46,8 @@ public sealed class Emulator : IDisposable
                 ? new ApiError(404, "NoSuchCloudWatchLogsLogGroup", "There is no CloudWatch Logs log group with the specified ARN.")
                 : Logs.AllowsRoute53(arn, zoneId) ? null
                 : new ApiError(400, "InsufficientCloudWatchLogsResourcePolicy", "Amazon Route 53 doesn't have the permissions required to create log streams and send query logs to log streams.");
+        // Route 53 refuses to stop signing while the parent names a key; the emulator's parent is its own registry.
+        Route53.ParentHasDs = (zone, keyTag) => Domains.Get(zone) is { Value: { } domain } && domain.DnssecKeys.Any(k => k.KeyTag == keyTag);
         if (options.DataDirectory is not null)
         {
             _snapshot = new SnapshotFile(options.DataDirectory);

@@ -20,6 +20,8 @@ public sealed class Route53Snapshot
     public List<ZoneSnapshot> Zones { get; set; } = [];
     public List<ChangeSnapshot> Changes { get; set; } = [];
     public List<QueryLoggingConfigState> QueryLoggingConfigs { get; set; } = [];
+    /// <summary>The emulated KMS: the key material behind each KMS key ARN a KSK was created from.</summary>
+    public Dictionary<string, Dns.DnssecKey>? KmsKeys { get; set; }
 }
 
 public sealed record ChangeSnapshot(string Id, DateTimeOffset SubmittedAt, DateTimeOffset InsyncAt, string? Comment);
@@ -44,12 +46,17 @@ public sealed class ZoneSnapshot
     public List<string> NameServers { get; set; } = [];
     public string? LastChangeId { get; set; }
     public List<RecordSetSnapshot> RecordSets { get; set; } = [];
+    public List<KeySigningKeySnapshot>? KeySigningKeys { get; set; }
+    public bool Signing { get; set; }
+    public Dns.DnssecKey? ZoneSigningKey { get; set; }
 
     public static ZoneSnapshot From(HostedZoneState z) => new()
     {
         Id = z.Id, Name = z.Name.Text, CallerReference = z.CallerReference, Comment = z.Comment, PrivateZone = z.PrivateZone,
         VpcId = z.VpcId, VpcRegion = z.VpcRegion, Sequence = z.Sequence, CreatedAt = z.CreatedAt, NameServers = [.. z.NameServers],
         LastChangeId = z.LastChangeId, RecordSets = [.. z.Records.Sets.Values.Select(RecordSetSnapshot.From)],
+        KeySigningKeys = [.. z.KeySigningKeys.Select(k => new KeySigningKeySnapshot(k.Name, k.KmsArn, k.Key, k.Status, k.CreatedAt, k.LastModifiedAt))],
+        Signing = z.Signing, ZoneSigningKey = z.ZoneSigningKey,
     };
 
     public HostedZoneState ToState()
@@ -60,9 +67,16 @@ public sealed class ZoneSnapshot
             Id = Id, Name = R53Name.Parse(Name), CallerReference = CallerReference, Comment = Comment, PrivateZone = PrivateZone,
             VpcId = VpcId, VpcRegion = VpcRegion, Sequence = Sequence, CreatedAt = CreatedAt, NameServers = [.. NameServers],
             LastChangeId = LastChangeId, Records = new ZoneRecords(sets),
+            KeySigningKeys = [.. (KeySigningKeys ?? []).Select(k => new KeySigningKeyState
+            {
+                Name = k.Name, KmsArn = k.KmsArn, Key = k.Key, Status = k.Status, CreatedAt = k.CreatedAt, LastModifiedAt = k.LastModifiedAt,
+            })],
+            Signing = Signing, ZoneSigningKey = ZoneSigningKey,
         };
     }
 }
+
+public sealed record KeySigningKeySnapshot(string Name, string KmsArn, Dns.DnssecKey Key, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastModifiedAt);
 
 public sealed class RecordSetSnapshot
 {

@@ -18,6 +18,23 @@ public sealed class HostedZoneState
     public required ImmutableArray<string> NameServers { get; init; }
     public required ZoneRecords Records { get; set; }
     public string? LastChangeId { get; set; }
+    /// <summary>Key-signing keys in creation order (at most two).</summary>
+    public List<KeySigningKeyState> KeySigningKeys { get; init; } = [];
+    /// <summary>EnableHostedZoneDNSSEC was called (and DisableHostedZoneDNSSEC not since): answers are signed.</summary>
+    public bool Signing { get; set; }
+    /// <summary>The zone-signing key Route 53 manages itself; made when signing is first enabled.</summary>
+    public Dns.DnssecKey? ZoneSigningKey { get; set; }
+}
+
+/// <summary>A key-signing key: its name, the KMS key it is backed by (the emulator keeps that key's material), status.</summary>
+public sealed class KeySigningKeyState
+{
+    public required string Name { get; init; }
+    public required string KmsArn { get; init; }
+    public required Dns.DnssecKey Key { get; init; }
+    public required string Status { get; set; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset LastModifiedAt { get; set; }
 }
 
 /// <summary>A submitted change: PENDING until <see cref="InsyncAt"/>, INSYNC once published to the DNS listener.</summary>

@@ -36,6 +36,12 @@ public sealed class Route53Api(Route53State state, string publicBaseUrl = "https
             ("GET", ["hostedzone", var id, "rrset"]) => new("ListResourceRecordSets", id, method),
             ("POST", ["hostedzone", var id, "rrset"]) => new("ChangeResourceRecordSets", id, method),
             ("GET", ["hostedzone", var id, "dnssec"]) => new("GetDNSSEC", id, method),
+            ("POST", ["hostedzone", var id, "enable-dnssec"]) => new("EnableHostedZoneDNSSEC", id, method),
+            ("POST", ["hostedzone", var id, "disable-dnssec"]) => new("DisableHostedZoneDNSSEC", id, method),
+            ("POST", ["keysigningkey"]) => new("CreateKeySigningKey", null, method),
+            ("POST", ["keysigningkey", var zone, var name, "activate"]) => new("ActivateKeySigningKey", zone + "/" + name, method),
+            ("POST", ["keysigningkey", var zone, var name, "deactivate"]) => new("DeactivateKeySigningKey", zone + "/" + name, method),
+            ("DELETE", ["keysigningkey", var zone, var name]) => new("DeleteKeySigningKey", zone + "/" + name, method),
             ("GET", ["change", var id]) => new("GetChange", id, method),
             ("POST", ["queryloggingconfig"]) => new("CreateQueryLoggingConfig", null, method),
             ("GET", ["queryloggingconfig"]) => new("ListQueryLoggingConfigs", null, method),
@@ -60,8 +66,15 @@ public sealed class Route53Api(Route53State state, string publicBaseUrl = "https
                 "DeleteHostedZone" => Map(state.DeleteHostedZone(call.Id!), c => Ok("DeleteHostedZoneResponse", ChangeInfo(c))),
                 "ListResourceRecordSets" => ListResourceRecordSets(call.Id!, query),
                 "ChangeResourceRecordSets" => ChangeResourceRecordSets(call.Id!, body),
-                "GetDNSSEC" => Map(state.GetHostedZone(call.Id!), _ => Ok("GetDNSSECResponse",
-                    E("Status", E("ServeSignature", "NOT_SIGNING")), E("KeySigningKeys"))),
+                "GetDNSSEC" => Map(state.GetDnssec(call.Id!), d => Ok("GetDNSSECResponse",
+                    E("Status", E("ServeSignature", d.ServeSignature)),
+                    E("KeySigningKeys", d.Keys.Select(k => KeySigningKey(state.GetHostedZone(call.Id!).Value!, k))))),
+                "EnableHostedZoneDNSSEC" => Map(state.EnableDnssec(call.Id!), c => Ok("EnableHostedZoneDNSSECResponse", ChangeInfo(c))),
+                "DisableHostedZoneDNSSEC" => Map(state.DisableDnssec(call.Id!), c => Ok("DisableHostedZoneDNSSECResponse", ChangeInfo(c))),
+                "CreateKeySigningKey" => CreateKeySigningKey(body),
+                "ActivateKeySigningKey" => Map(state.ActivateKeySigningKey(ZonePart(call.Id!), NamePart(call.Id!)), c => Ok("ActivateKeySigningKeyResponse", ChangeInfo(c))),
+                "DeactivateKeySigningKey" => Map(state.DeactivateKeySigningKey(ZonePart(call.Id!), NamePart(call.Id!)), c => Ok("DeactivateKeySigningKeyResponse", ChangeInfo(c))),
+                "DeleteKeySigningKey" => Map(state.DeleteKeySigningKey(ZonePart(call.Id!), NamePart(call.Id!)), c => Ok("DeleteKeySigningKeyResponse", ChangeInfo(c))),
                 "GetChange" => Map(state.GetChange(StripChangePrefix(call.Id!)), c => Ok("GetChangeResponse", ChangeInfo(c))),
                 "CreateQueryLoggingConfig" => CreateQueryLoggingConfig(body),
                 "ListQueryLoggingConfigs" => ListQueryLoggingConfigs(query),
@@ -245,6 +258,36 @@ public sealed class Route53Api(Route53State state, string publicBaseUrl = "https
             changes.Add(parsed.Value!);
         }
         return Map(state.ChangeRecordSets(zoneId, batch.Text("Comment"), changes), c => Ok("ChangeResourceRecordSetsResponse", ChangeInfo(c)));
+    }
+
+    private static string ZonePart(string id) => id[..id.IndexOf('/')];
+    private static string NamePart(string id) => Uri.UnescapeDataString(id[(id.IndexOf('/') + 1)..]);
+
+    private XmlAnswer CreateKeySigningKey(byte[] body)
+    {
+        var root = ParseBody(body, "CreateKeySigningKeyRequest");
+        var zoneId = root.Text("HostedZoneId") is { } id ? ChangeBatchRules.StripZonePrefix(id.Trim()) : null;
+        var r = state.CreateKeySigningKey(root.Text("CallerReference"), zoneId, root.Text("KeyManagementServiceArn")?.Trim(),
+            root.Text("Name")?.Trim(), root.Text("Status")?.Trim());
+        if (r.Error is { } e) return new XmlAnswer(e.Status, ErrorBody(e));
+        var (key, change) = r.Value;
+        var zone = state.GetHostedZone(zoneId!).Value!;
+        return new XmlAnswer(201, E("CreateKeySigningKeyResponse", ChangeInfo(change), KeySigningKey(zone, key)),
+            $"{publicBaseUrl}/2013-04-01/keysigningkey/{zone.Id}/{Uri.EscapeDataString(key.Name)}");
+    }
+
+    /// <summary>A KSK as Route 53 describes it: algorithm 13 with SHA-256 digests, its DS and DNSKEY in presentation form.</summary>
+    private static XElement KeySigningKey(HostedZoneState zone, KeySigningKeyState k)
+    {
+        var owner = zone.Name.Text.TrimEnd('.');
+        var ds = k.Key.Ds(owner);
+        return E("KeySigningKey",
+            E("Name", k.Name), E("KmsArn", k.KmsArn), E("Flag", k.Key.Flags.ToString(CultureInfo.InvariantCulture)),
+            E("SigningAlgorithmMnemonic", "ECDSAP256SHA256"), E("SigningAlgorithmType", "13"),
+            E("DigestAlgorithmMnemonic", "SHA-256"), E("DigestAlgorithmType", "2"),
+            E("KeyTag", k.Key.KeyTag(owner).ToString(CultureInfo.InvariantCulture)), E("DigestValue", k.Key.Digest(owner)),
+            E("PublicKey", k.Key.PublicKey), E("DSRecord", ds), E("DNSKEYRecord", k.Key.Dnskey),
+            E("Status", k.Status), E("CreatedDate", Timestamp(k.CreatedAt)), E("LastModifiedDate", Timestamp(k.LastModifiedAt)));
     }
 
     private XmlAnswer CreateQueryLoggingConfig(byte[] body)

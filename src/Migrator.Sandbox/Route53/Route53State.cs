@@ -8,7 +8,7 @@ namespace Migrator.Sandbox.Route53;
 /// The Route 53 control plane: hosted zones, changes, query-logging configs. All mutations take one lock and are
 /// all-or-nothing. Changes become visible on <see cref="Served"/> (the DNS data plane) only when they turn INSYNC.
 /// </summary>
-public sealed class Route53State : IDisposable
+public sealed partial class Route53State : IDisposable
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static readonly string[] AwsDnsTlds = ["com", "net", "org", "co.uk"];
@@ -123,7 +123,7 @@ public sealed class Route53State : IDisposable
         {
             if (!_zones.TryGetValue(id, out var zone)) return ApiError.NoSuchHostedZone(id);
             if (IsBusy(zone)) return ApiError.PriorRequestNotComplete();
-            if (zone.Records.Sets.Values.Any(s => !(s.Name.Equals(zone.Name) && s.Type is "SOA" or "NS")))
+            if (zone.Signing || zone.Records.Sets.Values.Any(s => !(s.Name.Equals(zone.Name) && s.Type is "SOA" or "NS")))
                 return new ApiError(400, "HostedZoneNotEmpty", "The hosted zone contains resource records that are not SOA or NS records.");
             _zones.Remove(id);
             foreach (var q in _queryLogging.Values.Where(q => q.HostedZoneId == id).ToList()) _queryLogging.Remove(q.Id);
@@ -180,7 +180,7 @@ public sealed class Route53State : IDisposable
         var change = new ChangeState { Id = NewId("C0", 19), SubmittedAt = now, InsyncAt = now + InsyncDelay, Comment = comment };
         _changes[change.Id] = change;
         zone.LastChangeId = change.Id;
-        _pending.Add(new Publication(change.Id, zone.Id, zone.Name, zone.Sequence, records, zone.PrivateZone));
+        _pending.Add(new Publication(change.Id, zone.Id, zone.Name, zone.Sequence, records is null ? null : ServedForm(zone, records), zone.PrivateZone));
         if (InsyncDelay <= TimeSpan.Zero) PublishDue();
         else _timers[change.Id] = _time.CreateTimer(OnTimer, change.Id, InsyncDelay, Timeout.InfiniteTimeSpan);
         return change;
@@ -291,6 +291,7 @@ public sealed class Route53State : IDisposable
                 Zones = [.. _zones.Values.OrderBy(z => z.Sequence).Select(Persistence.ZoneSnapshot.From)],
                 Changes = [.. _changes.Values.Select(c => new Persistence.ChangeSnapshot(c.Id, c.SubmittedAt, c.InsyncAt, c.Comment))],
                 QueryLoggingConfigs = [.. _queryLogging.Values],
+                KmsKeys = new Dictionary<string, Dns.DnssecKey>(_kmsKeys, StringComparer.Ordinal),
             };
         }
     }
@@ -306,8 +307,9 @@ public sealed class Route53State : IDisposable
             foreach (var c in snapshot.Changes)
                 _changes[c.Id] = new ChangeState { Id = c.Id, SubmittedAt = c.SubmittedAt, InsyncAt = c.InsyncAt, Comment = c.Comment, Published = true };
             foreach (var q in snapshot.QueryLoggingConfigs) _queryLogging[q.Id] = q;
+            foreach (var (arn, key) in snapshot.KmsKeys ?? []) _kmsKeys[arn] = key;
             _served = _zones.Values.Where(z => !z.PrivateZone)
-                .ToImmutableDictionary(z => z.Id, z => new ServedZone(z.Id, z.Name, z.Sequence, z.Records));
+                .ToImmutableDictionary(z => z.Id, z => new ServedZone(z.Id, z.Name, z.Sequence, ServedForm(z, z.Records)));
         }
     }
 

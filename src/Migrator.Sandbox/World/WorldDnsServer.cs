@@ -77,7 +77,7 @@ public sealed class WorldDnsServer : IDisposable
             SignLike(query, response);
             return response;
         }
-        zone.Resolve(question.Name, question.RecordType, response);
+        zone.Resolve(question.Name, question.RecordType, response, query.IsDnsSecOk);
         return response;
     }
 

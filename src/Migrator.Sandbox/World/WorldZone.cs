@@ -94,19 +94,7 @@ public sealed class WorldZone
         if (records.Count(r => r.Type == CoreRecordType.SOA && r.Name == Apex) != 1)
             throw new InvalidOperationException($"zone {Apex} must have exactly one SOA at its apex");
         var served = _signer is null ? records : _signer(records);
-        var sets = ImmutableSortedDictionary.CreateBuilder<R53Key, RecordSetData>();
-        foreach (var group in served.GroupBy(r => (Name: r.Name.ToLowerString(), r.Type)))
-        {
-            var first = group.First();
-            var set = new RecordSetData
-            {
-                Name = R53Name.Parse(first.Name.ToString()),
-                Type = first.Type.ToString(),
-                Ttl = first.Ttl.Seconds,
-                Values = [.. group.Select(r => r.Data).Distinct(StringComparer.Ordinal)],
-            };
-            sets[set.Key] = set;
-        }
-        return (new CompiledZone(ArApex, "world:" + Apex, new ZoneRecords(sets.ToImmutable())), served);
+        var sets = RecordSets.ToZoneRecords(RecordSets.FromCore(served));
+        return (new CompiledZone(ArApex, "world:" + Apex, sets), served);
     }
 }

@@ -89,6 +89,15 @@ public sealed partial class PlainRoute53Client(Uri baseAddress, (string AccessKe
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Any Route 53 call: the status and the parsed body, whatever the status.</summary>
+    public async Task<(int Status, XDocument Body)> CallAsync(HttpMethod method, string path, XElement? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body.ToString(SaveOptions.DisableFormatting), Encoding.UTF8, "application/xml");
+        using var response = await _http.SendAsync(request);
+        return ((int)response.StatusCode, XDocument.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
     private async Task<XDocument> SendAsync(HttpMethod method, string path, XElement? body, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -137,15 +137,42 @@ public sealed class SandboxWorldTests(ITestOutputHelper output)
         await using var world = await SandboxWorld.StartAsync(TestWorlds.Options());
         var dnskey = await TestWorlds.QueryAsync(world.OldProviderEndPoint, "signed.example.", RecordType.DnsKey, recursion: false);
         Assert.True(dnskey.IsAuthoritiveAnswer);
-        Assert.Single(dnskey.AnswerRecords, r => r.RecordType == RecordType.DnsKey);
+        // A key-signing key (flags 257, named by the TLD's DS) and a zone-signing key (256) that signs the data.
+        var keys = dnskey.AnswerRecords.OfType<DnsKeyRecord>().ToList();
+        Assert.Equal([256, 257], keys.Select(k => (int)k.Flags).Order());
         var rrsig = await TestWorlds.QueryAsync(world.OldProviderEndPoint, "www.signed.example.", RecordType.RrSig, recursion: false);
-        Assert.NotEmpty(rrsig.AnswerRecords);
+        Assert.Contains(rrsig.AnswerRecords.OfType<RrSigRecord>(), s => s.KeyTag == keys.Single(k => (int)k.Flags == 256).CalculateKeyTag());
         var ds = await TestWorlds.QueryAsync(world.TldEndPoint, "signed.example.", RecordType.Ds, recursion: false);
         Assert.True(ds.IsAuthoritiveAnswer);
         var dsRecord = Assert.IsType<DsRecord>(Assert.Single(ds.AnswerRecords));
-        Assert.Equal(((DnsKeyRecord)dnskey.AnswerRecords.First(r => r.RecordType == RecordType.DnsKey)).CalculateKeyTag(), dsRecord.KeyTag);
+        Assert.Equal(keys.Single(k => k.IsSecureEntryPoint).CalculateKeyTag(), dsRecord.KeyTag);
         var viaResolver = await TestWorlds.QueryAsync(world.ResolverEndPoint(0), "signed.example.", RecordType.Ds);
         Assert.Single(viaResolver.AnswerRecords.OfType<DsRecord>());
+    }
+
+    [Fact]
+    public async Task SignedZone_AnswersAreFullyValidatedByDelv_AnchoredAtItsKeySigningKey()
+    {
+        await using var world = await SandboxWorld.StartAsync(TestWorlds.Options());
+        var dnskey = await TestWorlds.QueryAsync(world.OldProviderEndPoint, "signed.example.", RecordType.DnsKey, recursion: false);
+        var ksk = dnskey.AnswerRecords.OfType<DnsKeyRecord>().Single(k => k.IsSecureEntryPoint);
+        var anchor = Path.Combine(Path.GetTempPath(), $"anchor-{Guid.NewGuid():N}.conf");
+        await File.WriteAllTextAsync(anchor, $"trust-anchors {{ \"signed.example.\" static-key {(int)ksk.Flags} 3 {(int)ksk.Algorithm} \"{Convert.ToBase64String(ksk.PublicKey)}\"; }};\n");
+        try
+        {
+            foreach (var (name, type, expect) in new[]
+            {
+                ("www.signed.example.", "A", "; fully validated"),
+                ("missing.signed.example.", "A", "; negative response, fully validated"),
+                ("www.signed.example.", "TXT", "; negative response, fully validated"),
+            })
+            {
+                var delv = await Support.TestProcess.RunAsync("delv", [$"@{world.OldProviderEndPoint.Address}", "-p", world.Port.ToString(CultureInfo.InvariantCulture),
+                    "-a", anchor, "+root=signed.example", "+tcp", name, type]);
+                Assert.True((delv.StdOut + delv.StdErr).Contains(expect, StringComparison.Ordinal), $"{name} {type}: expected '{expect}'\n{delv}");
+            }
+        }
+        finally { File.Delete(anchor); }
     }
 
     [Fact]
