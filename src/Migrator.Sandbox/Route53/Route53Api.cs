@@ -68,7 +68,8 @@ public sealed class Route53Api(Route53State state, string publicBaseUrl = "https
                 "ChangeResourceRecordSets" => ChangeResourceRecordSets(call.Id!, body),
                 "GetDNSSEC" => Map(state.GetDnssec(call.Id!), d => Ok("GetDNSSECResponse",
                     E("Status", E("ServeSignature", d.ServeSignature)),
-                    E("KeySigningKeys", d.Keys.Select(k => KeySigningKey(state.GetHostedZone(call.Id!).Value!, k))))),
+                    // The model gives the list's members no XML name, so they are <member> (the JS SDK reads only that).
+                    E("KeySigningKeys", d.Keys.Select(k => KeySigningKey(state.GetHostedZone(call.Id!).Value!, k, "member"))))),
                 "EnableHostedZoneDNSSEC" => Map(state.EnableDnssec(call.Id!), c => Ok("EnableHostedZoneDNSSECResponse", ChangeInfo(c))),
                 "DisableHostedZoneDNSSEC" => Map(state.DisableDnssec(call.Id!), c => Ok("DisableHostedZoneDNSSECResponse", ChangeInfo(c))),
                 "CreateKeySigningKey" => CreateKeySigningKey(body),
@@ -277,11 +278,11 @@ public sealed class Route53Api(Route53State state, string publicBaseUrl = "https
     }
 
     /// <summary>A KSK as Route 53 describes it: algorithm 13 with SHA-256 digests, its DS and DNSKEY in presentation form.</summary>
-    private static XElement KeySigningKey(HostedZoneState zone, KeySigningKeyState k)
+    private static XElement KeySigningKey(HostedZoneState zone, KeySigningKeyState k, string element = "KeySigningKey")
     {
         var owner = zone.Name.Text.TrimEnd('.');
         var ds = k.Key.Ds(owner);
-        return E("KeySigningKey",
+        return E(element,
             E("Name", k.Name), E("KmsArn", k.KmsArn), E("Flag", k.Key.Flags.ToString(CultureInfo.InvariantCulture)),
             E("SigningAlgorithmMnemonic", "ECDSAP256SHA256"), E("SigningAlgorithmType", "13"),
             E("DigestAlgorithmMnemonic", "SHA-256"), E("DigestAlgorithmType", "2"),

@@ -52,6 +52,38 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_KeepsSigningKeysAndSignatureChain_WhenZoneIsSigned()
+    {
+        System.Xml.Linq.XNamespace ns = "https://route53.amazonaws.com/doc/2013-04-01/";
+        string zoneId, dnskeyBefore;
+        await using (var first = await EmulatorHost.StartAsync(Options()))
+        {
+            using var client = new PlainRoute53Client(first.BaseAddress);
+            (zoneId, _) = await client.CreateZoneWithReferenceAsync("signed-persist.test", Guid.NewGuid().ToString());
+            await client.WaitInsyncAsync(await client.ChangeAsync(zoneId, ("CREATE", "www.signed-persist.test.", "A", 60, ["192.0.2.8"])));
+            var (created, _) = await client.CallAsync(HttpMethod.Post, "/2013-04-01/keysigningkey", new System.Xml.Linq.XElement(ns + "CreateKeySigningKeyRequest",
+                new System.Xml.Linq.XElement(ns + "CallerReference", Guid.NewGuid().ToString()), new System.Xml.Linq.XElement(ns + "HostedZoneId", zoneId),
+                new System.Xml.Linq.XElement(ns + "KeyManagementServiceArn", "arn:aws:kms:us-east-1:111122223333:key/persist-1"),
+                new System.Xml.Linq.XElement(ns + "Name", "ksk_kept"), new System.Xml.Linq.XElement(ns + "Status", "ACTIVE")));
+            Assert.Equal(201, created);
+            var (_, enabled) = await client.CallAsync(HttpMethod.Post, $"/2013-04-01/hostedzone/{zoneId}/enable-dnssec");
+            await client.WaitInsyncAsync(enabled.Descendants(ns + "Id").First().Value.Replace("/change/", ""));
+            dnskeyBefore = string.Join("|", (await Dig.QueryAsync(first.DnsEndPoint!, "signed-persist.test", "DNSKEY")).Answer.Order());
+            Assert.Contains(" 257 3 13 ", dnskeyBefore);
+        }
+
+        await using var second = await EmulatorHost.StartAsync(Options());
+        using var again = new PlainRoute53Client(second.BaseAddress);
+        var (_, dnssec) = await again.CallAsync(HttpMethod.Get, $"/2013-04-01/hostedzone/{zoneId}/dnssec");
+        Assert.Equal("SIGNING", dnssec.Descendants(ns + "ServeSignature").Single().Value);
+        Assert.Equal("ksk_kept", dnssec.Descendants(ns + "KeySigningKeys").Single().Elements(ns + "member").Single().Element(ns + "Name")!.Value);
+        // Same keys after the restart (a new key would break the DS at the parent), and answers are signed again.
+        Assert.Equal(dnskeyBefore, string.Join("|", (await Dig.QueryAsync(second.DnsEndPoint!, "signed-persist.test", "DNSKEY")).Answer.Order()));
+        var signed = await Dig.QueryAsync(second.DnsEndPoint!, "www.signed-persist.test", "A", "+dnssec");
+        Assert.Contains(signed.Answer, r => r.Contains(" RRSIG A 13 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StandaloneProcess_ServesSignedRequests_AndKeepsStateAcrossRestart()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Migrator.Sandbox.dll");
