@@ -178,6 +178,30 @@ public class Route53ClientEmulatorTests(ClientEmulatorFixture emulator) : IClass
     }
 
     [Fact]
+    public async Task DnssecSigning_RunsThereAndBack_WithOurClientAgainstTheEmulator()
+    {
+        var zone = await CreateAsync(Unique("signs") + ".com");
+        // Each call is a change: the next waits until it is INSYNC, as one change at a time per zone requires.
+        var (created, key) = await _client.CreateKeySigningKeyAsync(zone.Zone.Id, "ksk_client", "arn:aws:kms:us-east-1:111122223333:key/client-1", Unique("ref"), active: true, Ct);
+        await InSync(created);
+        Assert.Equal((257, 13, "ACTIVE"), (key.Flag, key.SigningAlgorithmType, key.Status));
+        Assert.StartsWith($"{key.KeyTag} 13 2 ", key.DsRecord);
+        await InSync(await _client.EnableHostedZoneDnssecAsync(zone.Zone.Id, Ct));
+        var on = await _client.GetDnssecAsync(zone.Zone.Id, Ct);
+        Assert.Equal("SIGNING", on.ServeSignature);
+        Assert.Equal(key.DsRecord, Assert.Single(on.KeySigningKeys).DsRecord);
+
+        var inUse = await Assert.ThrowsAsync<Route53Exception>(() => _client.DeactivateKeySigningKeyAsync(zone.Zone.Id, "ksk_client", Ct));
+        Assert.Equal("KeySigningKeyInUse", inUse.Code);
+        await InSync(await _client.DisableHostedZoneDnssecAsync(zone.Zone.Id, Ct));
+        await InSync(await _client.DeactivateKeySigningKeyAsync(zone.Zone.Id, "ksk_client", Ct));
+        await InSync(await _client.DeleteKeySigningKeyAsync(zone.Zone.Id, "ksk_client", Ct));
+        var off = await _client.GetDnssecAsync(zone.Zone.Id, Ct);
+        Assert.Equal("NOT_SIGNING", off.ServeSignature);
+        Assert.Empty(off.KeySigningKeys);
+    }
+
+    [Fact]
     public async Task AnyCall_ThrowsSignatureDoesNotMatch403_WhenSecretIsWrong()
     {
         var e = await Assert.ThrowsAsync<Route53Exception>(() => emulator.Client("not-the-secret").GetHostedZoneAsync("Z1", Ct));
