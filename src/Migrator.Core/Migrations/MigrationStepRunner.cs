@@ -101,7 +101,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var soa = records.FirstOrDefault(r => r.Type == RecordType.SOA && r.Name.Equals(zone));
         if (soa is null) return new StepOutcome.Blocked($"{source.Description} holds no SOA for {zone}");
         var serial = long.Parse(soa.Data.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
-        var lint = Route53Linter.Lint(zone, records);
+        // The plan's target TTL is the migration policy: a set above it is one the TTL lowering must bring down.
+        var lint = Route53Linter.Lint(zone, records, new Route53LintPolicy(MaxMigrationTtl: a.TargetTtlSeconds));
         var findings = lint.Findings.Select(f => new InventoryFinding(InventoryFinding.KeyOf(f), f.RuleId, f.Severity.ToString(), f.Owner.ToString(),
             f.Type?.ToString(), f.Message, f.SuggestedFix)).GroupBy(f => f.Key).Select(g => g.First()).ToList();
         var hash = InventoryHash(records);
@@ -301,11 +302,23 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var changer = await adapters.DelegationAsync(a, new InMemoryOperationJournal());
         var current = await changer.GetCurrentAsync(zone, ct);
         // DNSSEC guard: a DS at the parent while the old provider signs would make the new, unsigned answers bogus.
+        // The registrar's record and the parent's servers are both asked: what validating resolvers see is the parent's
+        // DS, and a registrar API (Route 53 Domains for a domain signed elsewhere) may not list it.
         var oldSigns = read.Records.Any(r => r.Type == RecordType.DNSKEY && r.Name.Equals(zone));
-        if (current.DsRecords.Count > 0 && oldSigns)
-            return (null, $"DNSSEC: the parent holds DS [{string.Join(" | ", current.DsRecords)}] for {zone} and the old provider signs it; remove the DS at the registrar and wait 5 × its TTL before cutover");
+        if (oldSigns && await DsAtParentAsync(a, zone, current, ct) is { Count: > 0 } ds)
+            return (null, $"DNSSEC: the parent holds DS [{string.Join(" | ", ds.Select(d => d.Record))}] for {zone} ({string.Join(", ", ds.Select(d => d.Where).Distinct())}) and the old provider signs it (DNSKEY at the apex); cutting over to unsigned Route 53 answers would make {zone} fail validation. Remove the DS at the registrar, wait 5 × its TTL ({ds.Max(d => d.Ttl ?? 0)} s), then try again");
         var to = DelegationView.From(new Delegation(zone, ns.Select(n => new DelegatedNameServer(n, [])).ToList(), [], new Ttl(a.TargetTtlSeconds)));
         return (CutoverPlan.Create(records, ns, DelegationView.From(current), to, a.Window), null);
+    }
+
+    /// <summary>Every DS for <paramref name="zone"/> the registrar lists or a parent server answers, with where it was seen and its TTL.</summary>
+    private async Task<IReadOnlyList<(string Record, string Where, long? Ttl)>> DsAtParentAsync(MigrationPlanAnswers a, DomainName zone, Delegation registrar, CancellationToken ct)
+    {
+        var found = registrar.DsRecords.Select(d => (d, "registrar", registrar.Ttl is { } t ? (long?)t.Seconds : null)).ToList();
+        foreach (var view in await ReadParentsAsync(a, zone, ct))
+            if (view.Delegation is { } d)
+                found.AddRange(d.Ds.Select(r => (r, $"parent server {view.Server}", d.DsTtl)));
+        return found;
     }
 
     // ------------------------------------------------------------------ CutOver
@@ -616,6 +629,16 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var summary = ok ? "every parent server shows the saved delegation again"
             : $"not yet restored: {string.Join("; ", views.Select(v => v.Delegation is { } d ? $"{v.Server}: {string.Join(" ", d.NsNames.Order())}" : $"{v.Server}: {v.Error}"))}";
         await c.AddSampleAsync(new MigrationSample(c.Migration.Id, MigrationSampleKinds.Delegation, c.Now, ok, summary, JsonSerializer.Serialize(views, Json)), ct);
+        if (ok)
+        {
+            // The restoring change is done once the parent shows it: its operation row says so too.
+            foreach (var op in (await c.Operations(ct)).Where(o => o.Kind == MigrationOperationKinds.DelegationChange && o.Status == MigrationOperationStatus.Submitted
+                         && (o.Key.StartsWith("rollback:", StringComparison.Ordinal) || o.Key == "cutover:rollback")))
+            {
+                op.Succeeded(JsonSerializer.Serialize(new { verified = summary }), c.Now);
+                await c.UpdateOperationAsync(op, ct);
+            }
+        }
         return summary;
     }
 
