@@ -266,7 +266,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         {
             lowered = lowered.Count, oldRecordTtl, oldDelegationTtl, parentDelegationTtlNow = parentTtl, observedAt = c.Now, dueAt = due,
             rule = "observed-at + max(5 × old TTL, ISP floor), not before the window opens",
-        }, new MigrationPatch().Set(x => x.OldTtlSeconds, oldTtl).Set(x => x.TtlsObservedAt, c.Now), FollowUpAt: due);
+        }, new MigrationPatch().Set(x => x.OldTtlSeconds, oldTtl).Set(x => x.TtlsObservedAt, c.Now), FollowUpAt: due,
+            FirstRunAt: c.Now + _options.SampleInterval);
     }
 
     /// <summary>observed-at + 5 × the old TTL, lengthened to the ISP floor, never before the window opens.</summary>
@@ -525,7 +526,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         if (failure is not null) return new StepOutcome.Blocked($"verification failed: {failure}; consider rolling back");
         var soak = TimeSpan.FromSeconds(5 * Math.Max(a.TargetTtlSeconds, a.IspTtlFloorSeconds));
         var soakEnds = c.Now + soak;
-        return new StepOutcome.Done($"verified; the soak ends at {soakEnds:u}", new { verifiedAt = c.Now, soakEnds }, FollowUpAt: soakEnds);
+        return new StepOutcome.Done($"verified; the soak ends at {soakEnds:u}", new { verifiedAt = c.Now, soakEnds }, FollowUpAt: soakEnds,
+            FirstRunAt: c.Now + _options.SampleInterval);
     }
 
     private async Task<StepOutcome> SoakAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
@@ -533,8 +535,10 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var m = c.Migration;
         var drift = await DriftSampleAsync(c, a, ct);
         var delegation = await DelegationSampleAsync(c, a, ct);
+        var resolvers = await ResolverSampleAsync(c, a, ct);
         if (m.DueAt is { } due && c.Now < due)
-            return new StepOutcome.Pending($"soaking until {due:u}; drift: {drift.Summary}; delegation: {delegation.Summary}", Min(due, c.Now + _options.SampleInterval));
+            return new StepOutcome.Pending($"soaking until {due:u}; drift: {drift.Summary}; delegation: {delegation.Summary}{(resolvers is null ? "" : $"; resolvers: {resolvers.Summary}")}",
+                Min(due, c.Now + _options.SampleInterval));
         if (!drift.Ok) return new StepOutcome.Blocked($"the soak ended with drift between old and new: {drift.Summary}");
         await using var db = await contexts.CreateDbContextAsync(ct);
         var samples = await db.MigrationSamples.Where(s => s.MigrationId == m.Id).GroupBy(s => s.Kind).Select(g => new { kind = g.Key, count = g.Count(), failed = g.Count(x => !x.Ok) }).ToListAsync(ct);
@@ -567,6 +571,42 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var views = await ReadParentsAsync(a, c.Migration.Zone, ct);
         var summary = string.Join("; ", views.Select(v => v.Delegation is { } d ? $"{v.Server}: {string.Join(" ", d.NsNames.Order())} ttl {d.NsTtl}" : $"{v.Server}: {v.Error}"));
         var sample = new MigrationSample(c.Migration.Id, MigrationSampleKinds.Propagation, c.Now, views.All(v => v.Delegation is not null), summary, JsonSerializer.Serialize(views, Json));
+        await c.AddSampleAsync(sample, ct);
+        return sample;
+    }
+
+    /// <summary>What one resolver's cache gives for the zone's apex NS: the old provider's set, Route 53's, or neither.</summary>
+    public sealed record ResolverView(string Resolver, string Sees, IReadOnlyList<string> NameServers, string? Error);
+
+    /// <summary>
+    /// Asks each of the plan's resolvers (recursively) for the zone's NS set and classifies the answer as "old" (the
+    /// snapshot's name servers), "new" (the approved target's) or "other". Null when the plan names no resolver.
+    /// </summary>
+    private async Task<(IReadOnlyList<ResolverView> Views, string Summary)?> ReadResolversAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
+    {
+        if (a.Resolvers.Count == 0) return null;
+        var m = c.Migration;
+        var snapshot = await c.Snapshot(ct);
+        var oldNs = snapshot is null ? [] : DelegationSnapshot.FromJson(snapshot.Json).Registrar.NsNames;
+        var newNs = m.CutoverPlanJson is null ? [] : CutoverPlan.FromJson(m.CutoverPlanJson).DelegationTo.NsNames;
+        var views = new List<ResolverView>();
+        foreach (var resolver in a.ResolverEndpoints)
+        {
+            var r = await adapters.Probe.QueryAsync(resolver, m.Zone, RecordType.NS, ProbeOptions.Recursive, ct);
+            var names = r.AnswerSet.Select(x => DomainName.Parse(x.Data).ToLowerString()).Distinct().Order(StringComparer.Ordinal).ToList();
+            var error = r.Error != ProbeErrorKind.None ? $"{r.Error} {r.ErrorMessage}".Trim() : !r.IsNoError ? r.ResponseCode : names.Count == 0 ? "no NS answer" : null;
+            var sees = error is not null ? "error" : names.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(newNs) ? "new"
+                : names.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(oldNs) ? "old" : "other";
+            views.Add(new ResolverView(resolver.ToString(), sees, names, error));
+        }
+        return (views, string.Join("; ", views.Select(v => $"{v.Resolver}: {v.Sees}{(v.Error is null ? "" : $" ({v.Error})")}")));
+    }
+
+    private async Task<MigrationSample?> ResolverSampleAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
+    {
+        if (await ReadResolversAsync(c, a, ct) is not { } read) return null;
+        var sample = new MigrationSample(c.Migration.Id, MigrationSampleKinds.Propagation, c.Now, read.Views.All(v => v.Error is null),
+            "resolvers: " + read.Summary, JsonSerializer.Serialize(read.Views, Json));
         await c.AddSampleAsync(sample, ct);
         return sample;
     }
@@ -651,8 +691,16 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var ok = views.All(v => v.Delegation is { } d && d.SameNameServers(snapshot.Registrar));
         var summary = ok ? "every parent server shows the saved delegation again"
             : $"not yet restored: {string.Join("; ", views.Select(v => v.Delegation is { } d ? $"{v.Server}: {string.Join(" ", d.NsNames.Order())}" : $"{v.Server}: {v.Error}"))}";
-        await c.AddSampleAsync(new MigrationSample(c.Migration.Id, MigrationSampleKinds.Delegation, c.Now, ok, summary, JsonSerializer.Serialize(views, Json)), ct);
-        if (ok)
+        var resolvers = await ReadResolversAsync(c, a, ct);
+        if (resolvers is { } r)
+        {
+            var back = r.Views.All(v => v.Sees == "old");
+            summary += back ? "; every resolver answers from the old servers again" : $"; resolvers not all back: {r.Summary}";
+            ok &= back;
+        }
+        await c.AddSampleAsync(new MigrationSample(c.Migration.Id, MigrationSampleKinds.Delegation, c.Now, ok, summary,
+            JsonSerializer.Serialize(new { parents = views, resolvers = resolvers?.Views }, Json)), ct);
+        if (views.All(v => v.Delegation is { } d && d.SameNameServers(snapshot.Registrar)))
         {
             // The restoring change is done once the parent shows it: its operation row says so too.
             foreach (var op in (await c.Operations(ct)).Where(o => o.Kind == MigrationOperationKinds.DelegationChange && o.Status == MigrationOperationStatus.Submitted

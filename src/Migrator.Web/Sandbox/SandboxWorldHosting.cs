@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Migrator.Core.Auditing;
 using Migrator.Core.Hosting;
@@ -96,12 +95,24 @@ public static class SandboxWorldHosting
         services.AddSingleton<SandboxWorldService>();
         services.AddHostedService(sp => sp.GetRequiredService<SandboxWorldService>());
         services.AddSingleton<SandboxPlanDefaults>();
-        // The world's TTLs are seconds: steps poll every second, and the wait and the soak sample once per delegation TTL.
-        services.Replace(ServiceDescriptor.Singleton(sp => new Migrator.Core.Migrations.MigrationStepOptions
+        // The world's TTLs are seconds: unless "Migrator:Steps" says otherwise, steps poll every second and the wait and
+        // the soak sample once per delegation TTL.
+        var steps = services.LastOrDefault(d => d.ServiceType == typeof(Migrator.Core.Migrations.MigrationStepOptions));
+        if (steps?.ImplementationFactory is { } configuredSteps)
         {
-            PollInterval = TimeSpan.FromSeconds(1),
-            SampleInterval = TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<WorldOptions>().DelegationTtl)),
-        }));
+            services.Remove(steps);
+            services.AddSingleton(sp =>
+            {
+                var configured = (Migrator.Core.Migrations.MigrationStepOptions)configuredSteps(sp);
+                var section = sp.GetRequiredService<IConfiguration>().GetSection(Migrator.Core.Migrations.MigrationHosting.StepsSection);
+                return configured with
+                {
+                    PollInterval = section["PollInterval"] is null ? TimeSpan.FromSeconds(1) : configured.PollInterval,
+                    SampleInterval = section["SampleInterval"] is null
+                        ? TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<WorldOptions>().DelegationTtl)) : configured.SampleInterval,
+                };
+            });
+        }
 
         // Plans name the world's TSIG keys; the workflow finds them through its key store.
         var keyStore = services.LastOrDefault(d => d.ServiceType == typeof(Migrator.Core.Ports.ITsigKeyStore));

@@ -129,6 +129,14 @@ public sealed class SandboxWalkTests(FastSandboxFixture fixture, ITestOutputHelp
         await SandboxApp.EventuallyAsync(async () => await SandboxApp.ReadAsync(await App.Operator.GetAsync($"/api/migrations/{zone}/samples?kind=delegation"), "samples"),
             s => s.EnumerateArray().Any(x => x.GetProperty("summary").GetString()!.Contains("saved delegation again", StringComparison.Ordinal)),
             CacheTimeout, "the rollback check's sample");
+        var check = (await SandboxApp.ReadAsync(await App.Operator.GetAsync($"/api/migrations/{zone}/samples?kind=delegation"), "samples"))
+            .EnumerateArray().Last(x => x.GetProperty("summary").GetString()!.Contains("saved delegation again", StringComparison.Ordinal));
+        Assert.True(check.GetProperty("ok").GetBoolean(), check.ToString());
+        Assert.Contains("every resolver answers from the old servers again", check.GetProperty("summary").GetString());
+        // During the soak the resolvers were sampled too, and showed Route 53.
+        var soakSamples = await SandboxApp.ReadAsync(await App.Operator.GetAsync($"/api/migrations/{zone}/samples?kind=propagation"), "samples");
+        Assert.Contains(soakSamples.EnumerateArray(), x => x.GetProperty("summary").GetString()!.StartsWith("resolvers: ", StringComparison.Ordinal)
+            && !x.GetProperty("summary").GetString()!.Contains(": old", StringComparison.Ordinal));
 
         output.WriteLine($"world TTLs: records 1 s, delegation 2 s, negative 1 s, ISP floor 4 s");
         output.WriteLine($"Drafted → Approved: {beforeCutover.TotalSeconds:F1} s; → Soaked: {soakedAt.TotalSeconds:F1} s");
