@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "diff" => DiffBenchmark.Run(args[1..]),
     "route53-import" => await Route53ImportBenchmark.RunAsync(args),
     "parity" => await ParityBenchmark.RunAsync(args[1..]),
+    "world" => await WorldBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -20,6 +21,7 @@ static int Usage()
           diff [N]             diff two N-record zones (default 1,000,000) with 1% changes
           route53-import [N]   import N records (default 100,000) into the emulator at 5 requests/s
           parity               parity over 10,000 names against two lab servers vs dnsperf
+          world [N]            the sandbox world's start time (first and N restarts), memory, one resolution per resolver
         """);
     return 64;
 }

@@ -401,7 +401,7 @@ public sealed class MigrationWorkflow(
                 var evidence = reason is null ? done.Evidence : new { reason, detail = done.Evidence };
                 var result = await TransitionAsync(m, t.Step, actor, evidence, patch, done.Message, ct, claimedAs: t.Step);
                 if (result.IsSuccess && t.FollowUp is { } f && done.FollowUpAt is { } at && jobs.RunsInBackground)
-                    jobs.Schedule(m.Id, f.Step, at);
+                    jobs.Schedule(m.Id, f.Step, done.FirstRunAt is { } first && first < at ? first : at);
                 return result;
             }
             case StepOutcome.Pending pending:

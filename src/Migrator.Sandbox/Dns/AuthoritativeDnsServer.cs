@@ -209,6 +209,22 @@ internal sealed class CompiledZone
                         response.AdditionalRecords.AddRange(Materialize(ns.NameServer, glue, 0));
                 return;
             }
+            // RFC 6672: a DNAME above the name redirects it; answer the DNAME and a CNAME synthesized with its TTL.
+            if (FindDname(owner) is { } dname)
+            {
+                response.AnswerRecords.AddRange(Materialize(dname.Name, dname.Set, 0));
+                if (secure) AddSignatures(response.AnswerRecords, dname.Name, dname.Name, "DNAME", dname.Set.Ttl); // the synthesized CNAME is unsigned
+                var target = Substitute(owner, dname.Name, PresentationRecords.ParseName(dname.Set.Values[0]));
+                if (target is null)
+                {
+                    response.ReturnCode = ReturnCode.YXDomain; // the substituted name is longer than 255 octets
+                    return;
+                }
+                response.AnswerRecords.Add(new CNameRecord(owner, (int)Math.Min(dname.Set.Ttl ?? 0, int.MaxValue), target));
+                if (qtype is RecordType.CName || !target.IsEqualOrSubDomainOf(Apex)) return;
+                owner = target;
+                continue;
+            }
             var sets = At(owner);
             var synthesizedFrom = owner;
             if (sets.Count == 0 && !_existing.Contains(Key(owner)))
@@ -332,6 +348,25 @@ internal sealed class CompiledZone
             if (ns is not null) return (n, ns);
         }
         return null;
+    }
+
+    /// <summary>The nearest DNAME strictly above <paramref name="qname"/> (a DNAME does not redirect its own owner).</summary>
+    private (DomainName Name, RecordSetData Set)? FindDname(DomainName qname)
+    {
+        for (var n = qname; n.LabelCount > Apex.LabelCount;)
+        {
+            n = n.GetParentName();
+            if (At(n).FirstOrDefault(s => s.Type == "DNAME" && s.Values.Length > 0) is { } d) return (n, d);
+        }
+        return null;
+    }
+
+    /// <summary>qname with the DNAME owner's suffix replaced by its target; null when the result is too long (RFC 6672 §2.2).</summary>
+    private static DomainName? Substitute(DomainName qname, DomainName owner, DomainName target)
+    {
+        var prefix = qname.Labels.Take(qname.LabelCount - owner.LabelCount);
+        var labels = prefix.Concat(target.Labels).ToArray();
+        return labels.Sum(l => l.Length + 1) + 1 > 255 ? null : new DomainName(labels);
     }
 
     /// <summary>RFC 4592: the source of synthesis is "*." + the closest encloser, if that wildcard exists.</summary>
