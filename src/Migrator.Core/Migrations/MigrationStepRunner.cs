@@ -587,8 +587,9 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         if (a.Resolvers.Count == 0) return null;
         var m = c.Migration;
         var snapshot = await c.Snapshot(ct);
-        var oldNs = snapshot is null ? [] : DelegationSnapshot.FromJson(snapshot.Json).Registrar.NsNames;
-        var newNs = m.CutoverPlanJson is null ? [] : CutoverPlan.FromJson(m.CutoverPlanJson).DelegationTo.NsNames;
+        IReadOnlySet<string> none = new HashSet<string>();
+        var oldNs = snapshot is null ? none : DelegationSnapshot.FromJson(snapshot.Json).Registrar.NsNames;
+        var newNs = m.CutoverPlanJson is null ? none : CutoverPlan.FromJson(m.CutoverPlanJson).DelegationTo.NsNames;
         var views = new List<ResolverView>();
         foreach (var resolver in a.ResolverEndpoints)
         {
