@@ -54,7 +54,7 @@ public static class WorldBenchmark
 
     private static async Task ResolveAsync(IPEndPoint resolver)
     {
-        var client = new DnsClient([resolver.Address], [new UdpClientTransport(resolver.Port)], false, 5000);
+        var client = new ARSoft.Tools.Net.Dns.DnsClient([resolver.Address], [new UdpClientTransport(resolver.Port)], false, 5000);
         var answer = await client.ResolveAsync(ARSoft.Tools.Net.DomainName.Parse("www.shop.example."), RecordType.A, RecordClass.INet,
             new DnsQueryOptions { IsRecursionDesired = true });
         if (answer is null || answer.ReturnCode != ReturnCode.NoError || answer.AnswerRecords.Count == 0)

@@ -587,17 +587,16 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         if (a.Resolvers.Count == 0) return null;
         var m = c.Migration;
         var snapshot = await c.Snapshot(ct);
-        IReadOnlySet<string> none = new HashSet<string>();
-        var oldNs = snapshot is null ? none : DelegationSnapshot.FromJson(snapshot.Json).Registrar.NsNames;
-        var newNs = m.CutoverPlanJson is null ? none : CutoverPlan.FromJson(m.CutoverPlanJson).DelegationTo.NsNames;
+        IReadOnlySet<string> oldNs = snapshot is null ? new HashSet<string>() : DelegationSnapshot.FromJson(snapshot.Json).Registrar.NsNames;
+        IReadOnlySet<string> newNs = m.CutoverPlanJson is null ? new HashSet<string>() : CutoverPlan.FromJson(m.CutoverPlanJson).DelegationTo.NsNames;
         var views = new List<ResolverView>();
         foreach (var resolver in a.ResolverEndpoints)
         {
             var r = await adapters.Probe.QueryAsync(resolver, m.Zone, RecordType.NS, ProbeOptions.Recursive, ct);
             var names = r.AnswerSet.Select(x => DomainName.Parse(x.Data).ToLowerString()).Distinct().Order(StringComparer.Ordinal).ToList();
             var error = r.Error != ProbeErrorKind.None ? $"{r.Error} {r.ErrorMessage}".Trim() : !r.IsNoError ? r.ResponseCode : names.Count == 0 ? "no NS answer" : null;
-            var sees = error is not null ? "error" : names.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(newNs) ? "new"
-                : names.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(oldNs) ? "old" : "other";
+            var seen = names.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var sees = error is not null ? "error" : newNs.Count > 0 && seen.SetEquals(newNs) ? "new" : oldNs.Count > 0 && seen.SetEquals(oldNs) ? "old" : "other";
             views.Add(new ResolverView(resolver.ToString(), sees, names, error));
         }
         return (views, string.Join("; ", views.Select(v => $"{v.Resolver}: {v.Sees}{(v.Error is null ? "" : $" ({v.Error})")}")));

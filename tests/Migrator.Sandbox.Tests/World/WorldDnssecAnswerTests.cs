@@ -14,8 +14,7 @@ public sealed class WorldDnssecAnswerTests
         var client = new ARSoft.Tools.Net.Dns.DnsClient([server.Address], [new UdpClientTransport(server.Port), new TcpClientTransport(server.Port)], false, 5000);
         return await client.ResolveAsync(DomainName.Parse(name), type, RecordClass.INet, new DnsQueryOptions
         {
-            // EDnsOptions first: setting it replaces the OPT record that IsDnsSecOk writes its flag into.
-            IsRecursionDesired = false, EDnsOptions = new OptRecord { UdpPayloadSize = 1232 }, IsEDnsEnabled = true, IsDnsSecOk = dnssecOk,
+            IsRecursionDesired = false, IsEDnsEnabled = true, IsDnsSecOk = dnssecOk, EDnsOptions = new OptRecord { UdpPayloadSize = 1232, IsDnsSecOk = dnssecOk },
         }) ?? throw new TimeoutException($"no answer from {server} for {name} {type}");
     }
 
