@@ -129,7 +129,7 @@ public sealed class AuthoritativeDnsServer : IDisposable
         return best;
     }
 
-    public void Dispose() => _server?.Stop();
+    public void Dispose() => DnsServerStop.Quietly(_server);
 }
 
 /// <summary>

@@ -215,7 +215,7 @@ public sealed class SandboxWorld : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         foreach (var s in _servers) s.Dispose();
-        foreach (var s in _resolverServers) s.Stop();
+        foreach (var s in _resolverServers) Dns.DnsServerStop.Quietly(s);
         return ValueTask.CompletedTask;
     }
 }

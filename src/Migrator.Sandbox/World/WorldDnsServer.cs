@@ -111,7 +111,7 @@ public sealed class WorldDnsServer : IDisposable
     private HostedWorldZone? Find(ArDomainName qname) =>
         _zones.Where(z => qname.IsEqualOrSubDomainOf(z.Zone.ArApex)).MaxBy(z => z.Zone.ArApex.LabelCount);
 
-    public void Dispose() => _server?.Stop();
+    public void Dispose() => Dns.DnsServerStop.Quietly(_server);
 }
 
 /// <summary>A zone on a server, with the names of the keys that may transfer and update it (null: nobody).</summary>
