@@ -61,11 +61,12 @@ public sealed class PersistenceTests : IDisposable
             using var client = new PlainRoute53Client(first.BaseAddress);
             (zoneId, _) = await client.CreateZoneWithReferenceAsync("signed-persist.test", Guid.NewGuid().ToString());
             await client.WaitInsyncAsync(await client.ChangeAsync(zoneId, ("CREATE", "www.signed-persist.test.", "A", 60, ["192.0.2.8"])));
-            var (created, _) = await client.CallAsync(HttpMethod.Post, "/2013-04-01/keysigningkey", new System.Xml.Linq.XElement(ns + "CreateKeySigningKeyRequest",
+            var (created, createdBody) = await client.CallAsync(HttpMethod.Post, "/2013-04-01/keysigningkey", new System.Xml.Linq.XElement(ns + "CreateKeySigningKeyRequest",
                 new System.Xml.Linq.XElement(ns + "CallerReference", Guid.NewGuid().ToString()), new System.Xml.Linq.XElement(ns + "HostedZoneId", zoneId),
                 new System.Xml.Linq.XElement(ns + "KeyManagementServiceArn", "arn:aws:kms:us-east-1:111122223333:key/persist-1"),
                 new System.Xml.Linq.XElement(ns + "Name", "ksk_kept"), new System.Xml.Linq.XElement(ns + "Status", "ACTIVE")));
             Assert.Equal(201, created);
+            await client.WaitInsyncAsync(createdBody.Descendants(ns + "Id").First().Value.Replace("/change/", "")); // one change at a time per zone
             var (_, enabled) = await client.CallAsync(HttpMethod.Post, $"/2013-04-01/hostedzone/{zoneId}/enable-dnssec");
             await client.WaitInsyncAsync(enabled.Descendants(ns + "Id").First().Value.Replace("/change/", ""));
             dnskeyBefore = string.Join("|", (await Dig.QueryAsync(first.DnsEndPoint!, "signed-persist.test", "DNSKEY")).Answer.Order());
