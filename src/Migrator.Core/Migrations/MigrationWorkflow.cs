@@ -93,6 +93,25 @@ public sealed class MigrationWorkflow(
         return rows.OrderBy(s => s.Id).Select(s => new MigrationSampleView(s.Kind, s.At, s.Ok, s.Summary, s.DetailJson)).ToList();
     }
 
+    /// <summary>The old zone's records as the inventory stored them (what the records review shows), or null before the inventory.</summary>
+    public async Task<IReadOnlyList<ResourceRecord>?> GetInventoryAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var json = await db.Migrations.AsNoTracking().Where(x => x.Id == id).Select(x => x.InventoryJson).SingleOrDefaultAsync(ct);
+        return json is null ? null : InventoryRecords.FromJson(json);
+    }
+
+    /// <summary>
+    /// The stored cutover plan (the one an approver signs and cutover applies), or null until an approval is requested.
+    /// A plan the safety check refused is never stored: its refusal is in <see cref="MigrationStatus.Blocker"/>.
+    /// </summary>
+    public async Task<CutoverPlan?> GetCutoverPlanAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var json = await db.Migrations.AsNoTracking().Where(x => x.Id == id).Select(x => x.CutoverPlanJson).SingleOrDefaultAsync(ct);
+        return json is null ? null : CutoverPlan.FromJson(json);
+    }
+
     /// <summary>The saved snapshot exactly as stored (the JSON text and its SHA-256), or null before cutover.</summary>
     public async Task<(DelegationSnapshot Snapshot, string Json, string Sha256)?> GetSnapshotAsync(Guid id, CancellationToken ct = default)
     {
