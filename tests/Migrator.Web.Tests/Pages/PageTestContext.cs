@@ -10,7 +10,8 @@ namespace Migrator.Web.Tests.Pages;
 /// <summary>A bUnit context for a page: MudBlazor, an interactive renderer, the sandbox app's real services and a signed-in user with one role.</summary>
 public static class PageTestContext
 {
-    public static BunitContext Create(SandboxApp app, string user, string role, Action<IServiceCollection>? services = null)
+    public static BunitContext Create(SandboxApp app, string user, string role, Action<IServiceCollection>? services = null,
+        Action<Bunit.TestDoubles.BunitAuthorizationContext>? authorization = null)
     {
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -20,7 +21,9 @@ public static class PageTestContext
         ctx.Services.AddSingleton(app.Service<Migrator.Core.Notifications.IMigrationNotifier>());
         ctx.Services.AddSingleton(app.Service<TimeProvider>());
         services?.Invoke(ctx.Services);
-        ctx.AddAuthorization().SetAuthorized(user).SetRoles(role);
+        var auth = ctx.AddAuthorization();
+        auth.SetAuthorized(user).SetRoles(role);
+        authorization?.Invoke(auth);
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return ctx;
     }
