@@ -84,6 +84,22 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
     public LabJobRunner Jobs { get; } = new();
     public DnsClientProbe Probe { get; } = new(new DnsProbeSettings(TimeSpan.FromSeconds(2)));
 
+    /// <summary>Called at each cutover sub-step's checkpoint (see <see cref="MigrationStepOptions.CutoverCheckpoint"/>).</summary>
+    public Func<CutoverCheckpoint, CancellationToken, Task>? OnCutoverCheckpoint { get; set; }
+
+    /// <summary>A call to the emulator's control API (loopback, with its token), e.g. POST /_emulator/dns-faults; fails unless 2xx.</summary>
+    public async Task<string> EmulatorControlAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var http = new HttpClient { BaseAddress = Emulator.BaseAddress };
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(Migrator.Sandbox.Control.ControlApi.TokenHeader, Emulator.ControlToken);
+        if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+
     public static readonly MigrationActor Alice = new("alice", MigrationRole.Operator);
     public static readonly MigrationActor Bob = new("bob", MigrationRole.Approver);
 
@@ -124,7 +140,11 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
             new TsigKeyOptions { Name = "tld-key", Secret = m.Lab.TldKeySecret },
         ]);
         var factory = new MigrationAdapterFactory(new FixedRoute53AccountSource(accounts), keys, m.Probe, TimeProvider.System);
-        var runner = new MigrationStepRunner(factory, m, new MigrationStepOptions { PollInterval = TimeSpan.FromMilliseconds(300), SampleInterval = TimeSpan.FromSeconds(2) });
+        var runner = new MigrationStepRunner(factory, m, new MigrationStepOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(300), SampleInterval = TimeSpan.FromSeconds(2),
+            CutoverCheckpoint = (point, ct) => m.OnCutoverCheckpoint?.Invoke(point, ct) ?? Task.CompletedTask,
+        });
         m.Workflow = new MigrationWorkflow(m, TimeProvider.System, runner, keys, m.Jobs);
         m.Jobs.Start(m.Workflow);
         return m;
