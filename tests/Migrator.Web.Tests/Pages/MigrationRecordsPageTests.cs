@@ -94,11 +94,11 @@ public sealed class MigrationRecordsPageTests(SandboxApp app)
     [Fact]
     public async Task Accept_RecordsTheReasonThroughTheWorkflow_WhenOperatorAccepts()
     {
-        var (id, _) = await SeedAsync(MigrationState.Inventoried, 1000, withPlan: false);
+        var (id, _) = await SeedAsync(MigrationState.Inventoried, 40, withPlan: false);
         await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
         var cut = ctx.Render<MigrationRecords>(p => p.Add(c => c.Id, id));
         cut.WaitForAssertion(() => cut.Find("#records-finding-reason"), Wait);
-        var error = (await app.Service<MigrationWorkflow>().GetStatusAsync(id))!.Findings.First(f => f.IsError);
+        var error = (await app.Service<MigrationWorkflow>().GetStatusAsync(id))!.Findings.First(f => f.Severity == nameof(LintSeverity.Warning));
 
         await cut.Find("#records-finding-reason").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "the host inventory is obsolete; dropped at cutover" });
         await cut.Find($"button[aria-label^='Accept {error.RuleId} at {error.Owner}']").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
@@ -111,7 +111,7 @@ public sealed class MigrationRecordsPageTests(SandboxApp app)
     [Fact]
     public async Task Accept_IsNotOffered_ToViewers()
     {
-        var (id, _) = await SeedAsync(MigrationState.Inventoried, 1000, withPlan: false);
+        var (id, _) = await SeedAsync(MigrationState.Inventoried, 40, withPlan: false);
         await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
         var cut = ctx.Render<MigrationRecords>(p => p.Add(c => c.Id, id));
         cut.WaitForAssertion(() => cut.Find("[data-testid=records-findings]"), Wait);
