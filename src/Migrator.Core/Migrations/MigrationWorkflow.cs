@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -61,13 +62,33 @@ public sealed class MigrationWorkflow(
         return m is null ? null : await GetStatusAsync(m.Id, ct);
     }
 
+    // A status is a pure function of its row (whose Version grows with every write) and of whether its snapshot exists
+    // (saved once, never changed). Listing keeps statuses by (Version, snapshot): 1,000 migrations cost one narrow query,
+    // and only rows written since the last list are read whole (their inventories and findings are JSON worth parsing once).
+    private readonly ConcurrentDictionary<Guid, (long Version, bool HasSnapshot, MigrationStatus Status)> _listed = new();
+
     /// <summary>Newest first.</summary>
     public async Task<IReadOnlyList<MigrationStatus>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var all = await db.Migrations.AsNoTracking().ToListAsync(ct);
-        var snaps = await db.DelegationSnapshots.AsNoTracking().ToDictionaryAsync(s => s.MigrationId, ct);
-        return all.OrderByDescending(m => m.CreatedAt).Select(m => MigrationStatus.From(m, snaps.GetValueOrDefault(m.Id))).ToList();
+        var heads = await db.Migrations.AsNoTracking()
+            .Select(m => new { m.Id, m.Version, m.CreatedAt, HasSnapshot = db.DelegationSnapshots.Any(s => s.MigrationId == m.Id) })
+            .ToListAsync(ct);
+        var stale = heads.Where(h => !_listed.TryGetValue(h.Id, out var c) || c.Version != h.Version || c.HasSnapshot != h.HasSnapshot)
+            .Select(h => h.Id).ToList();
+        foreach (var chunk in stale.Chunk(500))
+        {
+            var rows = await db.Migrations.AsNoTracking().Where(m => chunk.Contains(m.Id)).ToListAsync(ct);
+            var snaps = await db.DelegationSnapshots.AsNoTracking().Where(s => chunk.Contains(s.MigrationId)).ToDictionaryAsync(s => s.MigrationId, ct);
+            foreach (var m in rows) _listed[m.Id] = (m.Version, snaps.ContainsKey(m.Id), MigrationStatus.From(m, snaps.GetValueOrDefault(m.Id)));
+        }
+        if (_listed.Count > heads.Count)
+        {
+            var ids = heads.Select(h => h.Id).ToHashSet();
+            foreach (var id in _listed.Keys.Where(k => !ids.Contains(k)).ToList()) _listed.TryRemove(id, out _);
+        }
+        return heads.OrderByDescending(h => h.CreatedAt)
+            .Select(h => _listed.TryGetValue(h.Id, out var c) ? c.Status : null).OfType<MigrationStatus>().ToList();
     }
 
     public async Task<IReadOnlyList<MigrationHistoryView>> GetHistoryAsync(Guid id, CancellationToken ct = default)
@@ -94,6 +115,25 @@ public sealed class MigrationWorkflow(
         if (kind is not null) q = q.Where(s => s.Kind == kind);
         var rows = await q.OrderByDescending(s => s.Id).Take(Math.Clamp(take, 1, 10_000)).ToListAsync(ct);
         return rows.OrderBy(s => s.Id).Select(s => new MigrationSampleView(s.Kind, s.At, s.Ok, s.Summary, s.DetailJson)).ToList();
+    }
+
+    /// <summary>The old zone's records as the inventory stored them (what the records review shows), or null before the inventory.</summary>
+    public async Task<IReadOnlyList<ResourceRecord>?> GetInventoryAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var json = await db.Migrations.AsNoTracking().Where(x => x.Id == id).Select(x => x.InventoryJson).SingleOrDefaultAsync(ct);
+        return json is null ? null : InventoryRecords.FromJson(json);
+    }
+
+    /// <summary>
+    /// The stored cutover plan (the one an approver signs and cutover applies), or null until an approval is requested.
+    /// A plan the safety check refused is never stored: its refusal is in <see cref="MigrationStatus.Blocker"/>.
+    /// </summary>
+    public async Task<CutoverPlan?> GetCutoverPlanAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var json = await db.Migrations.AsNoTracking().Where(x => x.Id == id).Select(x => x.CutoverPlanJson).SingleOrDefaultAsync(ct);
+        return json is null ? null : CutoverPlan.FromJson(json);
     }
 
     /// <summary>The saved snapshot exactly as stored (the JSON text and its SHA-256), or null before cutover.</summary>

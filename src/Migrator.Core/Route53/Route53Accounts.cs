@@ -30,6 +30,9 @@ public sealed class Route53Accounts : IDisposable
 
     public IReadOnlyCollection<string> Names => _options.Keys;
 
+    /// <summary>The accounts as configured (for display: callers must not show their keys).</summary>
+    public IReadOnlyCollection<AwsAccountOptions> Configured => _options.Values;
+
     public Route53Account Get(string name) => _accounts.GetOrAdd(name, n => new Lazy<Route53Account>(() =>
     {
         if (!_options.TryGetValue(n, out var o)) throw new KeyNotFoundException($"no AWS account named '{n}' is configured");

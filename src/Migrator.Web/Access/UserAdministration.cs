@@ -5,6 +5,12 @@ namespace Migrator.Web.Access;
 
 public enum UserChangeOutcome { Done, NotFound, Refused }
 
+/// <summary>The account created, or why not (field → messages); exactly one of the two.</summary>
+public sealed record UserCreation(IdentityUser? User, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool Succeeded => User is not null;
+}
+
 /// <summary>What an administrator change did; <see cref="Message"/> says why when refused.</summary>
 public sealed record UserChangeResult(UserChangeOutcome Outcome, string? Message = null)
 {
@@ -20,7 +26,51 @@ public sealed record UserChangeResult(UserChangeOutcome Outcome, string? Message
 /// </summary>
 public sealed class UserAdministration(UserManager<IdentityUser> users, AuditLog audit)
 {
-    public static bool IsDisabled(IdentityUser user) => user.LockoutEnd == DateTimeOffset.MaxValue;
+    /// <summary>
+    /// Disabled accounts are locked out until <see cref="DateTimeOffset.MaxValue"/>. The database keeps times to 0.1 ms
+    /// (DateTimeOffsetToBinaryConverter), so the stored end reads back a little earlier: compare with a day's margin.
+    /// </summary>
+    public static bool IsDisabled(IdentityUser user) => user.LockoutEnd is { } end && end >= DateTimeOffset.MaxValue.AddDays(-1);
+
+    /// <summary>
+    /// Adds an account with one role (the API's POST /api/admin/users and the Users page). Refusals come back as field
+    /// errors (email, role, user — the password rules); the password is never recorded, only the email and role are audited.
+    /// </summary>
+    public async Task<UserCreation> CreateAsync(string? emailText, string? password, string? role, string actor, CancellationToken ct = default)
+    {
+        var email = emailText?.Trim() ?? "";
+        var errors = new Dictionary<string, string[]>();
+        if (role is null || !MigratorRoles.All.Contains(role))
+            errors["role"] = [$"role must be one of {string.Join(", ", MigratorRoles.All)}"];
+        if (SandboxAccounts.IsSandboxEmail(email))
+            errors["email"] = [$"addresses at {SandboxAccounts.Domain} are reserved for sandbox demo accounts"];
+        if (errors.Count > 0) return new UserCreation(null, errors);
+
+        var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(user, password ?? "");
+        if (!created.Succeeded)
+            return new UserCreation(null, new Dictionary<string, string[]> { ["user"] = created.Errors.Select(e => e.Description).ToArray() });
+        var added = await users.AddToRoleAsync(user, role!);
+        if (!added.Succeeded)
+            throw new InvalidOperationException($"Could not give {email} the role {role}: {string.Join("; ", added.Errors.Select(e => e.Description))}");
+        await audit.RecordAsync(actor, AuditActions.UserCreated, $"user:{email}", $"role {role}", ct);
+        return new UserCreation(user, new Dictionary<string, string[]>());
+    }
+
+    /// <summary>A strong initial password for a new account (shown once to the administrator who adds it): 20 characters from four classes.</summary>
+    public static string NewInitialPassword()
+    {
+        const string lower = "abcdefghijkmnopqrstuvwxyz", upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", digits = "23456789", symbols = "-_.!#%+";
+        const string all = lower + upper + digits + symbols;
+        var chars = new char[20];
+        chars[0] = lower[System.Security.Cryptography.RandomNumberGenerator.GetInt32(lower.Length)];
+        chars[1] = upper[System.Security.Cryptography.RandomNumberGenerator.GetInt32(upper.Length)];
+        chars[2] = digits[System.Security.Cryptography.RandomNumberGenerator.GetInt32(digits.Length)];
+        chars[3] = symbols[System.Security.Cryptography.RandomNumberGenerator.GetInt32(symbols.Length)];
+        for (var i = 4; i < chars.Length; i++) chars[i] = all[System.Security.Cryptography.RandomNumberGenerator.GetInt32(all.Length)];
+        System.Security.Cryptography.RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+    }
 
     public async Task<UserChangeResult> DisableAsync(string userId, string actor, CancellationToken ct = default)
     {

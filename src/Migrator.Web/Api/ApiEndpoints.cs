@@ -44,25 +44,11 @@ public static class ApiEndpoints
 
         var admin = api.MapGroup("/admin").RequireAuthorization(Policies.IsAdmin);
 
-        admin.MapPost("/users", async (CreateUserRequest request, ClaimsPrincipal caller, UserManager<IdentityUser> users, AuditLog audit, CancellationToken ct) =>
+        admin.MapPost("/users", async (CreateUserRequest request, ClaimsPrincipal caller, UserAdministration users, CancellationToken ct) =>
         {
-            var email = request.Email?.Trim() ?? "";
-            var errors = new Dictionary<string, string[]>();
-            if (request.Role is null || !MigratorRoles.All.Contains(request.Role))
-                errors["role"] = [$"role must be one of {string.Join(", ", MigratorRoles.All)}"];
-            if (SandboxAccounts.IsSandboxEmail(email))
-                errors["email"] = [$"addresses at {SandboxAccounts.Domain} are reserved for sandbox demo accounts"];
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
-
-            var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
-            var created = await users.CreateAsync(user, request.Password ?? "");
-            if (!created.Succeeded)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["user"] = created.Errors.Select(e => e.Description).ToArray() });
-            var role = await users.AddToRoleAsync(user, request.Role!);
-            if (!role.Succeeded)
-                throw new InvalidOperationException($"Could not give {email} the role {request.Role}: {string.Join("; ", role.Errors.Select(e => e.Description))}");
-            await audit.RecordAsync(ActorOf(caller), AuditActions.UserCreated, $"user:{email}", $"role {request.Role}", ct);
-            return Results.Created($"/api/admin/users/{user.Id}", new CreateUserResponse(user.Id, email, request.Role!));
+            var created = await users.CreateAsync(request.Email, request.Password, request.Role, ActorOf(caller), ct);
+            if (!created.Succeeded) return Results.ValidationProblem(created.Errors.ToDictionary());
+            return Results.Created($"/api/admin/users/{created.User!.Id}", new CreateUserResponse(created.User.Id, created.User.Email!, request.Role!));
         });
 
         admin.MapPost("/heartbeat", async (ScheduleHeartbeatRequest request, ClaimsPrincipal caller, HeartbeatScheduler scheduler, CancellationToken ct) =>

@@ -90,7 +90,8 @@ public static class TokenEndpoints
         return TypedResults.Created($"/api/tokens/{created.Id}", created);
     }
 
-    private static Dictionary<string, string[]>? Validate(string? nameText, int? days, out string name, out TimeSpan lifetime)
+    /// <summary>The rules for a new token's name and lifetime, shared by the API and the Tokens page; null when both are valid.</summary>
+    internal static Dictionary<string, string[]>? Validate(string? nameText, int? days, out string name, out TimeSpan lifetime)
     {
         var errors = new Dictionary<string, string[]>();
         name = (nameText ?? "").Trim();
