@@ -3,16 +3,21 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Migrator.Core.Migrations;
 using Migrator.Core.Notifications;
 using Migrator.Web.Dashboard;
+using Migrator.Web.Sandbox;
 
 namespace Migrator.Web.Components.Pages;
 
-public partial class MigrationDetail
+public partial class MigrationDetail : IDisposable
 {
+    /// <summary>Samples are stored without a state change: while propagation is measured the page re-reads them this often.</summary>
+    public static readonly TimeSpan SampleRefresh = TimeSpan.FromSeconds(5);
+
     [Parameter] public Guid Id { get; set; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
     [Inject] private MigrationWorkflow Workflow { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private IServiceProvider Services { get; set; } = default!;
 
     private readonly IReadOnlyList<LifecycleTransition> path = MigrationBoard.ForwardPath();
     private MigrationStatus? status;
@@ -28,6 +33,19 @@ public partial class MigrationDetail
     private string? findingReason;
     private string? rollbackReason;
     private string? zoneText;
+    private bool editingPlan;
+    private PropagationChartData? chart;
+    private RollbackCheck? rollbackCheck;
+    private string? planRefusal;
+
+    /// <summary>In sandbox mode, the world's answers for a demo zone (null elsewhere): a newcomer checks them and saves.</summary>
+    private MigrationPlanAnswers? DefaultPlan => status is null ? null : Services.GetService<SandboxPlanDefaults>()?.For(status.Zone);
+
+    private const string SandboxPrefillNote = "Filled in for the sandbox world: the zone is read by AXFR and changed by RFC 2136 at the sandbox's old provider, "
+        + "and the delegation is changed at its registrar. Check the answers, change what you like, and save.";
+
+    /// <summary>The form is the thing to do (no plan yet, or being changed): it goes to the top of the page.</summary>
+    private bool PlanFormOpen => status is not null && actions.Contains(MigrationAction.Plan) && (status.Plan is null || editingPlan);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -43,7 +61,31 @@ public partial class MigrationDetail
         if (status is null) return;
         history = await Workflow.GetHistoryAsync(Id);
         actions = MigrationBoard.ActionsFor(status, actor);
+        var samples = status.Snapshot is null ? [] : await Workflow.GetSamplesAsync(Id);
+        chart = status.Snapshot is null ? null : PropagationChartData.Build(status, history, samples, Time.GetUtcNow(), PropagationChartData.DefaultIspFloorShare);
+        rollbackCheck = status.State == MigrationState.RolledBack ? RollbackCheck.From(status, history, samples) : null;
     }
+
+    private ITimer? sampleTimer;
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+            sampleTimer = Time.CreateTimer(_ => _ = InvokeAsync(RefreshSamplesAsync), null, SampleRefresh, SampleRefresh);
+    }
+
+    private async Task RefreshSamplesAsync()
+    {
+        if (busy || status is null || status.State is not (MigrationState.CutOver or MigrationState.Verified or MigrationState.Soaked or MigrationState.RolledBack)) return;
+        try
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }
+        catch (ObjectDisposedException) { /* the page closed while reading */ }
+    }
+
+    public void Dispose() => sampleTimer?.Dispose();
 
     private async Task OnLiveChangeAsync(MigrationChange change)
     {
@@ -89,6 +131,13 @@ public partial class MigrationDetail
         {
             busy = false;
         }
+    }
+
+    private async Task SavePlanAsync(MigrationPlanAnswers answers)
+    {
+        await Run(a => Workflow.PlanAsync(Id, answers, a));
+        if (result is { IsSuccess: true }) { editingPlan = false; planRefusal = null; }
+        else planRefusal = result?.Message;
     }
 
     private Task AdvanceAsync() => Run(a => Workflow.AdvanceAsync(Id, a));
