@@ -34,6 +34,7 @@ public partial class MigrationDetail : IDisposable
     private string? rollbackReason;
     private string? zoneText;
     private bool editingPlan;
+    private MigrationState? resultState;
     private PropagationChartData? chart;
     private RollbackCheck? rollbackCheck;
     private string? planRefusal;
@@ -80,6 +81,7 @@ public partial class MigrationDetail : IDisposable
         try
         {
             await LoadAsync();
+            if (result is not null && status?.State != resultState) result = null;
             StateHasChanged();
         }
         catch (ObjectDisposedException) { /* the page closed while reading */ }
@@ -91,8 +93,27 @@ public partial class MigrationDetail : IDisposable
     {
         if (change.Kind == MigrationChangeKind.Audit) return;
         await LoadAsync();
+        // The last command's message belongs to the state it was given in; once the migration moves on it is stale.
+        if (result is not null && status?.State != resultState) result = null;
         StateHasChanged();
     }
+
+    /// <summary>A zone file upload only matters when the plan reads the zone from one.</summary>
+    private bool ShowUpload => actions.Contains(MigrationAction.UploadZone) && status?.Plan?.Source.Kind == ZoneSourceKind.Upload;
+
+    /// <summary>After a verified rollback the follow-up's due time is history, not something to count down to.</summary>
+    private bool ShowDue => !(status?.State == MigrationState.RolledBack && rollbackCheck is { Verified: true });
+
+    /// <summary>The next step and who takes it; a timed step's time is shown beside it in the viewer's zone.</summary>
+    private MarkupString NextText => status switch
+    {
+        null => new(""),
+        { NextStep: null } when actions.Contains(MigrationAction.Retry) =>
+            new("<strong>try again</strong> (a new approval) or abandon, by an Operator"),
+        { NextStep: null } => new("<strong>none</strong>: the migration is finished"),
+        { NextStepIsTimed: true } s => new($"<strong>{s.NextStep}</strong> by the scheduler"),
+        var s => new($"<strong>{s.NextStep}</strong> by {System.Net.WebUtility.HtmlEncode(s.WhoActsNext)}"),
+    };
 
     private static string Short(string? hash) => hash is { Length: > 12 } ? hash[..12] : hash ?? "";
 
@@ -108,7 +129,8 @@ public partial class MigrationDetail : IDisposable
     private static string ResultText(WorkflowResult r) => r.Outcome switch
     {
         WorkflowOutcome.Succeeded => r.Message,
-        WorkflowOutcome.Accepted => $"{r.Message} — running in the background; this page updates as it goes.",
+        WorkflowOutcome.Accepted => r.Message.Contains("background", StringComparison.Ordinal)
+            ? $"{r.Message}; this page updates as it goes." : $"{r.Message} — running in the background; this page updates as it goes.",
         WorkflowOutcome.Forbidden => $"{r.Message}. Ask someone with the right role, or an administrator for the role.",
         WorkflowOutcome.Conflict => $"{r.Message}. The page now shows the current state: check it and try again.",
         WorkflowOutcome.Invalid => $"{r.Message}. Fix this and try again.",
@@ -126,6 +148,7 @@ public partial class MigrationDetail : IDisposable
             result = await command(actor);
             if (result.IsSuccess) { comment = null; confirmRollback = false; }
             await LoadAsync();
+            resultState = status?.State;
         }
         finally
         {
