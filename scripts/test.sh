@@ -20,8 +20,11 @@ fi
 for f in scripts/setup.d/*.sh; do [ -f "$f" ] && { echo "== $f"; bash "$f"; }; done
 
 echo "== dotnet test ($CONFIGURATION)"
+# set +e around the run: under `set -e -o pipefail` a failing test run would end the script here, before the summary.
+set +e
 dotnet test Migrator.sln -c "$CONFIGURATION" --logger "console;verbosity=normal" "$@" 2>&1 | tee /tmp/migrator-test.log
 rc=${PIPESTATUS[0]}
+set -e
 # Each test assembly ends with either a one-line summary ("Failed: 0, Passed: 12, Skipped: 0, ...") or, at normal
 # verbosity, a block ("Total tests: 12" / "Passed: 12" / "Failed: 1" / "Skipped: 0"); add them all up.
 read -r passed failed skipped < <(awk '
@@ -35,5 +38,11 @@ read -r passed failed skipped < <(awk '
   block && /^ +Skipped: +[0-9]+/ { s += $2; next }
   /Total time:/ { block = 0 }
   END { print p+0, f+0, s+0 }' /tmp/migrator-test.log)
+# The failures again at the very end, so that the last lines of a red run name them.
+if [ "$rc" != 0 ]; then
+  echo "== failed tests and test-run errors:"
+  grep -E -A 8 '^ +Failed [A-Za-z_]|Test Run Aborted|The active test run was aborted|error MSB|: error ' /tmp/migrator-test.log \
+    | grep -v -E '^\[[0-9:]+ (INF|DBG|WRN)\]' | head -200 || true
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"
