@@ -9,6 +9,9 @@ namespace Migrator.Core.Migrations;
 
 public static class MigrationHosting
 {
+    /// <summary>"Migrator:Steps": PollInterval and SampleInterval of the steps (TimeSpan, e.g. "00:00:05").</summary>
+    public const string StepsSection = "Migrator:Steps";
+
     /// <summary>
     /// The workflow and what it needs: the step runner, the adapter factory, the TSIG key store ("Migrator:TsigKeys"),
     /// the Route 53 accounts ("Migrator:AwsAccounts"; sandbox replaces the source) and an inline job scheduler that
@@ -24,7 +27,14 @@ public static class MigrationHosting
         services.TryAddSingleton<MigrationAdapterFactory>();
         services.TryAddSingleton<IMigrationStepRunner, MigrationStepRunner>();
         services.TryAddSingleton(new MigrationWorkflowOptions());
-        services.TryAddSingleton(new MigrationStepOptions());
+        services.TryAddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var options = configuration.GetSection(StepsSection).Get<MigrationStepOptions>() ?? new MigrationStepOptions();
+            return CutoverHalt.Parse(configuration[CutoverHalt.ConfigurationKey], configuration[CutoverHalt.MarkerDirectoryKey]) is { } halt
+                ? options with { CutoverCheckpoint = halt.AtCheckpointAsync }
+                : options;
+        });
         services.TryAddSingleton<MigrationWorkflow>();
         return services;
     }

@@ -21,6 +21,20 @@ public sealed record MigrationStepOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>How often drift and propagation are sampled during the wait and the soak.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Called inside each cutover sub-step (a)–(h) at its most fragile instant: its outside effect is done (the snapshot
+    /// saved, the Route 53 batch submitted, the parent updated…) and its record is not yet written. Null in production;
+    /// crash tests stop or kill the process here, fault tests break a server here, deterministically.
+    /// </summary>
+    public Func<CutoverCheckpoint, CancellationToken, Task>? CutoverCheckpoint { get; init; }
+}
+
+/// <summary>A point inside cutover sub-step <see cref="SubStep"/> ('a'–'h') of a migration, for <see cref="MigrationStepOptions.CutoverCheckpoint"/>.</summary>
+public sealed record CutoverCheckpoint(Guid MigrationId, string ZoneName, char SubStep, string What)
+{
+    /// <summary>The sub-steps, in order.</summary>
+    public const string SubSteps = "abcdefgh";
 }
 
 /// <summary>
@@ -288,13 +302,15 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     }
 
     /// <summary>(b) re-export the old zone, (c) rewrite TTLs per policy, (d) plan against Route 53's current sets, plus NS and delegation.</summary>
-    private async Task<(CutoverPlan? Plan, string? Problem)> ComputeCutoverPlanAsync(Migration m, MigrationPlanAnswers a, CancellationToken ct)
+    private async Task<(CutoverPlan? Plan, string? Problem)> ComputeCutoverPlanAsync(Migration m, MigrationPlanAnswers a, CancellationToken ct, bool inCutover = false)
     {
         var zone = m.Zone;
         var source = adapters.ReExportSource(m, a);
         var read = await source.ReadAsync(zone, ct);
         if (!read.Succeeded) return (null, $"re-export of {zone} through {source.Description} failed: {string.Join("; ", read.Diagnostics.Where(d => d.IsError).Take(5))}");
+        if (inCutover) await CheckpointAsync(m, 'b', $"re-exported {read.Records.Count} records", ct);
         var desired = WithCeiling(MigratableSets(read.Records, null), new Ttl(a.TargetTtlSeconds), zone);
+        if (inCutover) await CheckpointAsync(m, 'c', $"TTLs rewritten to at most {a.TargetTtlSeconds} s", ct);
         var target = await adapters.TargetAsync(m, a, ct);
         var records = await target.PlanAsync(desired, null, ct);
         var ns = await target.GetNameServersAsync(ct);
@@ -325,6 +341,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             var registrar = await changer.GetCurrentAsync(zone, ct);
             var parents = await ReadParentsAsync(a, zone, ct);
             snapshotRecord = await c.SaveSnapshotAsync(new DelegationSnapshot(m.ZoneName, c.Now, changer.Description, DelegationView.From(registrar), parents), ct);
+            await CheckpointAsync(m, 'a', "the snapshot is saved; the stage is not recorded", ct);
         }
         var snapshot = DelegationSnapshot.FromJson(snapshotRecord.Json);
         if (stage is null) await Stage(c, "a", ct);
@@ -332,7 +349,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         // (b) re-export, (c) TTLs, (d) recompute: a different hash voids the approval and names what changed.
         if (stage is null or "a")
         {
-            var (plan, problem) = await ComputeCutoverPlanAsync(m, a, ct);
+            var (plan, problem) = await ComputeCutoverPlanAsync(m, a, ct, inCutover: true);
             if (plan is null) return new StepOutcome.Blocked($"cutover (b–d): {problem}");
             if (plan.Hash != m.ApprovedPlanHash)
             {
@@ -342,6 +359,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
                     new MigrationPatch().Set(x => x.PlanHash, plan.Hash).Set(x => x.CutoverPlanJson, plan.ToJson()));
             }
             if (!plan.IsSafe) return new StepOutcome.Blocked($"cutover (d): the plan is refused by the safety check: {string.Join("; ", plan.SafetyViolations)}");
+            await CheckpointAsync(m, 'd', $"the recomputed plan {plan.Hash[..12]} equals the approved one; the stage is not recorded", ct);
             await Stage(c, "d", ct);
             stage = "d";
         }
@@ -350,8 +368,10 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var target = await adapters.TargetAsync(m, a, ct);
         if (stage == "d")
         {
-            var pending = await ApplyAsync(c, target, approved.Changes, "cutover:e", ct);
+            var pending = await ApplyAsync(c, target, approved.Changes, "cutover:e", ct,
+                afterSubmit: (info, ct2) => CheckpointAsync(m, 'e', $"Route 53 change {info.Id} submitted; its id is not recorded", ct2));
             if (pending is not null) return pending;
+            if (approved.Changes.Count == 0) await CheckpointAsync(m, 'e', "no record change to apply; the stage is not recorded", ct);
             await Stage(c, "e", ct);
             stage = "e";
         }
@@ -370,6 +390,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
                 return new StepOutcome.Blocked($"cutover (f): stopped before the delegation: {parity.Problems.Count} set(s) differ between old and new: {string.Join("; ", parity.Problems.Take(10))}",
                     parity);
             }
+            await CheckpointAsync(m, 'f', $"parity proved for {parity.Checked} sets; the stage is not recorded", ct);
             await Stage(c, "f", ct);
             stage = "f";
         }
@@ -397,6 +418,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
                         return new StepOutcome.Blocked($"cutover (g): the delegation was not changed: {refusal}");
                     }
                     opId = id;
+                    await CheckpointAsync(m, 'g', $"the parent accepted the delegation change ({id}); the operation is not recorded", ct);
                 }
                 gOp.Submitted(opId, null, c.Now);
                 await c.UpdateOperationAsync(gOp, ct);
@@ -420,6 +442,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var failure = await DelegationTestAsync(a, zone, approved.DelegationTo, desired, ns, ct);
         if (failure is not null)
             return await AutomaticRollbackAsync(c, a, changer, snapshot, desiredDelegation, failure, ct);
+        await CheckpointAsync(m, 'h', "the immediate test passed; the stage and the transition are not recorded", ct);
         await Stage(c, "h", ct);
         var ttl = (await ReadParentsAsync(a, zone, ct)).Select(p => p.Delegation?.NsTtl ?? 0).DefaultIfEmpty(a.TargetTtlSeconds).Max();
         var verifyAt = c.Now + TimeSpan.FromSeconds(5 * Math.Max(ttl, 1));
@@ -625,6 +648,9 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
 
     private Task Stage(StepContext c, string stage, CancellationToken ct) => c.SaveAsync(new MigrationPatch().Set(x => x.CutoverStage, stage), ct);
 
+    private Task CheckpointAsync(Migration m, char subStep, string what, CancellationToken ct) =>
+        _options.CutoverCheckpoint is { } hook ? hook(new CutoverCheckpoint(m.Id, m.ZoneName, subStep, what), ct) : Task.CompletedTask;
+
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static bool IsApexSoa(DomainName zone, RecordSet s) => s.Type == RecordType.SOA && s.Name.Equals(zone);
@@ -704,7 +730,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     /// Pending while a batch is not INSYNC (the job comes back), Blocked on a refusal, null when every batch is INSYNC.
     /// </summary>
     private async Task<StepOutcome?> ApplyAsync(StepContext c, Route53TargetZone target, IReadOnlyList<RecordChange> changes, string keyPrefix,
-        CancellationToken ct, bool safetyExempt = false)
+        CancellationToken ct, bool safetyExempt = false, Func<ChangeInfo, CancellationToken, Task>? afterSubmit = null)
     {
         _ = safetyExempt;
         if (changes.Count == 0) return null;
@@ -748,6 +774,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
                 await c.UpdateOperationAsync(op, ct);
                 return new StepOutcome.Blocked($"{op.Description} was refused by Route 53: {e.Code}: {e.Message}");
             }
+            if (afterSubmit is not null) await afterSubmit(info, ct);
             op.Submitted(info.Id, null, c.Now);
             await c.UpdateOperationAsync(op, ct);
             if (info.Status != ChangeStatus.InSync)

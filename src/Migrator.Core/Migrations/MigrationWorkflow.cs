@@ -320,10 +320,12 @@ public sealed class MigrationWorkflow(
     /// <see cref="MigrationActor.System"/> and resume a claimed step after a crash.
     /// </summary>
     public async Task<WorkflowResult> RunStepAsync(Guid id, MigrationStep step, MigrationActor actor, CancellationToken ct = default,
-        long? expectedVersion = null, string? reason = null, bool fromJob = false)
+        long? expectedVersion = null, string? reason = null, bool fromJob = false, bool resumeOnly = false)
     {
         var m = await LoadAsync(id, ct);
         if (m is null) return WorkflowResult.NotFound(id);
+        if (resumeOnly && m.RunningStep != step.ToString())
+            return WorkflowResult.Ok($"nothing to resume: {(m.RunningStep is null ? "no step is claimed" : $"{m.RunningStep} is claimed")}", await GetStatusAsync(id, ct));
         var t = MigrationLifecycle.Find(step, m.State);
         if (t is null && fromJob && step == MigrationStep.RollBack && m.State == MigrationState.RolledBack)
         {
@@ -359,6 +361,17 @@ public sealed class MigrationWorkflow(
             return WorkflowResult.Accepted($"{step} started in the background", await GetStatusAsync(id, ct));
         }
         return await ExecuteAsync(m, t, actor, reason, ct);
+    }
+
+    /// <summary>
+    /// The steps claimed and not finished (a process died while running them, or is running them now): what a starting
+    /// process hands to <see cref="RunStepAsync"/> with <c>resumeOnly</c> (under the migration's lock, so never twice at once).
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid Id, MigrationStep Step)>> ClaimedStepsAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Migrations.AsNoTracking().Where(m => m.RunningStep != null).Select(m => new { m.Id, m.RunningStep }).ToListAsync(ct);
+        return rows.Where(r => Enum.TryParse<MigrationStep>(r.RunningStep, out _)).Select(r => (r.Id, Enum.Parse<MigrationStep>(r.RunningStep!))).ToList();
     }
 
     // ---------------------------------------------------------------- internals

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,8 @@ public static class JobsHostingExtensions
     /// <summary>How often the server looks for due scheduled jobs and new queue items (SQLite's default is 15 s).</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
+    public const string WorkerCountKey = "Migrator:Jobs:WorkerCount";
+
     /// <summary>Hangfire on its own SQLite file in the data directory, one in-process server, and the jobs.</summary>
     public static IHostApplicationBuilder AddMigratorJobs(this IHostApplicationBuilder builder)
     {
@@ -28,10 +31,13 @@ public static class JobsHostingExtensions
                 .UseRecommendedSerializerSettings()
                 .UseSQLiteStorage(options.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = PollInterval });
         });
+        // "Migrator:Jobs:WorkerCount": how many jobs run at once in this process (default: 2 per core, at most 4).
+        var workers = builder.Configuration.GetValue<int?>(WorkerCountKey) ?? Math.Min(4, Environment.ProcessorCount * 2);
+        if (workers is < 1 or > 100) throw new InvalidOperationException($"{WorkerCountKey} must be 1–100, not {workers}");
         builder.Services.AddHangfireServer(server =>
         {
             server.SchedulePollingInterval = PollInterval;
-            server.WorkerCount = Math.Min(4, Environment.ProcessorCount * 2);
+            server.WorkerCount = workers;
         });
         builder.Services.AddTransient<AuditHeartbeatJob>();
         builder.Services.AddSingleton<HeartbeatScheduler>();
@@ -42,6 +48,8 @@ public static class JobsHostingExtensions
         builder.Services.AddTransient<VerifyCutoverJob>();
         builder.Services.AddTransient<SoakSampleJob>();
         builder.Services.AddTransient<RollbackCheckJob>();
+        builder.Services.AddTransient<ResumeClaimedStepJob>();
+        builder.Services.AddHostedService<ClaimedStepResumer>();
         return builder;
     }
 }

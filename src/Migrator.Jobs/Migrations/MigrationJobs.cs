@@ -15,7 +15,7 @@ public abstract class MigrationJob(MigrationWorkflow workflow, JobStorage storag
 
     public static string LockName(Guid migrationId) => $"migrator:migration:{migrationId:N}";
 
-    protected async Task RunStepAsync(Guid migrationId, MigrationStep step, CancellationToken ct)
+    protected async Task RunStepAsync(Guid migrationId, MigrationStep step, CancellationToken ct, bool resumeOnly = false)
     {
         using var connection = storage.GetConnection();
         IDisposable held;
@@ -27,7 +27,7 @@ public abstract class MigrationJob(MigrationWorkflow workflow, JobStorage storag
         }
         using (held)
         {
-            var result = await workflow.RunStepAsync(migrationId, step, MigrationActor.System, ct, fromJob: true);
+            var result = await workflow.RunStepAsync(migrationId, step, MigrationActor.System, ct, fromJob: true, resumeOnly: resumeOnly);
             logger.LogInformation("Migration {Id}: job {Step} → {Outcome}: {Message}", migrationId, step, result.Outcome, result.Message);
         }
     }
@@ -66,4 +66,34 @@ public sealed class SoakSampleJob(MigrationWorkflow workflow, JobStorage storage
 public sealed class RollbackCheckJob(MigrationWorkflow workflow, JobStorage storage, ILogger<RollbackCheckJob> logger) : MigrationJob(workflow, storage, logger)
 {
     public Task RunAsync(Guid migrationId, CancellationToken cancellationToken) => RunStepAsync(migrationId, MigrationStep.RollBack, cancellationToken);
+}
+
+/// <summary>
+/// Continues a step whose claim outlived its process (killed mid-step): enqueued by <see cref="ClaimedStepResumer"/> when a
+/// process starts. Under the migration's lock, and only while the step is still claimed, so a step another live process
+/// finished meanwhile is left alone.
+/// </summary>
+[AutomaticRetry(Attempts = 10, DelaysInSeconds = [10, 30, 60, 120, 300], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+public sealed class ResumeClaimedStepJob(MigrationWorkflow workflow, JobStorage storage, ILogger<ResumeClaimedStepJob> logger) : MigrationJob(workflow, storage, logger)
+{
+    public Task RunAsync(Guid migrationId, MigrationStep step, CancellationToken cancellationToken) => RunStepAsync(migrationId, step, cancellationToken, resumeOnly: true);
+}
+
+/// <summary>
+/// At start-up, hands every claimed step to <see cref="ResumeClaimedStepJob"/>. Without it a step killed mid-run (SIGKILL,
+/// power loss) would wait for Hangfire to re-deliver its job, which SQLite storage does only after its invisibility
+/// timeout (30 minutes); cutover must not sit half-done that long.
+/// </summary>
+public sealed class ClaimedStepResumer(MigrationWorkflow workflow, IBackgroundJobClient jobs, ILogger<ClaimedStepResumer> logger) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (id, step) in await workflow.ClaimedStepsAsync(cancellationToken))
+        {
+            var jobId = jobs.Enqueue<ResumeClaimedStepJob>(j => j.RunAsync(id, step, CancellationToken.None));
+            logger.LogWarning("Migration {Id}: {Step} was claimed by a process that stopped; resuming it as job {JobId}", id, step, jobId);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

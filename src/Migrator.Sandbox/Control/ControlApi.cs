@@ -9,7 +9,7 @@ namespace Migrator.Sandbox.Control;
 /// Test-control endpoints under /_emulator/, answered only to loopback clients that name a loopback Host (no DNS
 /// rebinding) and send the per-process token in X-Emulator-Token (no cross-site requests; health excepted); bodies
 /// must be application/json and settings in range:
-/// faults (POST adds a rule or an array of rules, DELETE clears), stats (GET counts per operation, DELETE resets),
+/// faults (POST adds a rule or an array of rules, DELETE clears), dns-faults (the same for the DNS listener), stats (GET counts per operation, DELETE resets),
 /// settings (GET/POST insyncDelayMs, priorRequestNotComplete, rateLimitBurst, rateLimitPerSecond, domainOperationDelayMs),
 /// domains (POST {"name","nameServers"} registers a domain), health.
 /// </summary>
@@ -76,6 +76,23 @@ public static class ControlApi
                 }
                 case ("DELETE", "/_emulator/faults"):
                     emulator.Faults.Clear();
+                    context.Response.StatusCode = 204;
+                    return;
+                case ("GET", "/_emulator/dns-faults"):
+                    await Write(context, JsonSerializer.SerializeToNode(emulator.DnsFaults.Snapshot(), Json)!);
+                    return;
+                case ("POST", "/_emulator/dns-faults"):
+                {
+                    var node = await JsonNode.ParseAsync(context.Request.Body);
+                    var rules = node is JsonArray a ? a.Deserialize<List<DnsFaultRule>>(Json)! : [node.Deserialize<DnsFaultRule>(Json)!];
+                    // Every rule is checked before any is added: a refused request changes nothing.
+                    if (rules.Select(r => r is null ? "a rule is null" : r.Problem()).FirstOrDefault(p => p is not null) is { } problem) throw new FormatException(problem);
+                    foreach (var r in rules) emulator.DnsFaults.Add(r);
+                    await Write(context, JsonSerializer.SerializeToNode(emulator.DnsFaults.Snapshot(), Json)!);
+                    return;
+                }
+                case ("DELETE", "/_emulator/dns-faults"):
+                    emulator.DnsFaults.Clear();
                     context.Response.StatusCode = 204;
                     return;
                 case ("GET", "/_emulator/settings"):

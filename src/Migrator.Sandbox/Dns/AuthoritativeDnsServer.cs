@@ -17,13 +17,20 @@ public sealed class AuthoritativeDnsServer : IDisposable
     private readonly Route53State _state;
     private readonly ConditionalWeakTable<ZoneRecords, CompiledZone> _compiled = new();
     private readonly Dictionary<string, IPAddress> _nameServerHosts;
+    private readonly Control.DnsFaultInjector? _faults;
     private DnsServer? _server;
+
+    /// <summary>How long a DROP fault withholds the answer.</summary>
+    public static readonly TimeSpan DropHold = TimeSpan.FromSeconds(30);
 
     /// <param name="nameServerHosts">Configured name-server host names with IPv4; answered like AWS answers for its
     /// awsdns hosts, so a lab resolver following a delegation can reach the listener.</param>
-    public AuthoritativeDnsServer(Route53State state, IPEndPoint endPoint, IEnumerable<Hosting.NameServerSpec>? nameServerHosts = null)
+    /// <param name="faults">Injected faults (REFUSED, SERVFAIL, no answer) for some or all questions; null: none.</param>
+    public AuthoritativeDnsServer(Route53State state, IPEndPoint endPoint, IEnumerable<Hosting.NameServerSpec>? nameServerHosts = null,
+        Control.DnsFaultInjector? faults = null)
     {
         _state = state;
+        _faults = faults;
         EndPoint = endPoint;
         _nameServerHosts = (nameServerHosts ?? []).Where(n => n.IPv4 is not null)
             .ToDictionary(n => n.Name.TrimEnd('.').ToLowerInvariant() + ".", n => n.IPv4!, StringComparer.Ordinal);
@@ -37,10 +44,21 @@ public sealed class AuthoritativeDnsServer : IDisposable
     public void Start()
     {
         _server = new DnsServer(new UdpServerTransport(EndPoint), new TcpServerTransport(EndPoint));
-        _server.QueryReceived += (_, e) =>
+        _server.QueryReceived += async (_, e) =>
         {
             if (e.Query is DnsMessage query)
             {
+                if (_faults is not null && query.Questions.Count > 0 && _faults.Decide(query.Questions[0].Name.ToString()) is { } fault)
+                {
+                    // ARSoft answers SERVFAIL when a handler sets no response, so "no answer" is an answer withheld for
+                    // longer than any resolver waits (then sent late, to a client that has given up).
+                    if (fault == Control.DnsFaultAction.Drop) await Task.Delay(DropHold);
+                    var refused = query.CreateResponseInstance();
+                    refused.IsRecursionAllowed = false;
+                    refused.ReturnCode = fault == Control.DnsFaultAction.Refuse ? ReturnCode.Refused : ReturnCode.ServerFailure;
+                    e.Response = refused;
+                    return;
+                }
                 var response = Answer(query, e.TransportProtocol == TransportProtocol.Tcp);
                 e.Response = response;
                 if (QueryAnswered is { } observer && query.Questions.Count == 1 && FindZone(query.Questions[0].Name) is { } zone)
@@ -48,7 +66,6 @@ public sealed class AuthoritativeDnsServer : IDisposable
                         Logs.QueryLogWriter.ResponseCodeName((int)response.ReturnCode), e.TransportProtocol == TransportProtocol.Tcp, e.RemoteEndpoint?.Address,
                         query.EDnsOptions?.Options.OfType<ClientSubnetOption>().FirstOrDefault() is { } ecs ? $"{ecs.Address}/{ecs.SourceNetmask}" : null));
             }
-            return Task.CompletedTask;
         };
         _server.Start();
     }

@@ -67,6 +67,8 @@ public sealed class Emulator : IDisposable
     public DomainRegistry Domains { get; }
     public LogsState Logs { get; }
     public FaultInjector Faults { get; }
+    /// <summary>Faults of the authoritative DNS listener (REFUSED, SERVFAIL, no answer), per zone or for all.</summary>
+    public DnsFaultInjector DnsFaults { get; } = new();
     public TokenBucket RateLimit { get; }
     public CallStats Stats { get; } = new();
 

@@ -60,7 +60,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         AuthoritativeDnsServer? dns = null;
         if (options.DnsEndPoint is not null)
         {
-            dns = new AuthoritativeDnsServer(emulator.Route53, options.DnsEndPoint, options.NameServers);
+            dns = new AuthoritativeDnsServer(emulator.Route53, options.DnsEndPoint, options.NameServers, emulator.DnsFaults);
             dns.QueryAnswered += new Logs.QueryLogWriter(emulator.Route53, emulator.Logs, options.TimeProvider).Write;
             try { dns.Start(); }
             catch (System.Net.Sockets.SocketException e)

@@ -36,6 +36,9 @@ public sealed class Route53State : IDisposable
     /// <summary>Called after every committed mutation (inside the lock) so a snapshot can be written.</summary>
     public event Action? Committed;
 
+    /// <summary>Raised (under the state's lock, keep handlers short) for each accepted ChangeResourceRecordSets: zone id and change.</summary>
+    public event Action<string, ChangeState>? RecordSetsChanged;
+
     public TimeSpan InsyncDelay { get; set; }
     public bool PriorRequestNotComplete { get; set; }
 
@@ -151,6 +154,7 @@ public sealed class Route53State : IDisposable
             if (outcome.Error is not null) return outcome.Error;
             zone.Records = outcome.Value!;
             var change = Submit(zone, comment, zone.Records);
+            RecordSetsChanged?.Invoke(zone.Id, change);
             Committed?.Invoke();
             return change;
         }

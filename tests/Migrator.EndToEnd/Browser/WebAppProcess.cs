@@ -117,6 +117,7 @@ public sealed partial class WebAppProcess : IAsyncDisposable
                 if ((await http.GetAsync("/healthz", cancellationToken)).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { /* not accepting yet */ }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { /* one slow answer (a busy machine); the start timeout decides */ }
             await Task.Delay(200, cancellationToken);
         }
     }

@@ -184,7 +184,8 @@ public sealed class DnsLab : IAsyncDisposable
             ns-2.new-dns 172800 IN A {NewIp}
             example  {o.DelegationTtl} IN NS ns1.old-dns
             example  {o.DelegationTtl} IN NS ns2.old-dns
-            """ + "\n" + lame);
+            """ + "\n" + lame
+            + string.Concat(o.ExtraZones.Select(z => $"{z} {o.DelegationTtl} IN NS ns1.old-dns\n{z} {o.DelegationTtl} IN NS ns2.old-dns\n")));
         WriteNamedConf("tld", TldIp,
             "zone \"lab\" { type primary; file \"db.lab\"; allow-update { key \"tld-key\"; }; };", hint: true);
 
@@ -207,10 +208,14 @@ public sealed class DnsLab : IAsyncDisposable
             ns1 IN A   {OldIp}
             ns2 IN A   {OldIp}
             """ + "\n");
+        foreach (var z in o.ExtraZones)
+            File.WriteAllText(Path.Combine(Dir("old"), $"db.{z}.lab"), oldZone.Replace("$ORIGIN example.lab.", $"$ORIGIN {z}.lab.", StringComparison.Ordinal)
+                .Replace("hostmaster.example.lab.", $"hostmaster.{z}.lab.", StringComparison.Ordinal));
         WriteNamedConf("old", OldIp, """
             zone "example.lab" { type primary; file "db.example.lab"; allow-update { key "old-key"; }; allow-transfer { 127.0.0.0/8; }; };
             zone "old-dns.lab" { type primary; file "db.old-dns.lab"; };
-            """, hint: true);
+            """ + string.Concat(o.ExtraZones.Select(z =>
+                $"zone \"{z}.lab\" {{ type primary; file \"db.{z}.lab\"; allow-update {{ key \"old-key\"; }}; allow-transfer {{ 127.0.0.0/8; }}; }};\n")), hint: true);
 
         var copied = o.CopyOldRecordsToNew ? records : "";
         if (o.EditNewRecords is not null) copied = o.EditNewRecords(copied);

@@ -20,4 +20,9 @@ public sealed record DnsLabOptions
     /// <summary>Extra generated names h0..h(N-1) with A records in both zones.</summary>
     public int GeneratedNames { get; init; }
     public bool StartResolver { get; init; } = true;
+    /// <summary>
+    /// More zones like example.lab at the old provider (labels under lab., e.g. "kill-a"): same records, own SOA, delegated
+    /// by the TLD to the old servers with <see cref="DelegationTtl"/>, dynamic with old-key. Not at the new provider.
+    /// </summary>
+    public IReadOnlyList<string> ExtraZones { get; init; } = [];
 }

@@ -74,7 +74,17 @@ public sealed class LabJobRunner : IMigrationJobScheduler, IAsyncDisposable
 /// </summary>
 public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorDbContext>
 {
-    private readonly string _dbDirectory = Directory.CreateTempSubdirectory("migrator-migration-lab-").FullName;
+    private readonly string _dbDirectory;
+    private readonly bool _ownsDbDirectory;
+
+    private MigrationLab(string? dataDirectory)
+    {
+        _ownsDbDirectory = dataDirectory is null;
+        _dbDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("migrator-migration-lab-").FullName;
+    }
+
+    /// <summary>The SQLite database the workflow uses (migrator.db in the data directory, as the web app names it).</summary>
+    public string DatabasePath => Path.Combine(_dbDirectory, "migrator.db");
 
     public DnsLab Lab { get; private set; } = null!;
     public EmulatorHost Emulator { get; private set; } = null!;
@@ -84,16 +94,52 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
     public LabJobRunner Jobs { get; } = new();
     public DnsClientProbe Probe { get; } = new(new DnsProbeSettings(TimeSpan.FromSeconds(2)));
 
+    private MigrationWorkflow _handOff = null!;
+
+    /// <summary>Jobs it is asked to schedule are left to another process (nothing runs here); the step's claim stays in the database.</summary>
+    private sealed class HandOffScheduler : IMigrationJobScheduler
+    {
+        public bool RunsInBackground => true;
+        public string Schedule(Guid migrationId, MigrationStep step, DateTimeOffset runAt) => "handed-off";
+    }
+
+    /// <summary>
+    /// Accepts a cutover the way a web process does (role check, compare-and-set claim in the shared database) without
+    /// running it here: the claim is left for the web app process, whose start-up resumes claimed steps.
+    /// </summary>
+    public Task<WorkflowResult> AcceptCutOverForAnotherProcessAsync(Guid id) => _handOff.CutOverAsync(id, Alice);
+
+    /// <summary>How long <see cref="WaitForAsync"/> and <see cref="WaitUntilAsync"/> wait by default (generous: the machine may be loaded).</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Called at each cutover sub-step's checkpoint (see <see cref="MigrationStepOptions.CutoverCheckpoint"/>).</summary>
+    public Func<CutoverCheckpoint, CancellationToken, Task>? OnCutoverCheckpoint { get; set; }
+
+    /// <summary>A call to the emulator's control API (loopback, with its token), e.g. POST /_emulator/dns-faults; fails unless 2xx.</summary>
+    public async Task<string> EmulatorControlAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var http = new HttpClient { BaseAddress = Emulator.BaseAddress };
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(Migrator.Sandbox.Control.ControlApi.TokenHeader, Emulator.ControlToken);
+        if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+
     public static readonly MigrationActor Alice = new("alice", MigrationRole.Operator);
     public static readonly MigrationActor Bob = new("bob", MigrationRole.Approver);
 
     public MigratorDbContext CreateDbContext() => new(new DbContextOptionsBuilder<MigratorDbContext>()
-        .UseSqlite(MigratorDbContext.SqliteConnectionString(Path.Combine(_dbDirectory, "migrator.db"))).Options);
+        .UseSqlite(MigratorDbContext.SqliteConnectionString(DatabasePath)).Options);
 
-    public static async Task<MigrationLab> StartAsync(uint ttl = 2)
+    /// <param name="extraZones">More zones at the old provider (labels under lab.), see <see cref="DnsLabOptions.ExtraZones"/>.</param>
+    /// <param name="dataDirectory">Where migrator.db lives (e.g. a web app's data directory); kept on dispose. Default: a temporary one.</param>
+    public static async Task<MigrationLab> StartAsync(uint ttl = 2, IReadOnlyList<string>? extraZones = null, string? dataDirectory = null)
     {
-        var m = new MigrationLab();
-        m.Lab = await DnsLab.StartAsync(new DnsLabOptions { DelegationTtl = ttl, ApexNsTtl = ttl, RecordTtl = ttl, CopyOldRecordsToNew = false });
+        var m = new MigrationLab(dataDirectory);
+        m.Lab = await DnsLab.StartAsync(new DnsLabOptions { DelegationTtl = ttl, ApexNsTtl = ttl, RecordTtl = ttl, CopyOldRecordsToNew = false, ExtraZones = extraZones ?? [] });
         m.EmulatorIp = IPAddress.Parse($"127.0.6.{10 + m.Lab.Slot}");
         m.Emulator = await EmulatorHost.StartAsync(new EmulatorOptions
         {
@@ -124,8 +170,13 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
             new TsigKeyOptions { Name = "tld-key", Secret = m.Lab.TldKeySecret },
         ]);
         var factory = new MigrationAdapterFactory(new FixedRoute53AccountSource(accounts), keys, m.Probe, TimeProvider.System);
-        var runner = new MigrationStepRunner(factory, m, new MigrationStepOptions { PollInterval = TimeSpan.FromMilliseconds(300), SampleInterval = TimeSpan.FromSeconds(2) });
+        var runner = new MigrationStepRunner(factory, m, new MigrationStepOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(300), SampleInterval = TimeSpan.FromSeconds(2),
+            CutoverCheckpoint = (point, ct) => m.OnCutoverCheckpoint?.Invoke(point, ct) ?? Task.CompletedTask,
+        });
         m.Workflow = new MigrationWorkflow(m, TimeProvider.System, runner, keys, m.Jobs);
+        m._handOff = new MigrationWorkflow(m, TimeProvider.System, runner, keys, new HandOffScheduler());
         m.Jobs.Start(m.Workflow);
         return m;
     }
@@ -145,7 +196,7 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
     /// <summary>Waits (condition, generous timeout) until the migration is in <paramref name="state"/>; fails with its blocker otherwise.</summary>
     public async Task<MigrationStatus> WaitForAsync(Guid id, MigrationState state, TimeSpan? timeout = null)
     {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? DefaultTimeout);
         MigrationStatus? s = null;
         while (DateTimeOffset.UtcNow < deadline)
         {
@@ -159,7 +210,7 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
     /// <summary>Waits until a condition on the status holds (e.g. a blocker is shown).</summary>
     public async Task<MigrationStatus> WaitUntilAsync(Guid id, Func<MigrationStatus, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? DefaultTimeout);
         MigrationStatus? s = null;
         while (DateTimeOffset.UtcNow < deadline)
         {
@@ -171,9 +222,9 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
     }
 
     /// <summary>Creates, plans, inventories (accepting any lint error with a reason), rehearses and lowers TTLs; returns once Waited.</summary>
-    public async Task<Guid> MigrateUntilWaitedAsync(MigrationPlanAnswers? answers = null, string? upload = null)
+    public async Task<Guid> MigrateUntilWaitedAsync(MigrationPlanAnswers? answers = null, string? upload = null, DomainName? zone = null)
     {
-        var created = await Workflow.CreateAsync(DnsLab.Zone.ToString(), Alice);
+        var created = await Workflow.CreateAsync((zone ?? DnsLab.Zone).ToString(), Alice);
         Assert.True(created.IsSuccess, created.Message);
         var id = created.Status!.Id;
         if (upload is not null) Assert.True((await Workflow.UploadZoneAsync(id, upload, Alice)).IsSuccess);
@@ -206,9 +257,9 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
         return r.AnswerSet.Select(x => x.Data.ToLowerInvariant()).ToHashSet();
     }
 
-    public async Task<IReadOnlySet<string>> ParentNsAsync()
+    public async Task<IReadOnlySet<string>> ParentNsAsync(DomainName? zone = null)
     {
-        var view = await ParentDelegationReader.ReadAsync(Probe, Lab.TldServer, DnsLab.Zone, default);
+        var view = await ParentDelegationReader.ReadAsync(Probe, Lab.TldServer, zone ?? DnsLab.Zone, default);
         return view.Delegation?.NsNames.ToHashSet() ?? [];
     }
 
@@ -219,6 +270,6 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
         if (Emulator is not null) await Emulator.DisposeAsync();
         if (Lab is not null) await Lab.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_dbDirectory, recursive: true);
+        if (_ownsDbDirectory) Directory.Delete(_dbDirectory, recursive: true);
     }
 }

@@ -100,4 +100,63 @@ public sealed class MigrationLifecycleLabTests
         var ops = await m.Workflow.GetOperationsAsync(id);
         Assert.DoesNotContain(ops, o => o.Key == "cutover:g");
     }
+
+    [Fact]
+    public async Task CutOver_RollsBackAutomatically_WhenTheNewServersRefuseAtTheImmediateTest()
+    {
+        await using var m = await MigrationLab.StartAsync();
+        var id = await m.MigrateUntilWaitedAsync();
+        await m.ApproveAsync(id);
+        var snapshotTaken = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Once the parent has accepted the new delegation (g), and before the immediate test (h), the new servers start
+        // refusing every question about the zone: through the emulator's control API, as an operator's drill would.
+        m.OnCutoverCheckpoint = async (point, _) =>
+        {
+            if (point.SubStep != 'g') return;
+            snapshotTaken.TrySetResult((await m.ParentNsAsync()).Order().Aggregate((x, y) => x + " " + y));
+            await m.EmulatorControlAsync(HttpMethod.Post, "/_emulator/dns-faults", $$"""{"zone":"{{DnsLab.Zone}}","response":"REFUSED"}""");
+        };
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        var rolled = await m.WaitForAsync(id, MigrationState.RolledBack);
+
+        Assert.Equal(string.Join(" ", NewNs), await snapshotTaken.Task); // the delegation really was changed before (h)
+        Assert.Equal(OldNs, (await m.ParentNsAsync()).Order());            // and is back as saved
+        Assert.Contains("cutover (h) failed", rolled.Blocker);
+        Assert.Contains("refused the query", rolled.Blocker);
+
+        // History: Approved → CutOver (the change) → RolledBack, by the system, with why.
+        var history = await m.Workflow.GetHistoryAsync(id);
+        Assert.Equal((MigrationState.Approved, MigrationState.CutOver), (history[^2].From, history[^2].To));
+        Assert.Equal((MigrationState.CutOver, MigrationState.RolledBack), (history[^1].From, history[^1].To));
+        Assert.Equal(MigrationActor.System.Name, history[^1].Actor);
+        var reason = history[^1].Evidence.GetProperty("reason").GetString();
+        Assert.StartsWith("automatic rollback: cutover (h) failed", reason);
+        Assert.Contains("refused the query", reason);
+        Assert.Contains("refused the query", history[^2].Evidence.GetProperty("failure").GetString());
+
+        // The restore went through the same changer, guarded, once; the snapshot is what was saved before any change.
+        var ops = await m.Workflow.GetOperationsAsync(id);
+        Assert.Single(ops, o => o.Key == "cutover:rollback" && o.ExternalId is not null && o.ExternalId != "already-in-place");
+        var snapshot = (await m.Workflow.GetSnapshotAsync(id))!.Value;
+        Assert.Equal(OldNs, snapshot.Snapshot.Registrar.NsNames.Order());
+        Assert.Equal(snapshot.Sha256, rolled.SnapshotSha256);
+
+        // The timed check after the rollback stores its evidence: the parent shows the saved delegation again.
+        var samples = await WaitForSampleAsync(m, id, s => s.Kind == MigrationSampleKinds.Delegation && s.Ok);
+        Assert.Contains("saved delegation again", samples.Summary);
+        await m.EmulatorControlAsync(HttpMethod.Delete, "/_emulator/dns-faults");
+    }
+
+    private static async Task<MigrationSampleView> WaitForSampleAsync(MigrationLab m, Guid id, Func<MigrationSampleView, bool> match)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var found = (await m.Workflow.GetSamplesAsync(id)).FirstOrDefault(match);
+            if (found is not null) return found;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"no matching sample; job errors: {string.Join(" | ", m.Jobs.Errors)}");
+            await Task.Delay(200);
+        }
+    }
 }

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Migrator.Core.DynamicUpdate;
+using Migrator.Core.Migrations;
+using Migrator.Core.Probing;
+using Migrator.Core.Tsig;
+using Migrator.Core.Zones;
+using Migrator.EndToEnd.Browser;
+using Xunit.Abstractions;
+
+namespace Migrator.EndToEnd.Lab;
+
+/// <summary>
+/// The web app (a real process, Real mode, Hangfire on SQLite) killed with SIGKILL inside each cutover sub-step (a)–(h)
+/// resumes to the same end state as a clean run, with the same number of Route 53 changes (counted at the emulator)
+/// and parent updates (counted at BIND: its update log per zone, and the TLD's serial in total).
+/// One lab serves nine zones: eight are cut over by one app process that halts each of them at its own sub-step (a
+/// deterministic checkpoint that writes a marker file, not a timer) and is then killed; a second process resumes
+/// them and cuts over the ninth, the clean run, at the same time.
+/// </summary>
+public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
+{
+    private static readonly string[] OldNs = ["ns1.old-dns.lab.", "ns2.old-dns.lab."];
+    private static readonly string[] NewNs = ["ns-1.r53.lab.", "ns-2.r53.lab."];
+
+    [Fact]
+    public async Task CutOver_ResumesToTheCleanRunsEndState_WithNoChangeTwice_WhenKilledWithSigkillAtEachSubStep()
+    {
+        var clock = Stopwatch.StartNew();
+        var labels = CutoverCheckpoint.SubSteps.Select(k => $"kill-{k}").Append("clean").ToList();
+        var zones = labels.Select(l => DomainName.Parse($"{l}.lab.")).ToList();
+        var clean = zones[^1];
+        var data = Directory.CreateTempSubdirectory("migrator-e2e-cutover-kill-").FullName;
+        var markers = Path.Combine(data, "halts");
+        try
+        {
+            await using var m = await MigrationLab.StartAsync(extraZones: labels, dataDirectory: data);
+            m.DefaultTimeout = TimeSpan.FromMinutes(6); // nine zones through one in-process job runner, on a shared machine
+            var changes = new ConcurrentDictionary<string, int>();
+            m.Emulator.Emulator.Route53.RecordSetsChanged += (zoneId, change) =>
+            {
+                if (change.Comment?.StartsWith("migrator cutover:", StringComparison.Ordinal) == true) changes.AddOrUpdate(zoneId, 1, (_, n) => n + 1);
+            };
+
+            // 1. Every zone up to Approved (in-process, the app's database), each with a record added at the old provider
+            //    after the wait, so the approved plan holds one Route 53 change for (e) to apply.
+            var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+            var ids = new Dictionary<DomainName, Guid>();
+            foreach (var (zone, id) in zones.Zip(await Task.WhenAll(zones.Select(z => m.MigrateUntilWaitedAsync(zone: z)))))
+            {
+                var added = await old.SendAsync(zone, [], [new UpdateOperation.ReplaceRecordSet(
+                    new RecordSet(new RecordSetKey(DomainName.Parse("late." + zone), RecordType.A), new Ttl(1), ["192.0.2.77"]))], default);
+                Assert.True(added.Applied, added.ToString());
+                await m.ApproveAsync(id);
+                await using (var db = m.CreateDbContext())
+                    Assert.Single(CutoverPlan.FromJson(db.Migrations.Single(x => x.Id == id).CutoverPlanJson!).Changes);
+                ids[zone] = id;
+            }
+            output.WriteLine($"{clock.Elapsed}: nine zones approved");
+            var updatesBefore = zones.ToDictionary(z => z, z => ParentUpdates(m, z));
+            var serialBefore = await TldSerialAsync(m);
+
+            // 2. The first app process: each kill-X zone halts inside sub-step X; then SIGKILL.
+            foreach (var zone in zones.Take(8))
+                Assert.Equal(WorkflowOutcome.Accepted, (await m.AcceptCutOverForAnotherProcessAsync(ids[zone])).Outcome);
+            var halts = string.Join(";", zones.Take(8).Select(z => $"{z}={z.ToString()[5]}"));
+            await using (var first = await WebAppProcess.StartAsync(data, AppEnvironment(m, halts, markers)))
+            {
+                var expected = zones.Take(8).Select(z => CutoverHalt.MarkerFile(markers, z.ToString(), z.ToString()[5])).ToList();
+                var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+                while (!expected.All(File.Exists))
+                {
+                    if (first.HasExited) Assert.Fail($"the app exited before every zone halted:\n{first.Output}");
+                    if (DateTimeOffset.UtcNow > deadline)
+                        Assert.Fail($"not halted: {string.Join(", ", expected.Where(f => !File.Exists(f)).Select(Path.GetFileName))}\n{first.Output}");
+                    await Task.Delay(200);
+                }
+                await first.KillAsync();
+            }
+            output.WriteLine($"{clock.Elapsed}: first app killed with eight cutovers halted");
+            foreach (var zone in zones.Take(8))
+            {
+                var s = (await m.Workflow.GetStatusAsync(ids[zone]))!;
+                Assert.True(s.State == MigrationState.Approved && s.RunningStep == nameof(MigrationStep.CutOver), $"{zone}: {s.State}, running {s.RunningStep}");
+            }
+            Assert.Equal(NewNs, (await m.ParentNsAsync(zones[6])).Order()); // killed after (g) changed the parent
+            Assert.Equal(OldNs, (await m.ParentNsAsync(zones[5])).Order()); // killed before (g)
+
+            // 3. The second app process resumes the eight and runs the clean cutover beside them.
+            Assert.Equal(WorkflowOutcome.Accepted, (await m.AcceptCutOverForAnotherProcessAsync(ids[clean])).Outcome);
+            await using (var second = await WebAppProcess.StartAsync(data, AppEnvironment(m, null, null)))
+            {
+                foreach (var zone in zones)
+                {
+                    try { await m.WaitUntilAsync(ids[zone], s => s.State is MigrationState.Verified or MigrationState.Soaked && s.RunningStep is null); }
+                    catch (TimeoutException e) { Assert.Fail($"{zone}: {e.Message}\n{second.Output}"); }
+                }
+            }
+            output.WriteLine($"{clock.Elapsed}: all nine verified");
+
+            // 4. Every killed zone ends where the clean one does, having changed Route 53 and the parent exactly as often.
+            var serialAfter = await TldSerialAsync(m);
+            var cleanStatus = (await m.Workflow.GetStatusAsync(ids[clean]))!;
+            var cleanUpdates = ParentUpdates(m, clean) - updatesBefore[clean];
+            Assert.Equal(1, cleanUpdates);
+            Assert.Equal(1, changes.GetValueOrDefault(cleanStatus.HostedZoneId!));
+            var cleanOps = await CutoverOperationsAsync(m, ids[clean]);
+            var cleanSteps = (await m.Workflow.GetHistoryAsync(ids[clean])).Select(h => (h.Step, h.From, h.To)).Take(8).ToList();
+            foreach (var zone in zones.Take(8))
+            {
+                var s = (await m.Workflow.GetStatusAsync(ids[zone]))!;
+                var at = zone.ToString()[5];
+                Assert.True(s.Blocker is null, $"{zone} (killed in {at}): {s.Blocker}");
+                Assert.Equal(NewNs, (await m.ParentNsAsync(zone)).Order());
+                Assert.Equal((at, changes.GetValueOrDefault(cleanStatus.HostedZoneId!)), (at, changes.GetValueOrDefault(s.HostedZoneId!)));
+                Assert.Equal((at, cleanUpdates), (at, ParentUpdates(m, zone) - updatesBefore[zone]));
+                var snapshot = (await m.Workflow.GetSnapshotAsync(ids[zone]))!.Value;
+                Assert.Equal(OldNs, snapshot.Snapshot.Registrar.NsNames.Order());
+                Assert.Equal(snapshot.Sha256, s.SnapshotSha256);
+                Assert.Equal((at, cleanOps), (at, await CutoverOperationsAsync(m, ids[zone])));
+                Assert.Equal(cleanSteps, (await m.Workflow.GetHistoryAsync(ids[zone])).Select(h => (h.Step, h.From, h.To)).Take(8).ToList());
+            }
+            Assert.Equal(9, serialAfter - serialBefore); // the TLD changed once per zone, nothing more
+            output.WriteLine($"{clock.Elapsed}: done");
+        }
+        finally
+        {
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>The cutover's operation rows and the count of journalled RFC 2136 updates (their keys are random ids), in one line.</summary>
+    private static async Task<string> CutoverOperationsAsync(MigrationLab m, Guid id)
+    {
+        var ops = await m.Workflow.GetOperationsAsync(id);
+        return string.Join(" ", ops.Where(o => o.Key.StartsWith("cutover:", StringComparison.Ordinal)).Select(o => $"{o.Key}={o.Status}").Order(StringComparer.Ordinal))
+            + $" rfc2136×{ops.Count(o => o.Key.StartsWith("rfc2136-", StringComparison.Ordinal))}";
+    }
+
+    private static Dictionary<string, string> AppEnvironment(MigrationLab m, string? halts, string? markers)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["Migrator__Mode"] = "Real",
+            ["Migrator__AwsAccounts__0__Name"] = "lab",
+            ["Migrator__AwsAccounts__0__AccessKey"] = "sandbox",
+            ["Migrator__AwsAccounts__0__SecretKey"] = "sandbox",
+            ["Migrator__AwsAccounts__0__Route53Endpoint"] = m.Emulator.BaseAddress.ToString(),
+            ["Migrator__AwsAccounts__0__DomainsEndpoint"] = m.Emulator.BaseAddress.ToString(),
+            ["Migrator__AwsAccounts__0__DnsEndpoint"] = $"{m.EmulatorIp}:53",
+            ["Migrator__AwsAccounts__0__RequestsPerSecond"] = "100",
+            ["Migrator__TsigKeys__0__Name"] = "old-key",
+            ["Migrator__TsigKeys__0__Secret"] = m.Lab.OldKeySecret,
+            ["Migrator__TsigKeys__1__Name"] = "tld-key",
+            ["Migrator__TsigKeys__1__Secret"] = m.Lab.TldKeySecret,
+            ["Migrator__Steps__PollInterval"] = "00:00:00.300",
+            ["Migrator__Steps__SampleInterval"] = "00:00:02",
+            ["Migrator__Jobs__WorkerCount"] = "12", // eight halted cutovers hold a worker each
+        };
+        if (halts is not null)
+        {
+            env["Migrator__Testing__HaltCutover"] = halts;
+            env["Migrator__Testing__HaltMarkerDirectory"] = markers!;
+        }
+        return env;
+    }
+
+    /// <summary>RFC 2136 updates BIND applied to a zone's delegation in the TLD (its update log: one NS replacement per update).</summary>
+    private static int ParentUpdates(MigrationLab m, DomainName zone)
+    {
+        var log = Path.Combine(m.Lab.Directory, "tld", "named.log");
+        var needle = $"updating zone 'lab/IN': deleting rrset at '{zone.ToString().TrimEnd('.')}' NS";
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        while (reader.ReadLine() is { } line) if (line.Contains(needle, StringComparison.OrdinalIgnoreCase)) count++;
+        return count;
+    }
+
+    private static async Task<long> TldSerialAsync(MigrationLab m)
+    {
+        var r = await m.Probe.QueryAsync(m.Lab.TldServer, DnsLab.Tld, RecordType.SOA, ProbeOptions.Default);
+        var soa = Assert.Single(r.AnswerSet);
+        return long.Parse(Spaces().Split(soa.Data.Trim())[2], CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+}
