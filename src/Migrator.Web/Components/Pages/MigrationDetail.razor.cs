@@ -9,8 +9,8 @@ namespace Migrator.Web.Components.Pages;
 
 public partial class MigrationDetail : IDisposable
 {
-    /// <summary>Samples are stored without a state change: while propagation is measured the page re-reads them this often.</summary>
-    public static readonly TimeSpan SampleRefresh = TimeSpan.FromSeconds(5);
+    /// <summary>Samples and batch progress are stored without a state change: while a step runs or propagation is measured the page re-reads them this often.</summary>
+    public static readonly TimeSpan SampleRefresh = TimeSpan.FromSeconds(2);
 
     [Parameter] public Guid Id { get; set; }
 
@@ -34,6 +34,8 @@ public partial class MigrationDetail : IDisposable
     private string? rollbackReason;
     private string? zoneText;
     private bool editingPlan;
+    private IReadOnlyList<WorkProgress> work = [];
+    private MigrationChange? liveProgress;
     private MigrationState? resultState;
     private PropagationChartData? chart;
     private RollbackCheck? rollbackCheck;
@@ -61,6 +63,8 @@ public partial class MigrationDetail : IDisposable
         notFound = status is null;
         if (status is null) return;
         history = await Workflow.GetHistoryAsync(Id);
+        work = status.RunningStep is null ? [] : WorkProgress.FromOperations(await Workflow.GetOperationsAsync(Id));
+        if (status.RunningStep is null) liveProgress = null;
         actions = MigrationBoard.ActionsFor(status, actor);
         var samples = status.Snapshot is null ? [] : await Workflow.GetSamplesAsync(Id);
         chart = status.Snapshot is null ? null : PropagationChartData.Build(status, history, samples, Time.GetUtcNow(), PropagationChartData.DefaultIspFloorShare);
@@ -77,7 +81,8 @@ public partial class MigrationDetail : IDisposable
 
     private async Task RefreshSamplesAsync()
     {
-        if (busy || status is null || status.State is not (MigrationState.CutOver or MigrationState.Verified or MigrationState.Soaked or MigrationState.RolledBack)) return;
+        if (busy || status is null) return;
+        if (status.RunningStep is null && status.State is not (MigrationState.CutOver or MigrationState.Verified or MigrationState.Soaked or MigrationState.RolledBack)) return;
         try
         {
             await LoadAsync();
@@ -92,6 +97,13 @@ public partial class MigrationDetail : IDisposable
     private async Task OnLiveChangeAsync(MigrationChange change)
     {
         if (change.Kind == MigrationChangeKind.Audit) return;
+        if (change.Kind == MigrationChangeKind.Progress)
+        {
+            // A step reporting its own progress (a parity sweep, an import): shown as it comes, without a reload.
+            liveProgress = change;
+            StateHasChanged();
+            return;
+        }
         await LoadAsync();
         // The last command's message belongs to the state it was given in; once the migration moves on it is stale.
         if (result is not null && status?.State != resultState) result = null;
