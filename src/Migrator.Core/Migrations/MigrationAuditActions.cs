@@ -11,6 +11,8 @@ public static class MigrationAuditActions
     public const string ManualStepConfirmed = "migration manual step confirmed";
     public const string ApprovalRequested = "migration approval requested";
     public const string Rejected = "migration approval rejected";
+    public const string ApprovalWithdrawn = "migration approval request withdrawn";
+    public const string DriftAccepted = "migration drift accepted";
     public const string SnapshotSaved = "migration delegation snapshot saved";
     public const string StepBlocked = "migration step blocked";
 }

@@ -25,6 +25,8 @@ public enum MigrationStep
     VoidApproval,
     /// <summary>After a rollback the operator may try again: back to Waited, where a new approval is needed.</summary>
     Retry,
+    /// <summary>Not a transition: the periodic drift check of the parallel run before cutover (Waited, Approved), a timed job.</summary>
+    CheckDrift,
 }
 
 /// <summary>A job the scheduler runs after a step, and when.</summary>

@@ -100,6 +100,8 @@ public static class MigrationSampleKinds
     public const string Drift = "drift";
     public const string Propagation = "propagation";
     public const string Delegation = "delegation";
+    /// <summary>An operator accepted the drift of the latest drift sample (same differences stay accepted); Summary holds who and why.</summary>
+    public const string DriftAccepted = "drift-accepted";
 }
 
 /// <summary>A drift or propagation measurement taken during the wait or the soak; stored, never kept in memory only.</summary>

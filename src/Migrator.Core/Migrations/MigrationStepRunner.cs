@@ -528,6 +528,9 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         return new StepOutcome.Done("soaked: old and new served the same data", new { samples, lastDrift = drift.Summary });
     }
 
+    public Task<MigrationSample> SampleDriftAsync(StepContext c, CancellationToken ct) =>
+        DriftSampleAsync(c, c.Migration.Answers ?? throw new InvalidOperationException("the migration has no plan"), ct);
+
     private async Task<MigrationSample> DriftSampleAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
     {
         var m = c.Migration;

@@ -14,6 +14,9 @@ public sealed record MigrationWorkflowOptions
 {
     /// <summary>A claim older than this is taken to belong to a dead process and may be taken over.</summary>
     public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often old and new are compared (drift) while a migration waits for its cutover (Waited, Approved).</summary>
+    public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
@@ -215,6 +218,7 @@ public sealed class MigrationWorkflow(
         if (m is null) return WorkflowResult.NotFound(id);
         if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not request approvals");
         if (m.State != MigrationState.Waited) return WorkflowResult.Invalid($"approval is requested in Waited, not {m.State}", await GetStatusAsync(id, ct));
+        if (await DriftBlockerAsync(id, ct) is { } drift) return WorkflowResult.Invalid(drift, await GetStatusAsync(id, ct));
         var outcome = await runner.PrepareCutoverPlanAsync(Context(m, MigrationStep.Approve, actor), ct);
         if (outcome is not StepOutcome.Done done || done.Patch is null)
             return WorkflowResult.Invalid(outcome.Message, await GetStatusAsync(id, ct));
@@ -258,6 +262,82 @@ public sealed class MigrationWorkflow(
         var patch = new MigrationPatch().Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null)
             .Set(x => x.Blocker, $"rejected by {actor.Name}: {reason.Trim()}");
         return await WriteAsync(m, actor, MigrationAuditActions.Rejected, new { reason = reason.Trim(), planHash = m.PlanHash }, patch, "rejected", ct);
+    }
+
+    /// <summary>Withdraws an open approval request: its requester (or an Admin) only; the plan stays, a new request is needed.</summary>
+    public async Task<WorkflowResult> WithdrawApprovalRequestAsync(Guid id, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (m.State != MigrationState.Waited || m.ApprovalRequestedBy is null) return WorkflowResult.Invalid("no approval request is open", await GetStatusAsync(id, ct));
+        if (!string.Equals(m.ApprovalRequestedBy, actor.Name, StringComparison.OrdinalIgnoreCase) && !actor.MayAct([MigrationRole.Admin]))
+            return WorkflowResult.Forbidden($"only {m.ApprovalRequestedBy}, who requested the approval, (or an Admin) may withdraw it", await GetStatusAsync(id, ct));
+        var patch = new MigrationPatch().Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null);
+        return await WriteAsync(m, actor, MigrationAuditActions.ApprovalWithdrawn, new { requestedBy = m.ApprovalRequestedBy, planHash = m.PlanHash }, patch,
+            "approval request withdrawn", ct);
+    }
+
+    // ---------------------------------------------------------------- drift during the wait
+
+    /// <summary>
+    /// Why cutover is blocked by drift, or null: the latest drift sample found old and new serving different data and
+    /// nobody accepted those differences. A later sample that finds them alike (re-synced) or an acceptance clears it.
+    /// </summary>
+    public async Task<string?> DriftBlockerAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var drift = await db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id && s.Kind == MigrationSampleKinds.Drift)
+            .OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
+        if (drift is null || drift.Ok) return null;
+        var accepted = await db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id && s.Kind == MigrationSampleKinds.DriftAccepted)
+            .OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
+        if (accepted is not null && accepted.DetailJson == drift.DetailJson) return null;
+        return $"old and new differ (drift check at {drift.At:u}: {drift.Summary}); re-sync them (the next check that finds them alike clears this) or accept the drift with a reason";
+    }
+
+    /// <summary>Compares old and new now (Operators; Waited or Approved) and stores the sample, e.g. after a re-sync.</summary>
+    public async Task<WorkflowResult> CheckDriftAsync(Guid id, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not check drift");
+        if (m.State is not (MigrationState.TtlLowered or MigrationState.Waited or MigrationState.Approved))
+            return WorkflowResult.Invalid($"drift is checked while waiting for the cutover, not in {m.State}", await GetStatusAsync(id, ct));
+        var sample = await runner.SampleDriftAsync(Context(m, MigrationStep.CheckDrift, actor), ct);
+        return WorkflowResult.Ok(sample.Ok ? $"no drift: {sample.Summary}" : $"drift: {sample.Summary}", await GetStatusAsync(id, ct));
+    }
+
+    /// <summary>Accepts the differences of the latest drift sample with a reason (Operators); the same differences no longer block cutover.</summary>
+    public async Task<WorkflowResult> AcceptDriftAsync(Guid id, string reason, MigrationActor actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("accepting drift needs a reason");
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not accept drift");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var drift = await db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id && s.Kind == MigrationSampleKinds.Drift)
+            .OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
+        if (drift is null || drift.Ok) return WorkflowResult.Invalid("the latest drift check found no drift; nothing to accept", await GetStatusAsync(id, ct));
+        var now = time.GetUtcNow();
+        db.MigrationSamples.Add(new MigrationSample(id, MigrationSampleKinds.DriftAccepted, now, true, Truncate($"accepted by {actor.Name}: {reason.Trim()} ({drift.Summary})"), drift.DetailJson));
+        db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, MigrationAuditActions.DriftAccepted, Target(id), Truncate($"{reason.Trim()}; drift at {drift.At:u}: {drift.Summary}")));
+        await db.SaveChangesAsync(ct);
+        return WorkflowResult.Ok("drift accepted", await GetStatusAsync(id, ct));
+    }
+
+    /// <summary>The periodic drift check (a job): one sample while the migration waits for cutover, then the next one scheduled.</summary>
+    private async Task<WorkflowResult> PeriodicDriftCheckAsync(Migration m, CancellationToken ct)
+    {
+        if (m.State is not (MigrationState.Waited or MigrationState.Approved))
+            return WorkflowResult.Ok($"drift checks stop in {m.State}", await GetStatusAsync(m.Id, ct));
+        var message = "a step is running; drift checked next time";
+        if (m.RunningStep is null)
+        {
+            var sample = await runner.SampleDriftAsync(Context(m, MigrationStep.CheckDrift, MigrationActor.System), ct);
+            message = sample.Ok ? $"no drift: {sample.Summary}" : $"drift: {sample.Summary}";
+        }
+        if (jobs.RunsInBackground) jobs.Schedule(m.Id, MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval);
+        return WorkflowResult.Ok(message, await GetStatusAsync(m.Id, ct));
     }
 
     // ---------------------------------------------------------------- steps
@@ -311,7 +391,9 @@ public sealed class MigrationWorkflow(
         if (!actor.MayAct(t.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not retry migrations");
         var patch = new MigrationPatch().Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null).Set(x => x.ApprovedAt, (DateTimeOffset?)null)
             .Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.CutoverStage, (string?)null).Set(x => x.DueAt, (DateTimeOffset?)null);
-        return await TransitionAsync(m, MigrationStep.Retry, actor, new { reason = reason.Trim() }, patch, "back to Waited; a new approval is needed", ct);
+        var result = await TransitionAsync(m, MigrationStep.Retry, actor, new { reason = reason.Trim() }, patch, "back to Waited; a new approval is needed", ct);
+        if (result.IsSuccess && jobs.RunsInBackground) jobs.Schedule(id, MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval);
+        return result;
     }
 
     /// <summary>
@@ -326,6 +408,8 @@ public sealed class MigrationWorkflow(
         if (m is null) return WorkflowResult.NotFound(id);
         if (resumeOnly && m.RunningStep != step.ToString())
             return WorkflowResult.Ok($"nothing to resume: {(m.RunningStep is null ? "no step is claimed" : $"{m.RunningStep} is claimed")}", await GetStatusAsync(id, ct));
+        if (step == MigrationStep.CheckDrift)
+            return fromJob ? await PeriodicDriftCheckAsync(m, ct) : await CheckDriftAsync(id, actor, ct);
         var t = MigrationLifecycle.Find(step, m.State);
         if (t is null && fromJob && step == MigrationStep.RollBack && m.State == MigrationState.RolledBack)
         {
@@ -342,6 +426,8 @@ public sealed class MigrationWorkflow(
         if (expectedVersion is { } v && v != m.Version) return WorkflowResult.Conflict($"the migration changed (version {m.Version}, not {v})", await GetStatusAsync(id, ct));
 
         if (Precondition(m, step) is { } refusal) return WorkflowResult.Invalid(refusal, await GetStatusAsync(id, ct));
+        if (step == MigrationStep.CutOver && m.RunningStep != step.ToString() && await DriftBlockerAsync(id, ct) is { } drift)
+            return WorkflowResult.Invalid($"cutover is blocked: {drift}", await GetStatusAsync(id, ct));
 
         var resuming = fromJob && m.RunningStep == step.ToString();
         if (!resuming)
@@ -402,6 +488,9 @@ public sealed class MigrationWorkflow(
                 var result = await TransitionAsync(m, t.Step, actor, evidence, patch, done.Message, ct, claimedAs: t.Step);
                 if (result.IsSuccess && t.FollowUp is { } f && done.FollowUpAt is { } at && jobs.RunsInBackground)
                     jobs.Schedule(m.Id, f.Step, at);
+                // The parallel run before cutover: old and new compared on a schedule until the cutover (or abandonment) ends it.
+                if (result.IsSuccess && t.To == MigrationState.Waited && jobs.RunsInBackground)
+                    jobs.Schedule(m.Id, MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval);
                 return result;
             }
             case StepOutcome.Pending pending:

@@ -92,4 +92,7 @@ public interface IMigrationStepRunner
 
     /// <summary>After a rollback: samples the parent's servers for the saved delegation (stored); returns what it found, in words.</summary>
     Task<string> VerifyRollbackAsync(StepContext context, CancellationToken cancellationToken);
+
+    /// <summary>Compares the old servers with the new zone's servers for every set (parity, TTLs ignored) and stores the sample.</summary>
+    Task<MigrationSample> SampleDriftAsync(StepContext context, CancellationToken cancellationToken);
 }

@@ -82,6 +82,9 @@ public static class MigrationEndpoints
         operate.MapPost("/advance", AdvanceAsync).WithSummary("Take the next step now; timed and long steps are scheduled (202).").Produces422();
         operate.MapPost("/steps/{step}", RunStepAsync).WithSummary("Take a named step (Inventory, Rehearse, LowerTtls, Wait, CutOver, Verify, Soak, Complete, Decommission).").Produces422();
         operate.MapPost("/request-approval", RequestApprovalAsync).WithSummary("Freeze the cutover plan under its hash and ask an Approver (in Waited).").Produces422();
+        operate.MapPost("/request-approval/withdraw", WithdrawApprovalRequestAsync).WithSummary("Withdraw your own open approval request (its requester or an Admin).").Produces422();
+        operate.MapPost("/drift/check", CheckDriftAsync).WithSummary("Compare old and new now while waiting for cutover; stored as a drift sample (a match clears a drift block).").Produces422();
+        operate.MapPost("/drift/accept", AcceptDriftAsync).WithSummary("Accept the latest drift sample's differences with a reason; the same differences no longer block cutover.").Produces422();
         operate.MapPost("/cutover", CutOverAsync).WithSummary("Cut over (Approved): snapshot, re-export, recompute, apply, prove parity, delegate, test.").Produces422();
         operate.MapPost("/rollback", RollBackAsync).WithSummary("Put the saved delegation back (CutOver, Verified, Soaked); no approval, a reason.").Produces422();
         operate.MapPost("/abandon", AbandonAsync).WithSummary("End a migration that has not touched the delegation (or was rolled back), with a reason.").Produces422();
@@ -243,7 +246,8 @@ public static class MigrationEndpoints
         string key, string step, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct)
     {
         if (!Enum.TryParse<MigrationStep>(step, ignoreCase: true, out var parsed) || int.TryParse(step, out _)
-            || parsed is MigrationStep.Plan or MigrationStep.Approve or MigrationStep.RollBack or MigrationStep.Abandon or MigrationStep.Retry or MigrationStep.VoidApproval)
+            || parsed is MigrationStep.Plan or MigrationStep.Approve or MigrationStep.RollBack or MigrationStep.Abandon or MigrationStep.Retry or MigrationStep.VoidApproval
+                or MigrationStep.CheckDrift)
             return Required("step", "one of Inventory, Rehearse, LowerTtls, Wait, CutOver, Verify, Soak, Complete, Decommission (plan, approve, rollback, abandon and retry have their own endpoints)");
         return Widen(await OnAsync(key, workflow, user, (id, actor) => workflow.RunStepAsync(id, parsed, actor, ct), ct));
     }
@@ -251,6 +255,18 @@ public static class MigrationEndpoints
     internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> RequestApprovalAsync(
         string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
         OnAsync(key, workflow, user, (id, actor) => workflow.RequestApprovalAsync(id, actor, ct), ct);
+
+    internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> WithdrawApprovalRequestAsync(
+        string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
+        OnAsync(key, workflow, user, (id, actor) => workflow.WithdrawApprovalRequestAsync(id, actor, ct), ct);
+
+    internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> CheckDriftAsync(
+        string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
+        OnAsync(key, workflow, user, (id, actor) => workflow.CheckDriftAsync(id, actor, ct), ct);
+
+    internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult, ValidationProblem>> AcceptDriftAsync(
+        string key, ReasonRequest request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
+        WithReasonAsync(key, request, user, workflow, (id, reason, actor) => workflow.AcceptDriftAsync(id, reason, actor, ct), ct);
 
     internal static async Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult, ValidationProblem>> ApproveAsync(
         string key, ApproveRequest request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct)

@@ -26,6 +26,17 @@ public sealed class ScriptedRunner : IMigrationStepRunner
 
     public Task<string> VerifyRollbackAsync(StepContext context, CancellationToken cancellationToken) => Task.FromResult("verified");
 
+    /// <summary>What the next drift checks find: null = alike; else the differences (stored as the sample's detail).</summary>
+    public string? Drift { get; set; }
+
+    public async Task<MigrationSample> SampleDriftAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var sample = new MigrationSample(context.Migration.Id, MigrationSampleKinds.Drift, context.Now, Drift is null,
+            Drift is null ? "19 sets alike" : $"1 of 19 differ: {Drift}", Drift is null ? "[]" : $"[\"{Drift}\"]");
+        await context.AddSampleAsync(sample, cancellationToken);
+        return sample;
+    }
+
     public Task<StepOutcome> PrepareCutoverPlanAsync(StepContext context, CancellationToken cancellationToken) =>
         Task.FromResult<StepOutcome>(new StepOutcome.Done("plan ready", new { hash = PlanHash },
             new MigrationPatch().Set(m => m.PlanHash, PlanHash).Set(m => m.CutoverPlanJson, "{}")));

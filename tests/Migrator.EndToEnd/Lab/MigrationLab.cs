@@ -175,8 +175,9 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
             PollInterval = TimeSpan.FromMilliseconds(300), SampleInterval = TimeSpan.FromSeconds(2),
             CutoverCheckpoint = (point, ct) => m.OnCutoverCheckpoint?.Invoke(point, ct) ?? Task.CompletedTask,
         });
-        m.Workflow = new MigrationWorkflow(m, TimeProvider.System, runner, keys, m.Jobs);
-        m._handOff = new MigrationWorkflow(m, TimeProvider.System, runner, keys, new HandOffScheduler());
+        var workflowOptions = new MigrationWorkflowOptions { DriftCheckInterval = TimeSpan.FromSeconds(2) };
+        m.Workflow = new MigrationWorkflow(m, TimeProvider.System, runner, keys, m.Jobs, workflowOptions);
+        m._handOff = new MigrationWorkflow(m, TimeProvider.System, runner, keys, new HandOffScheduler(), workflowOptions);
         m.Jobs.Start(m.Workflow);
         return m;
     }

@@ -148,6 +148,59 @@ public sealed class MigrationLifecycleLabTests
         await m.EmulatorControlAsync(HttpMethod.Delete, "/_emulator/dns-faults");
     }
 
+    [Fact]
+    public async Task CutOver_IsBlockedByDriftDuringTheWait_UntilReSyncedOrAccepted()
+    {
+        await using var m = await MigrationLab.StartAsync();
+        var id = await m.MigrateUntilWaitedAsync();
+        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+        async Task SetApiAsync(params string[] values)
+        {
+            var r = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
+                new RecordSet(new RecordSetKey(DomainName.Parse("api.example.lab."), RecordType.A), new Ttl(1), values))], default);
+            Assert.True(r.Applied, r.ToString());
+        }
+        async Task<MigrationSampleView> NextDriftAsync(bool ok)
+        {
+            var after = DateTimeOffset.UtcNow;
+            return await WaitForSampleAsync(m, id, s => s.Kind == MigrationSampleKinds.Drift && s.At > after && s.Ok == ok);
+        }
+
+        // Someone changes the old zone during the wait: the periodic drift check sees it, and approval (hence cutover) is refused.
+        await SetApiAsync("203.0.113.99");
+        var drift = await NextDriftAsync(ok: false);
+        Assert.Contains("api.example.lab. A", drift.Summary);
+        var refused = await m.Workflow.RequestApprovalAsync(id, Alice);
+        Assert.Equal(WorkflowOutcome.Invalid, refused.Outcome);
+        Assert.Contains("api.example.lab. A", refused.Message);
+
+        // Re-synced (the change is undone at the old provider): the next check finds them alike and the block is gone.
+        await SetApiAsync("203.0.113.20", "203.0.113.21");
+        await NextDriftAsync(ok: true);
+        Assert.Null(await m.Workflow.DriftBlockerAsync(id));
+        var requested = await m.Workflow.RequestApprovalAsync(id, Alice);
+        Assert.True(requested.IsSuccess, requested.Message);
+        // Only the requester (or an Admin) withdraws a request.
+        Assert.Equal(WorkflowOutcome.Forbidden, (await m.Workflow.WithdrawApprovalRequestAsync(id, Bob)).Outcome);
+        var withdrawn = await m.Workflow.WithdrawApprovalRequestAsync(id, Alice);
+        Assert.True(withdrawn.IsSuccess, withdrawn.Message);
+        Assert.Null(withdrawn.Status!.ApprovalRequestedBy);
+        Assert.Equal(WorkflowOutcome.Invalid, (await m.Workflow.ApproveAsync(id, requested.Status!.PlanHash!, Bob)).Outcome);
+
+        // Drift again, this time accepted with a reason: approval and cutover go ahead, and cutover (e) carries the change over.
+        await SetApiAsync("203.0.113.77");
+        await NextDriftAsync(ok: false);
+        Assert.Equal(WorkflowOutcome.Invalid, (await m.Workflow.RequestApprovalAsync(id, Alice)).Outcome);
+        Assert.Equal(WorkflowOutcome.Invalid, (await m.Workflow.AcceptDriftAsync(id, " ", Alice)).Outcome);
+        Assert.True((await m.Workflow.AcceptDriftAsync(id, "api moved to .77 on purpose; cutover applies it", Alice)).IsSuccess);
+        await m.ApproveAsync(id);
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        await m.WaitForAsync(id, MigrationState.CutOver);
+        Assert.Equal(NewNs, (await m.ParentNsAsync()).Order());
+        var api = await m.Probe.QueryAsync(m.EmulatorDns, DomainName.Parse("api.example.lab."), RecordType.A, Migrator.Core.Probing.ProbeOptions.Default);
+        Assert.Equal(["203.0.113.77"], api.AnswerSet.Select(r => r.Data));
+    }
+
     private static async Task<MigrationSampleView> WaitForSampleAsync(MigrationLab m, Guid id, Func<MigrationSampleView, bool> match)
     {
         var deadline = DateTimeOffset.UtcNow.AddSeconds(120);

@@ -1,0 +1,85 @@
+using Migrator.Core.Migrations;
+using static Migrator.Core.Tests.Migrations.WorkflowHarness;
+
+namespace Migrator.Core.Tests.Migrations;
+
+/// <summary>Drift during the wait blocks cutover until old and new are alike again or the drift is accepted; a requester withdraws their own request.</summary>
+public sealed class DriftAndWithdrawalTests : IAsyncLifetime
+{
+    private readonly WorkflowHarness _h = new();
+
+    public Task InitializeAsync() => _h.InitializeAsync();
+    public Task DisposeAsync() => _h.DisposeAsync();
+
+    [Fact]
+    public async Task CutOver_IsRefused_WhileTheLatestDriftIsNeitherReSyncedNorAccepted()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Waited);
+        var wf = _h.Workflow();
+        _h.Runner.Drift = "www.example.lab. A Differ";
+        Assert.False((await wf.CheckDriftAsync(id, Alice)).Message.StartsWith("no drift", StringComparison.Ordinal));
+        var refused = await wf.RequestApprovalAsync(id, Alice);
+        Assert.Equal(WorkflowOutcome.Invalid, refused.Outcome);
+        Assert.Contains("www.example.lab. A Differ", refused.Message);
+
+        // Accepted with a reason: the same differences no longer block; the cutover goes ahead.
+        Assert.Equal(WorkflowOutcome.Forbidden, (await wf.AcceptDriftAsync(id, "expected", Victor)).Outcome);
+        Assert.True((await wf.AcceptDriftAsync(id, "www moves on purpose", Alice)).IsSuccess);
+        await wf.CheckDriftAsync(id, Alice); // the same drift again: still accepted
+        var requested = await wf.RequestApprovalAsync(id, Alice);
+        Assert.True(requested.IsSuccess, requested.Message);
+        Assert.True((await wf.ApproveAsync(id, requested.Status!.PlanHash!, Bob)).IsSuccess);
+
+        // New differences after the acceptance block the cutover itself.
+        _h.Runner.Drift = "mail.example.lab. A Differ";
+        await wf.CheckDriftAsync(id, Alice);
+        var blocked = await wf.CutOverAsync(id, Alice);
+        Assert.Equal(WorkflowOutcome.Invalid, blocked.Outcome);
+        Assert.Contains("mail.example.lab. A Differ", blocked.Message);
+        Assert.Equal(MigrationState.Approved, blocked.Status!.State);
+
+        // Re-synced: the next check finds them alike and the cutover runs.
+        _h.Runner.Drift = null;
+        await wf.CheckDriftAsync(id, Alice);
+        Assert.Null(await wf.DriftBlockerAsync(id));
+        Assert.True((await wf.CutOverAsync(id, Alice)).IsSuccess);
+    }
+
+    [Fact]
+    public async Task PeriodicDriftCheck_IsScheduledWhenTheWaitEnds_AndStopsAfterCutover()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.TtlLowered);
+        _h.Jobs = new RecordingJobs(background: true);
+        var wf = _h.Workflow();
+        Assert.True((await wf.RunStepAsync(id, MigrationStep.Wait, MigrationActor.System, fromJob: true)).IsSuccess);
+        Assert.Contains(_h.Jobs.Scheduled, j => j.Id == id && j.Step == MigrationStep.CheckDrift);
+
+        var before = _h.Jobs.Scheduled.Count(j => j.Step == MigrationStep.CheckDrift);
+        var check = await wf.RunStepAsync(id, MigrationStep.CheckDrift, MigrationActor.System, fromJob: true);
+        Assert.StartsWith("no drift", check.Message);
+        Assert.Equal(before + 1, _h.Jobs.Scheduled.Count(j => j.Step == MigrationStep.CheckDrift));
+        Assert.Single(await wf.GetSamplesAsync(id, MigrationSampleKinds.Drift));
+
+        await wf.AbandonAsync(id, "not now", Alice);
+        var stopped = await wf.RunStepAsync(id, MigrationStep.CheckDrift, MigrationActor.System, fromJob: true);
+        Assert.StartsWith("drift checks stop", stopped.Message);
+        Assert.Equal(before + 1, _h.Jobs.Scheduled.Count(j => j.Step == MigrationStep.CheckDrift));
+    }
+
+    [Fact]
+    public async Task WithdrawApprovalRequest_IsTheRequestersOnly_AndVoidsTheRequest()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Waited);
+        var wf = _h.Workflow();
+        var requested = await wf.RequestApprovalAsync(id, Alice);
+        Assert.True(requested.IsSuccess, requested.Message);
+
+        Assert.Equal(WorkflowOutcome.Forbidden, (await wf.WithdrawApprovalRequestAsync(id, Carol)).Outcome);
+        Assert.Equal(WorkflowOutcome.Forbidden, (await wf.WithdrawApprovalRequestAsync(id, Bob)).Outcome);
+        var withdrawn = await wf.WithdrawApprovalRequestAsync(id, Alice);
+        Assert.True(withdrawn.IsSuccess, withdrawn.Message);
+        Assert.Null(withdrawn.Status!.ApprovalRequestedBy);
+        Assert.Equal(WorkflowOutcome.Invalid, (await wf.ApproveAsync(id, requested.Status!.PlanHash!, Bob)).Outcome);
+        Assert.Equal(WorkflowOutcome.Invalid, (await wf.WithdrawApprovalRequestAsync(id, Alice)).Outcome); // nothing open any more
+    }
+}
