@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "diff" => DiffBenchmark.Run(args[1..]),
     "route53-import" => await Route53ImportBenchmark.RunAsync(args),
     "parity" => await ParityBenchmark.RunAsync(args[1..]),
+    "world" => await WorldBenchmark.RunAsync(args[1..]),
     "migration-jobs" => await MigrationJobsBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -21,6 +22,7 @@ static int Usage()
           diff [N]             diff two N-record zones (default 1,000,000) with 1% changes
           route53-import [N]   import N records (default 100,000) into the emulator at 5 requests/s
           parity               parity over 10,000 names against two lab servers vs dnsperf
+          world [N]            the sandbox world's start time (first and N restarts), memory, one resolution per resolver
           migration-jobs [S] [STORED] [ACTIVE] [POLL-MS] [WORKERS]  1,000 migrations stored, 100 active with a probe job every 10 s on Hangfire/SQLite for S s (default 120): lag due → start, database size
         """);
     return 64;

@@ -100,17 +100,36 @@ internal static class MigrationCommands
     private static Command Plan(Func<CliConsole> console)
     {
         var key = Key();
-        var answers = new Option<FileInfo>("--answers")
+        var answers = new Option<FileInfo?>("--answers")
         {
-            Description = "JSON file with the plan's answers (see GET /openapi/v1.json, PlanAnswers); - reads standard input", Required = true,
+            Description = "JSON file with the plan's answers (see GET /openapi/v1.json, PlanAnswers); - reads standard input",
         };
-        var command = new Command("plan", "Answer the plan's questions (query logging, DNSSEC, updaters, source, writer, delegation changer, ...).") { key, answers };
+        var sandboxDefaults = new Option<bool>("--sandbox-defaults")
+        {
+            Description = "Sandbox mode, demo zones only: use the answers the server proposes for the sandbox world (GET /api/sandbox/plan-defaults/ZONE)",
+        };
+        var command = new Command("plan", "Answer the plan's questions (query logging, DNSSEC, updaters, source, writer, delegation changer, ...).") { key, answers, sandboxDefaults };
         RemoteCommand.AddConnectionOptions(command);
         command.SetAction((parse, ct) =>
         {
             var io = console();
             if (!TryKey(parse.GetValue(key)!, io, out var k)) return Task.FromResult(ExitCodes.BadInput);
-            var file = parse.GetValue(answers)!;
+            var file = parse.GetValue(answers);
+            if (file is null == !parse.GetValue(sandboxDefaults))
+            {
+                io.Error.WriteLine("migrator: give either --answers FILE or --sandbox-defaults");
+                return Task.FromResult(ExitCodes.BadInput);
+            }
+            if (file is null)
+                return RemoteCommand.RunAsync(parse, io, async (client, json) =>
+                {
+                    var status = await client.GetAsync(MigrationPath(k), ct);
+                    if (!status.Succeeded) return RemoteCommand.Fail(status, json, io);
+                    var zone = Text(status.Body!.Value, "zoneName");
+                    var defaults = await client.GetAsync("api/sandbox/plan-defaults/" + Uri.EscapeDataString(zone), ct);
+                    if (!defaults.Succeeded) return RemoteCommand.Fail(defaults, json, io);
+                    return Report(await client.PutAsync(MigrationPath(k) + "/plan", defaults.Body!.Value, ct), json, io, "Plan saved (sandbox defaults)");
+                });
             JsonElement body;
             try
             {

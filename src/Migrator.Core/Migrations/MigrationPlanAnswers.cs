@@ -59,6 +59,11 @@ public sealed record MigrationPlanAnswers
     public DelegationChangerChoice Delegation { get; init; } = new();
     /// <summary>The old provider's authoritative servers (IP[:port]): observed for TTLs and compared with Route 53.</summary>
     public IReadOnlyList<string> OldServers { get; init; } = [];
+    /// <summary>
+    /// Recursive resolvers (IP[:port]) whose caches show propagation: sampled during the soak and checked after a
+    /// rollback (each must answer the old name servers again). Optional; the sandbox proposes the world's resolvers.
+    /// </summary>
+    public IReadOnlyList<string> Resolvers { get; init; } = [];
     public string AwsAccount { get; init; } = "sandbox";
     /// <summary>TTL the records and NS carry during the migration (seconds).</summary>
     public uint TargetTtlSeconds { get; init; } = 300;
@@ -105,6 +110,7 @@ public sealed record MigrationPlanAnswers
         Key(Writer.TsigKeyName, "old-zone writer");
         if (OldServers.Count == 0) errors.Add("at least one old provider server (IP[:port]) is required");
         foreach (var s in OldServers) Endpoint(s, "old provider server", true);
+        foreach (var s in Resolvers) Endpoint(s, "resolver", true);
         switch (Delegation.Kind)
         {
             case DelegationChangerKind.Rfc2136Parent:
@@ -127,6 +133,9 @@ public sealed record MigrationPlanAnswers
         if (Window is { } w && w.Closes <= w.Opens) errors.Add("the cutover window must close after it opens");
         return errors;
     }
+
+    [JsonIgnore]
+    public IReadOnlyList<DnsEndpoint> ResolverEndpoints => Resolvers.Select(DnsEndpoint.Parse).ToList();
 
     [JsonIgnore]
     public IReadOnlyList<DnsEndpoint> OldEndpoints => OldServers.Select(DnsEndpoint.Parse).ToList();

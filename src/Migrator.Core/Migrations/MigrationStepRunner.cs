@@ -115,7 +115,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var soa = records.FirstOrDefault(r => r.Type == RecordType.SOA && r.Name.Equals(zone));
         if (soa is null) return new StepOutcome.Blocked($"{source.Description} holds no SOA for {zone}");
         var serial = long.Parse(soa.Data.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
-        var lint = Route53Linter.Lint(zone, records);
+        // The plan's target TTL is the migration policy: a set above it is one the TTL lowering must bring down.
+        var lint = Route53Linter.Lint(zone, records, new Route53LintPolicy(MaxMigrationTtl: a.TargetTtlSeconds));
         var findings = lint.Findings.Select(f => new InventoryFinding(InventoryFinding.KeyOf(f), f.RuleId, f.Severity.ToString(), f.Owner.ToString(),
             f.Type?.ToString(), f.Message, f.SuggestedFix)).GroupBy(f => f.Key).Select(g => g.First()).ToList();
         var hash = InventoryHash(records);
@@ -265,7 +266,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         {
             lowered = lowered.Count, oldRecordTtl, oldDelegationTtl, parentDelegationTtlNow = parentTtl, observedAt = c.Now, dueAt = due,
             rule = "observed-at + max(5 × old TTL, ISP floor), not before the window opens",
-        }, new MigrationPatch().Set(x => x.OldTtlSeconds, oldTtl).Set(x => x.TtlsObservedAt, c.Now), FollowUpAt: due);
+        }, new MigrationPatch().Set(x => x.OldTtlSeconds, oldTtl).Set(x => x.TtlsObservedAt, c.Now), FollowUpAt: due,
+            FirstRunAt: c.Now + _options.SampleInterval);
     }
 
     /// <summary>observed-at + 5 × the old TTL, lengthened to the ISP floor, never before the window opens.</summary>
@@ -317,11 +319,23 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var changer = await adapters.DelegationAsync(a, new InMemoryOperationJournal());
         var current = await changer.GetCurrentAsync(zone, ct);
         // DNSSEC guard: a DS at the parent while the old provider signs would make the new, unsigned answers bogus.
+        // The registrar's record and the parent's servers are both asked: what validating resolvers see is the parent's
+        // DS, and a registrar API (Route 53 Domains for a domain signed elsewhere) may not list it.
         var oldSigns = read.Records.Any(r => r.Type == RecordType.DNSKEY && r.Name.Equals(zone));
-        if (current.DsRecords.Count > 0 && oldSigns)
-            return (null, $"DNSSEC: the parent holds DS [{string.Join(" | ", current.DsRecords)}] for {zone} and the old provider signs it; remove the DS at the registrar and wait 5 × its TTL before cutover");
+        if (oldSigns && await DsAtParentAsync(a, zone, current, ct) is { Count: > 0 } ds)
+            return (null, $"DNSSEC: the parent holds DS [{string.Join(" | ", ds.Select(d => d.Record))}] for {zone} ({string.Join(", ", ds.Select(d => d.Where).Distinct())}) and the old provider signs it (DNSKEY at the apex); cutting over to unsigned Route 53 answers would make {zone} fail validation. Remove the DS at the registrar, wait 5 × its TTL ({ds.Max(d => d.Ttl ?? 0)} s), then try again");
         var to = DelegationView.From(new Delegation(zone, ns.Select(n => new DelegatedNameServer(n, [])).ToList(), [], new Ttl(a.TargetTtlSeconds)));
         return (CutoverPlan.Create(records, ns, DelegationView.From(current), to, a.Window), null);
+    }
+
+    /// <summary>Every DS for <paramref name="zone"/> the registrar lists or a parent server answers, with where it was seen and its TTL.</summary>
+    private async Task<IReadOnlyList<(string Record, string Where, long? Ttl)>> DsAtParentAsync(MigrationPlanAnswers a, DomainName zone, Delegation registrar, CancellationToken ct)
+    {
+        var found = registrar.DsRecords.Select(d => (d, "registrar", registrar.Ttl is { } t ? (long?)t.Seconds : null)).ToList();
+        foreach (var view in await ReadParentsAsync(a, zone, ct))
+            if (view.Delegation is { } d)
+                found.AddRange(d.Ds.Select(r => (r, $"parent server {view.Server}", d.DsTtl)));
+        return found;
     }
 
     // ------------------------------------------------------------------ CutOver
@@ -512,7 +526,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         if (failure is not null) return new StepOutcome.Blocked($"verification failed: {failure}; consider rolling back");
         var soak = TimeSpan.FromSeconds(5 * Math.Max(a.TargetTtlSeconds, a.IspTtlFloorSeconds));
         var soakEnds = c.Now + soak;
-        return new StepOutcome.Done($"verified; the soak ends at {soakEnds:u}", new { verifiedAt = c.Now, soakEnds }, FollowUpAt: soakEnds);
+        return new StepOutcome.Done($"verified; the soak ends at {soakEnds:u}", new { verifiedAt = c.Now, soakEnds }, FollowUpAt: soakEnds,
+            FirstRunAt: c.Now + _options.SampleInterval);
     }
 
     private async Task<StepOutcome> SoakAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
@@ -520,8 +535,10 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var m = c.Migration;
         var drift = await DriftSampleAsync(c, a, ct);
         var delegation = await DelegationSampleAsync(c, a, ct);
+        var resolvers = await ResolverSampleAsync(c, a, ct);
         if (m.DueAt is { } due && c.Now < due)
-            return new StepOutcome.Pending($"soaking until {due:u}; drift: {drift.Summary}; delegation: {delegation.Summary}", Min(due, c.Now + _options.SampleInterval));
+            return new StepOutcome.Pending($"soaking until {due:u}; drift: {drift.Summary}; delegation: {delegation.Summary}{(resolvers is null ? "" : $"; resolvers: {resolvers.Summary}")}",
+                Min(due, c.Now + _options.SampleInterval));
         if (!drift.Ok) return new StepOutcome.Blocked($"the soak ended with drift between old and new: {drift.Summary}");
         await using var db = await contexts.CreateDbContextAsync(ct);
         var samples = await db.MigrationSamples.Where(s => s.MigrationId == m.Id).GroupBy(s => s.Kind).Select(g => new { kind = g.Key, count = g.Count(), failed = g.Count(x => !x.Ok) }).ToListAsync(ct);
@@ -557,6 +574,42 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var views = await ReadParentsAsync(a, c.Migration.Zone, ct);
         var summary = string.Join("; ", views.Select(v => v.Delegation is { } d ? $"{v.Server}: {string.Join(" ", d.NsNames.Order())} ttl {d.NsTtl}" : $"{v.Server}: {v.Error}"));
         var sample = new MigrationSample(c.Migration.Id, MigrationSampleKinds.Propagation, c.Now, views.All(v => v.Delegation is not null), summary, JsonSerializer.Serialize(views, Json));
+        await c.AddSampleAsync(sample, ct);
+        return sample;
+    }
+
+    /// <summary>What one resolver's cache gives for the zone's apex NS: the old provider's set, Route 53's, or neither.</summary>
+    public sealed record ResolverView(string Resolver, string Sees, IReadOnlyList<string> NameServers, string? Error);
+
+    /// <summary>
+    /// Asks each of the plan's resolvers (recursively) for the zone's NS set and classifies the answer as "old" (the
+    /// snapshot's name servers), "new" (the approved target's) or "other". Null when the plan names no resolver.
+    /// </summary>
+    private async Task<(IReadOnlyList<ResolverView> Views, string Summary)?> ReadResolversAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
+    {
+        if (a.Resolvers.Count == 0) return null;
+        var m = c.Migration;
+        var snapshot = await c.Snapshot(ct);
+        IReadOnlySet<string> oldNs = snapshot is null ? new HashSet<string>() : DelegationSnapshot.FromJson(snapshot.Json).Registrar.NsNames;
+        IReadOnlySet<string> newNs = m.CutoverPlanJson is null ? new HashSet<string>() : CutoverPlan.FromJson(m.CutoverPlanJson).DelegationTo.NsNames;
+        var views = new List<ResolverView>();
+        foreach (var resolver in a.ResolverEndpoints)
+        {
+            var r = await adapters.Probe.QueryAsync(resolver, m.Zone, RecordType.NS, ProbeOptions.Recursive, ct);
+            var names = r.AnswerSet.Select(x => DomainName.Parse(x.Data).ToLowerString()).Distinct().Order(StringComparer.Ordinal).ToList();
+            var error = r.Error != ProbeErrorKind.None ? $"{r.Error} {r.ErrorMessage}".Trim() : !r.IsNoError ? r.ResponseCode : names.Count == 0 ? "no NS answer" : null;
+            var seen = names.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var sees = error is not null ? "error" : newNs.Count > 0 && seen.SetEquals(newNs) ? "new" : oldNs.Count > 0 && seen.SetEquals(oldNs) ? "old" : "other";
+            views.Add(new ResolverView(resolver.ToString(), sees, names, error));
+        }
+        return (views, string.Join("; ", views.Select(v => $"{v.Resolver}: {v.Sees}{(v.Error is null ? "" : $" ({v.Error})")}")));
+    }
+
+    private async Task<MigrationSample?> ResolverSampleAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
+    {
+        if (await ReadResolversAsync(c, a, ct) is not { } read) return null;
+        var sample = new MigrationSample(c.Migration.Id, MigrationSampleKinds.Propagation, c.Now, read.Views.All(v => v.Error is null),
+            "resolvers: " + read.Summary, JsonSerializer.Serialize(read.Views, Json));
         await c.AddSampleAsync(sample, ct);
         return sample;
     }
@@ -641,7 +694,25 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var ok = views.All(v => v.Delegation is { } d && d.SameNameServers(snapshot.Registrar));
         var summary = ok ? "every parent server shows the saved delegation again"
             : $"not yet restored: {string.Join("; ", views.Select(v => v.Delegation is { } d ? $"{v.Server}: {string.Join(" ", d.NsNames.Order())}" : $"{v.Server}: {v.Error}"))}";
-        await c.AddSampleAsync(new MigrationSample(c.Migration.Id, MigrationSampleKinds.Delegation, c.Now, ok, summary, JsonSerializer.Serialize(views, Json)), ct);
+        var resolvers = await ReadResolversAsync(c, a, ct);
+        if (resolvers is { } r)
+        {
+            var back = r.Views.All(v => v.Sees == "old");
+            summary += back ? "; every resolver answers from the old servers again" : $"; resolvers not all back: {r.Summary}";
+            ok &= back;
+        }
+        await c.AddSampleAsync(new MigrationSample(c.Migration.Id, MigrationSampleKinds.Delegation, c.Now, ok, summary,
+            JsonSerializer.Serialize(new { parents = views, resolvers = resolvers?.Views }, Json)), ct);
+        if (views.All(v => v.Delegation is { } d && d.SameNameServers(snapshot.Registrar)))
+        {
+            // The restoring change is done once the parent shows it: its operation row says so too.
+            foreach (var op in (await c.Operations(ct)).Where(o => o.Kind == MigrationOperationKinds.DelegationChange && o.Status == MigrationOperationStatus.Submitted
+                         && (o.Key.StartsWith("rollback:", StringComparison.Ordinal) || o.Key == "cutover:rollback")))
+            {
+                op.Succeeded(JsonSerializer.Serialize(new { verified = summary }), c.Now);
+                await c.UpdateOperationAsync(op, ct);
+            }
+        }
         return summary;
     }
 

@@ -487,7 +487,7 @@ public sealed class MigrationWorkflow(
                 var evidence = reason is null ? done.Evidence : new { reason, detail = done.Evidence };
                 var result = await TransitionAsync(m, t.Step, actor, evidence, patch, done.Message, ct, claimedAs: t.Step);
                 if (result.IsSuccess && t.FollowUp is { } f && done.FollowUpAt is { } at && jobs.RunsInBackground)
-                    jobs.Schedule(m.Id, f.Step, at);
+                    jobs.Schedule(m.Id, f.Step, done.FirstRunAt is { } first && first < at ? first : at);
                 // The parallel run before cutover: old and new compared on a schedule until the cutover (or abandonment) ends it.
                 if (result.IsSuccess && t.To == MigrationState.Waited && jobs.RunsInBackground)
                     jobs.Schedule(m.Id, MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval);

@@ -20,8 +20,13 @@ public sealed class MigrationPatch
 /// <summary>What running a step came to. Evidence is any JSON-serialisable object; it goes to the history row.</summary>
 public abstract record StepOutcome(string Message, object? Evidence)
 {
-    /// <summary>The step's work is done: take the transition, then schedule the follow-up at <paramref name="FollowUpAt"/>.</summary>
-    public sealed record Done(string Message, object? Evidence, MigrationPatch? Patch = null, DateTimeOffset? FollowUpAt = null) : StepOutcome(Message, Evidence);
+    /// <summary>
+    /// The step's work is done: take the transition, then schedule the follow-up, due at <paramref name="FollowUpAt"/>
+    /// (stored as the migration's due time). A follow-up that samples while it waits (the wait's drift checks, the soak)
+    /// first runs at <paramref name="FirstRunAt"/> when that is earlier.
+    /// </summary>
+    public sealed record Done(string Message, object? Evidence, MigrationPatch? Patch = null, DateTimeOffset? FollowUpAt = null,
+        DateTimeOffset? FirstRunAt = null) : StepOutcome(Message, Evidence);
 
     /// <summary>Not yet: run the step again at <paramref name="RetryAt"/> (a due time not reached, a change not INSYNC).</summary>
     public sealed record Pending(string Message, DateTimeOffset RetryAt, object? Evidence = null, MigrationPatch? Patch = null) : StepOutcome(Message, Evidence);

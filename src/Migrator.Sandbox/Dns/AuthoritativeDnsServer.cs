@@ -186,6 +186,21 @@ internal sealed class CompiledZone
                         response.AdditionalRecords.AddRange(Materialize(ns.NameServer, glue, 0));
                 return;
             }
+            // RFC 6672: a DNAME above the name redirects it; answer the DNAME and a CNAME synthesized with its TTL.
+            if (FindDname(owner) is { } dname)
+            {
+                response.AnswerRecords.AddRange(Materialize(dname.Name, dname.Set, 0));
+                var target = Substitute(owner, dname.Name, PresentationRecords.ParseName(dname.Set.Values[0]));
+                if (target is null)
+                {
+                    response.ReturnCode = ReturnCode.YXDomain; // the substituted name is longer than 255 octets
+                    return;
+                }
+                response.AnswerRecords.Add(new CNameRecord(owner, (int)Math.Min(dname.Set.Ttl ?? 0, int.MaxValue), target));
+                if (qtype is RecordType.CName || !target.IsEqualOrSubDomainOf(Apex)) return;
+                owner = target;
+                continue;
+            }
             var sets = At(owner);
             var synthesizedFrom = owner;
             if (sets.Count == 0 && !_existing.Contains(Key(owner)))
@@ -242,6 +257,73 @@ internal sealed class CompiledZone
             if (ns is not null) return (n, ns);
         }
         return null;
+    }
+
+    /// <summary>
+    /// RFC 4035 §3.1 for a signed zone asked with DO: the RRSIGs covering every authoritative RRset of the response, and
+    /// for a negative answer the NSEC that proves it (at the name for no data, the covering one for no such name).
+    /// Only zones holding RRSIG sets (the world's signed.example) have anything to add.
+    /// </summary>
+    public void AddDnssec(DnsMessage response, DomainName qname)
+    {
+        if (response.AnswerRecords.Count == 0 && response.AuthorityRecords.OfType<SoaRecord>().Any())
+        {
+            var nsec = response.ReturnCode == ReturnCode.NxDomain ? CoveringNsec(qname) : At(qname).Any(x => x.Type == "NSEC") ? qname : null;
+            if (nsec is not null)
+                response.AuthorityRecords.AddRange(At(nsec).Where(x => x.Type == "NSEC").SelectMany(x => Materialize(nsec, x, 0)));
+        }
+        foreach (var section in new[] { response.AnswerRecords, response.AuthorityRecords })
+        {
+            var sets = section.Where(r => r.RecordType != RecordType.RrSig && r.Name.IsEqualOrSubDomainOf(Apex)).Select(r => (r.Name, r.RecordType)).Distinct().ToList();
+            foreach (var (name, type) in sets)
+                section.AddRange(At(name).Where(x => x.Type == "RRSIG").SelectMany(x => x.Values
+                    .Where(v => PresentationRecords.ToRecordType(v.Split(' ', 2)[0]) == type)
+                    .SelectMany(v => Materialize(name, x with { Values = [v] }, 0))));
+        }
+    }
+
+    /// <summary>The NSEC whose owner sorts before <paramref name="qname"/> and whose next name after it (RFC 4034 §6.1 order), wrapping at the end.</summary>
+    private DomainName? CoveringNsec(DomainName qname)
+    {
+        var owners = _byName.Values.SelectMany(l => l).Where(x => x.Type == "NSEC").Select(x => PresentationRecords.ToDomainName(x.Name))
+            .OrderBy(n => n, CanonicalOrder.Instance).ToList();
+        if (owners.Count == 0) return null;
+        return owners.LastOrDefault(n => CanonicalOrder.Instance.Compare(n, qname) < 0) ?? owners[^1];
+    }
+
+    private sealed class CanonicalOrder : IComparer<DomainName>
+    {
+        public static readonly CanonicalOrder Instance = new();
+
+        public int Compare(DomainName? x, DomainName? y)
+        {
+            var a = x!.Labels; var b = y!.Labels;
+            for (int i = a.Length - 1, j = b.Length - 1; i >= 0 && j >= 0; i--, j--)
+            {
+                var c = string.CompareOrdinal(a[i].ToLowerInvariant(), b[j].ToLowerInvariant());
+                if (c != 0) return c;
+            }
+            return a.Length.CompareTo(b.Length);
+        }
+    }
+
+    /// <summary>The nearest DNAME strictly above <paramref name="qname"/> (a DNAME does not redirect its own owner).</summary>
+    private (DomainName Name, RecordSetData Set)? FindDname(DomainName qname)
+    {
+        for (var n = qname; n.LabelCount > Apex.LabelCount;)
+        {
+            n = n.GetParentName();
+            if (At(n).FirstOrDefault(s => s.Type == "DNAME" && s.Values.Length > 0) is { } d) return (n, d);
+        }
+        return null;
+    }
+
+    /// <summary>qname with the DNAME owner's suffix replaced by its target; null when the result is too long (RFC 6672 §2.2).</summary>
+    private static DomainName? Substitute(DomainName qname, DomainName owner, DomainName target)
+    {
+        var prefix = qname.Labels.Take(qname.LabelCount - owner.LabelCount);
+        var labels = prefix.Concat(target.Labels).ToArray();
+        return labels.Sum(l => l.Length + 1) + 1 > 255 ? null : new DomainName(labels);
     }
 
     /// <summary>RFC 4592: the source of synthesis is "*." + the closest encloser, if that wildcard exists.</summary>

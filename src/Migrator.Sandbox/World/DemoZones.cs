@@ -119,7 +119,7 @@ public static class DemoZones
         """ + "\n";
 
     /// <summary>Records BIND serves that Route 53 refuses or that need a decision in the records review.</summary>
-    public static string LegacyZone(WorldOptions o) => Head(o, Legacy) + """
+    public static string LegacyZone(WorldOptions o) => Head(o, Legacy) + $"""
         @                    A     192.0.2.80
         www                  A     192.0.2.80
         old                  DNAME shop.example.
@@ -130,8 +130,8 @@ public static class DemoZones
         @                    MX    10 mail.legacy.example.
         mail                 CNAME mailhost.legacy.example.
         mailhost             A     192.0.2.81
-        archive     172800   A     192.0.2.82
-        files       604800   CNAME archive
+        archive     {I(o.LongTtls[0])}   A     192.0.2.82
+        files       {I(o.LongTtls[1])}   CNAME archive
         """ + "\n";
 
     /// <summary>Signed at load by the old provider (see <see cref="ZoneSigner"/>); its DS sits at the TLD.</summary>

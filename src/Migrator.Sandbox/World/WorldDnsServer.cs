@@ -78,6 +78,11 @@ public sealed class WorldDnsServer : IDisposable
             return response;
         }
         zone.Resolve(question.Name, question.RecordType, response);
+        if (query.IsDnsSecOk && hosted.Zone.IsSigned)
+        {
+            response.IsDnsSecOk = true;
+            zone.AddDnssec(response, question.Name);
+        }
         return response;
     }
 

@@ -30,6 +30,28 @@ public sealed class WorldOptions
     /// <summary>The floor the ISP-like resolver lifts every TTL to (the article's ISP, scaled to seconds).</summary>
     public int IspTtlFloor { get; set; } = 90;
 
+    /// <summary>
+    /// TTLs of legacy.example's records that sit above the migration policy (the article's day-long TTLs, scaled like
+    /// the rest of the world): <see cref="RecordTtl"/> × 3 and × 6.
+    /// </summary>
+    public IReadOnlyList<int> LongTtls => [RecordTtl * 3, RecordTtl * 6];
+
+    /// <summary>The problems with the timing settings, in words (config key names); empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Range(string key, int value, int min, int max)
+        {
+            if (value < min || value > max) errors.Add($"Migrator:Sandbox:World:{key} must be {min}–{max} s, not {value}");
+        }
+        Range(nameof(DelegationTtl), DelegationTtl, 1, 86400);
+        Range(nameof(RecordTtl), RecordTtl, 1, 3600);
+        Range(nameof(NegativeTtl), NegativeTtl, 1, 3600);
+        Range(nameof(IspTtlFloor), IspTtlFloor, 0, 86400);
+        if (Port is < 0 or > 65535) errors.Add($"Migrator:Sandbox:World:Port must be 0–65535, not {Port}");
+        return errors;
+    }
+
     /// <summary>Drives the resolvers' caches and TSIG time checks; faked in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -15,7 +15,7 @@ public sealed record WorldKeyView(string Name, string Algorithm, string Use);
 
 /// <summary>Everything an Admin (or <c>migrator sandbox info</c>) sees of the world; never carries a secret.</summary>
 public sealed record WorldView(int Port, DateTimeOffset StartedAt, IReadOnlyList<WorldServerView> Servers, IReadOnlyList<WorldDelegationView> Delegations,
-    IReadOnlyList<WorldResolverView> Resolvers, IReadOnlyList<WorldKeyView> TsigKeys, int RecordTtl, int NegativeTtl);
+    IReadOnlyList<WorldResolverView> Resolvers, IReadOnlyList<WorldKeyView> TsigKeys, int RecordTtl, int NegativeTtl, int DelegationTtl, int IspTtlFloor);
 
 public static class WorldViews
 {
@@ -41,6 +41,6 @@ public static class WorldViews
         var resolvers = world.Resolvers.Select((r, i) => new WorldResolverView(r.Name, o.ResolverAddress(i).ToString(), world.Port, r.TtlFloor, r.UpstreamQueries,
             DemoZones.Demo.SelectMany(r.Entries).ToList())).ToList();
         return new WorldView(world.Port, world.StartedAt, servers, delegations, resolvers,
-            world.Keys.All.Select(k => new WorldKeyView(k.Name, k.Algorithm, k.Use)).ToList(), o.RecordTtl, o.NegativeTtl);
+            world.Keys.All.Select(k => new WorldKeyView(k.Name, k.Algorithm, k.Use)).ToList(), o.RecordTtl, o.NegativeTtl, o.DelegationTtl, o.IspTtlFloor);
     }
 }

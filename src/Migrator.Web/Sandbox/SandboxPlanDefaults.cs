@@ -27,6 +27,7 @@ public sealed class SandboxPlanDefaults(WorldOptions world)
                 ? new DelegationChangerChoice(DelegationChangerKind.Manual, DemoZones.Tld, null, null, [tld], "Example Registrar (sandbox page /sandbox/registrar)")
                 : new DelegationChangerChoice(DelegationChangerKind.Route53Domains, DemoZones.Tld, null, null, [tld]),
             OldServers = [old],
+            Resolvers = ProbeResolvers,
             AwsAccount = "sandbox",
             TargetTtlSeconds = (uint)world.RecordTtl,
             IspTtlFloorSeconds = (uint)world.IspTtlFloor,

@@ -18,6 +18,8 @@ public sealed class MigrationCommandInputTests
     [InlineData("migration", "show", "example.com", "--server", "ftp://127.0.0.1/")]
     [InlineData("migration", "show", "example.com", "--no-such-option", "--server", NoServer)]
     [InlineData("login", "--server", NoServer)]
+    [InlineData("migration", "plan", "shop.example", "--server", NoServer)]
+    [InlineData("migration", "plan", "shop.example", "--answers", "-", "--sandbox-defaults", "--server", NoServer)]
     public void Command_ExitsTwo_WhenInputIsBad(params string[] args)
     {
         var (code, stdout, stderr) = MigratorProcess.Run(args);

@@ -27,6 +27,7 @@ public sealed partial class WebAppProcess : IAsyncDisposable
     public string DataDirectory { get; }
     public Uri BaseAddress { get; private set; } = null!;
     public bool HasExited => process.HasExited;
+    public int ProcessId => process.Id;
 
     /// <summary>Everything the process wrote so far (stdout and stderr), for assertions and failure messages.</summary>
     public string Output { get { lock (output) return output.ToString(); } }
