@@ -42,6 +42,8 @@ public sealed class PlanDraft
     public string ParentServers { get; set; } = "";
     public string? RegistrarContact { get; set; }
     public string OldServers { get; set; } = "";
+    /// <summary>Recursive resolvers propagation is measured with (IP[:port]).</summary>
+    public string Resolvers { get; set; } = "";
 
     public string AwsAccount { get; set; } = "sandbox";
     public int TargetTtlSeconds { get; set; } = 300;
@@ -78,6 +80,7 @@ public sealed class PlanDraft
             ParentServers = Join(a.Delegation.ParentServers ?? []),
             RegistrarContact = a.Delegation.RegistrarContact,
             OldServers = Join(a.OldServers),
+            Resolvers = Join(a.Resolvers),
             AwsAccount = a.AwsAccount,
             TargetTtlSeconds = (int)a.TargetTtlSeconds,
             IspTtlFloorSeconds = (int)a.IspTtlFloorSeconds,
@@ -131,6 +134,7 @@ public sealed class PlanDraft
                 OrNull(Split(ParentServers)),
                 DelegationKind == DelegationChangerKind.Manual ? Blank(RegistrarContact) : null),
             OldServers = Split(OldServers),
+            Resolvers = Split(Resolvers),
             AwsAccount = AwsAccount.Trim(),
             TargetTtlSeconds = (uint)TargetTtlSeconds,
             IspTtlFloorSeconds = (uint)IspTtlFloorSeconds,
