@@ -3,16 +3,21 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Migrator.Core.Migrations;
 using Migrator.Core.Notifications;
 using Migrator.Web.Dashboard;
+using Migrator.Web.Sandbox;
 
 namespace Migrator.Web.Components.Pages;
 
-public partial class MigrationDetail
+public partial class MigrationDetail : IDisposable
 {
+    /// <summary>Samples and batch progress are stored without a state change: while a step runs or propagation is measured the page re-reads them this often.</summary>
+    public static readonly TimeSpan SampleRefresh = TimeSpan.FromSeconds(2);
+
     [Parameter] public Guid Id { get; set; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
     [Inject] private MigrationWorkflow Workflow { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private IServiceProvider Services { get; set; } = default!;
 
     private readonly IReadOnlyList<LifecycleTransition> path = MigrationBoard.ForwardPath();
     private MigrationStatus? status;
@@ -28,6 +33,22 @@ public partial class MigrationDetail
     private string? findingReason;
     private string? rollbackReason;
     private string? zoneText;
+    private bool editingPlan;
+    private IReadOnlyList<WorkProgress> work = [];
+    private MigrationChange? liveProgress;
+    private MigrationState? resultState;
+    private PropagationChartData? chart;
+    private RollbackCheck? rollbackCheck;
+    private string? planRefusal;
+
+    /// <summary>In sandbox mode, the world's answers for a demo zone (null elsewhere): a newcomer checks them and saves.</summary>
+    private MigrationPlanAnswers? DefaultPlan => status is null ? null : Services.GetService<SandboxPlanDefaults>()?.For(status.Zone);
+
+    private const string SandboxPrefillNote = "Filled in for the sandbox world: the zone is read by AXFR and changed by RFC 2136 at the sandbox's old provider, "
+        + "and the delegation is changed at its registrar. Check the answers, change what you like, and save.";
+
+    /// <summary>The form is the thing to do (no plan yet, or being changed): it goes to the top of the page.</summary>
+    private bool PlanFormOpen => status is not null && actions.Contains(MigrationAction.Plan) && (status.Plan is null || editingPlan);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -42,15 +63,69 @@ public partial class MigrationDetail
         notFound = status is null;
         if (status is null) return;
         history = await Workflow.GetHistoryAsync(Id);
+        work = status.RunningStep is null ? [] : WorkProgress.FromOperations(await Workflow.GetOperationsAsync(Id));
+        if (status.RunningStep is null) liveProgress = null;
         actions = MigrationBoard.ActionsFor(status, actor);
+        var samples = status.Snapshot is null ? [] : await Workflow.GetSamplesAsync(Id);
+        chart = status.Snapshot is null ? null : PropagationChartData.Build(status, history, samples, Time.GetUtcNow(), PropagationChartData.DefaultIspFloorShare);
+        rollbackCheck = status.State == MigrationState.RolledBack ? RollbackCheck.From(status, history, samples) : null;
     }
+
+    private ITimer? sampleTimer;
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+            sampleTimer = Time.CreateTimer(_ => _ = InvokeAsync(RefreshSamplesAsync), null, SampleRefresh, SampleRefresh);
+    }
+
+    private async Task RefreshSamplesAsync()
+    {
+        if (busy || status is null) return;
+        if (status.RunningStep is null && status.State is not (MigrationState.CutOver or MigrationState.Verified or MigrationState.Soaked or MigrationState.RolledBack)) return;
+        try
+        {
+            await LoadAsync();
+            if (result is not null && status?.State != resultState) result = null;
+            StateHasChanged();
+        }
+        catch (ObjectDisposedException) { /* the page closed while reading */ }
+    }
+
+    public void Dispose() => sampleTimer?.Dispose();
 
     private async Task OnLiveChangeAsync(MigrationChange change)
     {
         if (change.Kind == MigrationChangeKind.Audit) return;
+        if (change.Kind == MigrationChangeKind.Progress)
+        {
+            // A step reporting its own progress (a parity sweep, an import): shown as it comes, without a reload.
+            liveProgress = change;
+            StateHasChanged();
+            return;
+        }
         await LoadAsync();
+        // The last command's message belongs to the state it was given in; once the migration moves on it is stale.
+        if (result is not null && status?.State != resultState) result = null;
         StateHasChanged();
     }
+
+    /// <summary>A zone file upload only matters when the plan reads the zone from one.</summary>
+    private bool ShowUpload => actions.Contains(MigrationAction.UploadZone) && status?.Plan?.Source.Kind == ZoneSourceKind.Upload;
+
+    /// <summary>After a verified rollback the follow-up's due time is history, not something to count down to.</summary>
+    private bool ShowDue => !(status?.State == MigrationState.RolledBack && rollbackCheck is { Verified: true });
+
+    /// <summary>The next step and who takes it; a timed step's time is shown beside it in the viewer's zone.</summary>
+    private MarkupString NextText => status switch
+    {
+        null => new(""),
+        { NextStep: null } when actions.Contains(MigrationAction.Retry) =>
+            new("<strong>try again</strong> (a new approval) or abandon, by an Operator"),
+        { NextStep: null } => new("<strong>none</strong>: the migration is finished"),
+        { NextStepIsTimed: true } s => new($"<strong>{s.NextStep}</strong> by the scheduler"),
+        var s => new($"<strong>{s.NextStep}</strong> by {System.Net.WebUtility.HtmlEncode(s.WhoActsNext)}"),
+    };
 
     private static string Short(string? hash) => hash is { Length: > 12 } ? hash[..12] : hash ?? "";
 
@@ -66,7 +141,8 @@ public partial class MigrationDetail
     private static string ResultText(WorkflowResult r) => r.Outcome switch
     {
         WorkflowOutcome.Succeeded => r.Message,
-        WorkflowOutcome.Accepted => $"{r.Message} — running in the background; this page updates as it goes.",
+        WorkflowOutcome.Accepted => r.Message.Contains("background", StringComparison.Ordinal)
+            ? $"{r.Message}; this page updates as it goes." : $"{r.Message} — running in the background; this page updates as it goes.",
         WorkflowOutcome.Forbidden => $"{r.Message}. Ask someone with the right role, or an administrator for the role.",
         WorkflowOutcome.Conflict => $"{r.Message}. The page now shows the current state: check it and try again.",
         WorkflowOutcome.Invalid => $"{r.Message}. Fix this and try again.",
@@ -84,11 +160,19 @@ public partial class MigrationDetail
             result = await command(actor);
             if (result.IsSuccess) { comment = null; confirmRollback = false; }
             await LoadAsync();
+            resultState = status?.State;
         }
         finally
         {
             busy = false;
         }
+    }
+
+    private async Task SavePlanAsync(MigrationPlanAnswers answers)
+    {
+        await Run(a => Workflow.PlanAsync(Id, answers, a));
+        if (result is { IsSuccess: true }) { editingPlan = false; planRefusal = null; }
+        else planRefusal = result?.Message;
     }
 
     private Task AdvanceAsync() => Run(a => Workflow.AdvanceAsync(Id, a));

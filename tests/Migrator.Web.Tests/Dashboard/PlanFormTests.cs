@@ -1,0 +1,131 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Migrator.Core.Migrations;
+using Migrator.Core.Zones;
+using Migrator.Sandbox.World;
+using Migrator.Web.Components.Shared;
+using Migrator.Web.Dashboard;
+using Migrator.Web.Display;
+using Migrator.Web.Sandbox;
+using MudBlazor.Services;
+
+namespace Migrator.Web.Tests.Dashboard;
+
+public sealed class PlanFormTests
+{
+    private static readonly MigrationPlanAnswers ShopDefaults = new SandboxPlanDefaults(new WorldOptions { Port = 15353 }).For("shop.example")!;
+
+    private static BunitContext NewContext()
+    {
+        var ctx = new BunitContext();
+        ctx.Services.AddMudServices();
+        ctx.Services.AddScoped<ViewerTimeZone>();
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return ctx;
+    }
+
+    [Fact]
+    public void ToAnswers_GivesBackTheSandboxDefaults_WhenNothingIsChanged()
+    {
+        var (answers, problems) = PlanDraft.From(ShopDefaults, null).ToAnswers(null);
+
+        Assert.Empty(problems);
+        Assert.Equal(ShopDefaults.ToJson(), answers!.ToJson());
+        Assert.Empty(answers.Validate(DomainName.Parse("shop.example."), _ => true));
+    }
+
+    [Fact]
+    public async Task Save_HandsTheDefaultsToTheWorkflow_WhenNewcomerJustConfirms()
+    {
+        await using var ctx = NewContext();
+        var saved = new List<MigrationPlanAnswers>();
+        var cut = ctx.Render<PlanForm>(p => p
+            .Add(c => c.Initial, ShopDefaults)
+            .Add(c => c.PrefilledFrom, "Filled in for the sandbox world")
+            .Add(c => c.OnSave, (MigrationPlanAnswers a) => saved.Add(a)));
+
+        cut.Find("form").Submit();
+
+        Assert.Equal(ShopDefaults.ToJson(), Assert.Single(saved).ToJson());
+        Assert.Contains("Filled in for the sandbox world", cut.Find("[data-testid=plan-prefilled]").TextContent);
+    }
+
+    [Fact]
+    public async Task Save_KeepsTypedUpdatersWithOwnersAndDropsBlankRows_WhenRowsWereAdded()
+    {
+        await using var ctx = NewContext();
+        MigrationPlanAnswers? saved = null;
+        var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, ShopDefaults).Add(c => c.OnSave, (MigrationPlanAnswers a) => saved = a));
+
+        cut.Find("[data-testid=plan-add-updater]").Click();
+        cut.Find("[data-testid=plan-add-updater]").Click();
+        cut.Find("#plan-updater-name-0").Change("certbot on web-1");
+        cut.Find("#plan-updater-owner-0").Change("ops@shop.example");
+        cut.Find("#plan-console").Change("alice@shop.example, bob@shop.example\ncarol@shop.example");
+        cut.Find("form").Submit();
+
+        var updater = Assert.Single(saved!.Updaters);
+        Assert.Equal(new AutomatedUpdater("certbot on web-1", "ops@shop.example"), updater);
+        Assert.Equal(["alice@shop.example", "bob@shop.example", "carol@shop.example"], saved.ConsoleAccess);
+    }
+
+    [Fact]
+    public async Task Save_IsNotCalledAndSaysWhy_WhenWindowIsNotADate()
+    {
+        await using var ctx = NewContext();
+        var calls = 0;
+        var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, ShopDefaults with { Window = new CutoverWindow(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(2)) })
+            .Add(c => c.OnSave, (MigrationPlanAnswers _) => calls++));
+
+        cut.Find("#plan-window-closes").Change("");
+        cut.Find("form").Submit();
+
+        Assert.Equal(0, calls);
+        Assert.Contains("closing time is not a date and time", cut.Find("[data-testid=plan-problems]").TextContent);
+    }
+
+    [Fact]
+    public void FromLocal_ReadsWindowInViewersZone_WhenZoneKnown()
+    {
+        var tokyo = TimeDisplay.FindZone("Asia/Tokyo")!;
+        var draft = PlanDraft.From(ShopDefaults, tokyo);
+        draft.HasWindow = true;
+        draft.WindowOpens = "2026-12-03T09:00";
+        draft.WindowCloses = "2026-12-03T11:30";
+
+        var (answers, _) = draft.ToAnswers(tokyo);
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero), answers!.Window!.Opens);
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 2, 30, 0, TimeSpan.Zero), answers.Window.Closes);
+        Assert.Equal("2026-12-03T09:00", PlanDraft.From(answers, tokyo).WindowOpens);
+    }
+
+    [Fact]
+    public async Task Render_KeepsWhatIsTyped_WhenPageReloadsTheSamePlan()
+    {
+        await using var ctx = NewContext();
+        MigrationPlanAnswers? saved = null;
+        var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, ShopDefaults).Add(c => c.OnSave, (MigrationPlanAnswers a) => saved = a));
+        cut.Find("#plan-aws").Change("production");
+
+        // A live update reloads the migration: an equal plan, a new object.
+        cut.Render(p => p.Add(c => c.Initial, MigrationPlanAnswers.FromJson(ShopDefaults.ToJson())));
+        cut.Find("form").Submit();
+
+        Assert.Equal("production", saved!.AwsAccount);
+    }
+
+    [Fact]
+    public async Task Refusal_IsListedOneProblemPerLine_WhenWorkflowRefusesPlan()
+    {
+        await using var ctx = NewContext();
+        var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, ShopDefaults)
+            .Add(c => c.Refusal, "the plan is not complete: AXFR server is required; an AWS account is required"));
+
+        var items = cut.FindAll("[data-testid=plan-problems] li").Select(li => li.TextContent).ToList();
+
+        Assert.Equal(["AXFR server is required", "an AWS account is required"], items);
+    }
+}
