@@ -77,6 +77,27 @@ public sealed record PropagationChartData(
         return new PropagationChartData(changedAt, now, range, model, expected, measured, marks);
     }
 
+    /// <summary>
+    /// A sample's details in any of the shapes the steps store: a list of parent-server views (soak, verify), a list of
+    /// resolver views (the soak's resolver sample), or both under "parents" and "resolvers" (the rollback check).
+    /// </summary>
+    public static (IReadOnlyList<ParentServerView> Parents, IReadOnlyList<MigrationStepRunner.ResolverView> Resolvers) ReadViews(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+                return (root.TryGetProperty("parents", out var p) && p.ValueKind == JsonValueKind.Array ? p.Deserialize<List<ParentServerView>>(Json) ?? [] : [],
+                    root.TryGetProperty("resolvers", out var r) && r.ValueKind == JsonValueKind.Array ? r.Deserialize<List<MigrationStepRunner.ResolverView>>(Json) ?? [] : []);
+            if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() == 0) return ([], []);
+            return root[0].TryGetProperty("resolver", out _)
+                ? ([], root.Deserialize<List<MigrationStepRunner.ResolverView>>(Json) ?? [])
+                : (root.Deserialize<List<ParentServerView>>(Json) ?? [], []);
+        }
+        catch (JsonException) { return ([], []); }
+    }
+
     /// <summary>One stored sample as per-server observations: a list of parent-server views, or a verification verdict without details.</summary>
     public static IEnumerable<PropagationSample> Classify(MigrationSampleView sample, IReadOnlySet<string> oldNs, IReadOnlySet<string> newNs)
     {
@@ -88,10 +109,16 @@ public sealed record PropagationChartData(
                 yield return new PropagationSample(sample.At, "parent servers", PropagationTargetKind.ParentServer, CanaryClassification.New);
             yield break;
         }
-        List<ParentServerView>? views;
-        try { views = JsonSerializer.Deserialize<List<ParentServerView>>(sample.DetailJson, Json); }
-        catch (JsonException) { yield break; }
-        foreach (var v in views ?? [])
+        var (views, resolvers) = ReadViews(sample.DetailJson);
+        foreach (var r in resolvers)
+        {
+            var classification = r.Sees switch
+            {
+                "new" => CanaryClassification.New, "old" => CanaryClassification.Old, "error" => CanaryClassification.Error, _ => CanaryClassification.Unknown,
+            };
+            yield return new PropagationSample(sample.At, r.Resolver, PropagationTargetKind.Resolver, classification, Detail: r.Error);
+        }
+        foreach (var v in views)
         {
             var names = v.Delegation?.NsNames;
             var classification = names is null ? CanaryClassification.Error
@@ -118,10 +145,7 @@ public sealed record RollbackCheck(bool Verified, string Summary, DateTimeOffset
             && rolledBack.Evidence.TryGetProperty("checkAt", out var c) && c.TryGetDateTimeOffset(out var d) ? d : status.DueAt;
         var check = rolledBack is null ? null : samples.LastOrDefault(s => s.Kind == MigrationSampleKinds.Delegation && s.At >= rolledBack.At && s.DetailJson is not null);
         if (check is null) return new RollbackCheck(false, "", null, due, null, null);
-        List<ParentServerView>? views = null;
-        try { views = JsonSerializer.Deserialize<List<ParentServerView>>(check.DetailJson!, Json); }
-        catch (JsonException) { }
-        var first = views?.FirstOrDefault(v => v.Delegation is not null);
+        var first = PropagationChartData.ReadViews(check.DetailJson!).Parents.FirstOrDefault(v => v.Delegation is not null);
         return new RollbackCheck(check.Ok, check.Summary, check.At, due, first?.Server, first?.Delegation);
     }
 }

@@ -112,7 +112,8 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
             {
                 var s = (await m.Workflow.GetStatusAsync(ids[zone]))!;
                 var at = zone.ToString()[5];
-                Assert.True(s.Blocker is null, $"{zone} (killed in {at}): {s.Blocker}");
+                // A soak in progress reports itself in the same field ("soaking until …"): that is progress, not a blocker.
+                Assert.True(s.Blocker is null || s.Blocker.StartsWith("soaking until", StringComparison.Ordinal), $"{zone} (killed in {at}): {s.Blocker}");
                 Assert.Equal(NewNs, (await m.ParentNsAsync(zone)).Order());
                 Assert.Equal((at, changes.GetValueOrDefault(cleanStatus.HostedZoneId!)), (at, changes.GetValueOrDefault(s.HostedZoneId!)));
                 Assert.Equal((at, cleanUpdates), (at, ParentUpdates(m, zone) - updatesBefore[zone]));

@@ -130,4 +130,27 @@ public sealed class PropagationChartTests
         Assert.Equal("127.77.0.2:5353", done.ParentServer);
         Assert.Equal(OldNs, done.ParentNow!.NameServers.Select(n => n.Name));
     }
+
+    [Fact]
+    public void RollbackCheck_ReadsTheParentsView_WhenTheCheckAlsoStoredResolverViews()
+    {
+        var back = CutAt.AddSeconds(100);
+        var history = new[] { Step("CutOver", MigrationState.CutOver, CutAt), new MigrationHistoryView("RollBack", MigrationState.Verified, MigrationState.RolledBack, "operator", back, default) };
+        // The rollback check stores the parent servers and the sampled resolvers together.
+        var detail = JsonSerializer.Serialize(new
+        {
+            parents = new[] { new ParentServerView("127.77.0.2:5353", Delegation(OldNs, 30), null) },
+            resolvers = new[] { new MigrationStepRunner.ResolverView("127.77.0.9:5353", "old", OldNs.ToList(), null) },
+        }, Json);
+        var sample = new MigrationSampleView(MigrationSampleKinds.Delegation, back.AddSeconds(21), true, "every parent server shows the saved delegation again; every resolver answers from the old servers again", detail);
+
+        var done = RollbackCheck.From(Status(MigrationState.RolledBack), history, [sample]);
+        var points = PropagationChartData.Classify(sample, OldNs.ToHashSet(), NewNs.ToHashSet()).ToList();
+
+        Assert.True(done.Verified);
+        Assert.Equal("127.77.0.2:5353", done.ParentServer);
+        Assert.Equal(OldNs, done.ParentNow!.NameServers.Select(n => n.Name));
+        Assert.Equal([(PropagationTargetKind.Resolver, CanaryClassification.Old), (PropagationTargetKind.ParentServer, CanaryClassification.Old)],
+            points.Select(p => (p.Kind, p.Classification)));
+    }
 }
