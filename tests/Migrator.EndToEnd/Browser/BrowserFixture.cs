@@ -14,8 +14,16 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>
+    /// How long any page wait or expectation may take. CI runs every test project at once on two cores, where a
+    /// Blazor page that renders in 0.3 s alone has taken over 15 s; a generous bound costs nothing when all is well.
+    /// Set here, once, because Playwright's expect timeout is process-wide: per-class settings raced each other.
+    /// </summary>
+    public const int WaitMilliseconds = 60_000;
+
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(WaitMilliseconds);
         if (!File.Exists(ChromiumPath))
             throw new FileNotFoundException($"Chromium is required at {ChromiumPath} (apt-get install chromium; scripts/setup.d/web.apt lists it).", ChromiumPath);
         playwright = await Playwright.CreateAsync();
@@ -31,7 +39,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh context (own cookies) that fails fast instead of waiting Playwright's default 30 s.</summary>
+    /// <summary>A fresh context (own cookies) whose waits are bounded by <see cref="WaitMilliseconds"/>.</summary>
     public Task<IPage> NewPageAsync(Uri baseAddress) => NewPageAsync(baseAddress, new BrowserNewContextOptions());
 
     /// <summary>As above with the caller's viewport, time zone and so on; the base address is always set.</summary>
@@ -39,7 +47,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         options.BaseURL = baseAddress.ToString();
         var context = await Browser.NewContextAsync(options);
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(WaitMilliseconds);
         return await context.NewPageAsync();
     }
 

@@ -34,7 +34,6 @@ public sealed class FastSandboxAppFixture : IAsyncLifetime
 public sealed class MigrationFlowTests(FastSandboxAppFixture sandbox, BrowserFixture browser) : IClassFixture<FastSandboxAppFixture>, IClassFixture<BrowserFixture>
 {
     // Generous: a loaded machine can take many seconds to open a Blazor circuit; the condition, not the clock, ends each wait.
-    static MigrationFlowTests() => Assertions.SetDefaultExpectTimeout(60_000);
 
     /// <summary>Background steps and timed waits (5 × a few seconds, Hangfire's 1 s polling) on a shared machine.</summary>
     private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 180_000 };

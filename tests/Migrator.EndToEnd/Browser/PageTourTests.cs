@@ -7,7 +7,6 @@ namespace Migrator.EndToEnd.Browser;
 /// <summary>Every page of the dashboard in Chromium: reachable, accessible (axe), free of console errors, screenshotted at both sizes.</summary>
 public sealed class PageTourTests(SandboxAppFixture sandbox, BrowserFixture browser) : IClassFixture<SandboxAppFixture>, IClassFixture<BrowserFixture>
 {
-    static PageTourTests() => Assertions.SetDefaultExpectTimeout(15_000); // a shared 2-core machine renders slowly at times
 
     private const string AdminEmail = "admin@sandbox.local";
     private const string AdminPassword = "Admin-sandbox-1";

@@ -12,7 +12,6 @@ namespace Migrator.EndToEnd.Browser;
 /// </summary>
 public sealed class RecordsAndAccountsTourTests(SandboxAppFixture sandbox, BrowserFixture browser) : IClassFixture<SandboxAppFixture>, IClassFixture<BrowserFixture>
 {
-    static RecordsAndAccountsTourTests() => Assertions.SetDefaultExpectTimeout(15_000);
 
     private const string Zone = "legacy.example";
     private const string AdminEmail = "admin@sandbox.local";
