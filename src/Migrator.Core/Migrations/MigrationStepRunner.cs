@@ -195,7 +195,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             JsonSerializer.Serialize(lowered.Select(s => s.Key.ToString())), c.Now), ct);
         if (writeOp.Status is MigrationOperationStatus.Pending or MigrationOperationStatus.Submitted)
         {
-            var writer = adapters.Writer(a);
+            var writer = adapters.Writer(a, Journal(c));
             if (writer is Rfc2136ZoneWriter rfc)
             {
                 var result = lowered.Count == 0 ? new DynamicUpdateResult(DynamicUpdateStatus.Applied, "NOERROR", "nothing to lower")
