@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 
