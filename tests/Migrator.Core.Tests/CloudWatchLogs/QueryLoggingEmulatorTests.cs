@@ -20,7 +20,7 @@ public sealed class QueryLoggingEmulatorFixture : EmulatorFixtureBase
         o.DnsEndPoint = new IPEndPoint(DnsAddress, FreePort.UdpAndTcp(DnsAddress));
     }
 
-    public CloudWatchLogsClient Logs() => new(Http, Host.BaseAddress, new StaticCredentialSource(new AwsCredentials(AccessKey, SecretKey)));
+    public CloudWatchLogsClient Logs() => new(Http, Host.BaseAddress, new StaticCredentialSource(new AwsCredentials(AccessKey, SecretKey)), TimeProvider.System);
 }
 
 /// <summary>
