@@ -1,4 +1,7 @@
-using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
@@ -8,11 +11,15 @@ namespace Migrator.Core.Manual;
 /// <summary>
 /// <see cref="IZoneWriter"/> for an old provider without an API: the operator makes the change in the provider's console;
 /// Migrator reports it applied only when every given server answers authoritatively with the desired values and TTL,
-/// or when the operator overrides with a reason.
+/// or when the operator overrides with a reason. Overrides live in the <see cref="IOperationJournal"/> (the migration's
+/// operation table), written before they count, so a restarted process still honours them; an override covers the exact
+/// desired set (name, type, TTL, values) it was given, never a later different one.
 /// </summary>
-public sealed class ManualZoneWriter(IDnsProbe probe, IReadOnlyList<DnsEndpoint> servers) : IZoneWriter
+public sealed class ManualZoneWriter(IDnsProbe probe, IReadOnlyList<DnsEndpoint> servers, IOperationJournal? journal = null) : IZoneWriter
 {
-    private readonly ConcurrentDictionary<RecordSetKey, ManualOverride> _overrides = new();
+    public const string Kind = MigrationOperationKinds.ManualConfirmation;
+
+    private readonly IOperationJournal _journal = journal ?? new InMemoryOperationJournal();
 
     public string Description => $"manual (verified at {string.Join(", ", servers)})";
 
@@ -32,7 +39,7 @@ public sealed class ManualZoneWriter(IDnsProbe probe, IReadOnlyList<DnsEndpoint>
         {
             var mismatch = await FirstMismatchAsync(set, cancellationToken).ConfigureAwait(false);
             if (mismatch is null) continue;
-            if (_overrides.TryGetValue(set.Key, out var o)) { overridden.Add(o); continue; }
+            if (await FindOverrideAsync(set, cancellationToken).ConfigureAwait(false) is { } o) { overridden.Add(o); continue; }
             pending.Add(mismatch);
         }
         if (pending.Count > 0)
@@ -43,10 +50,35 @@ public sealed class ManualZoneWriter(IDnsProbe probe, IReadOnlyList<DnsEndpoint>
     }
 
     /// <summary>Marks the sets done without DNS evidence; the returned result carries actor and reason for the audit log.</summary>
-    public ManualCheckResult Override(IReadOnlyList<RecordSet> sets, ManualOverride manualOverride)
+    public ManualCheckResult Override(IReadOnlyList<RecordSet> sets, ManualOverride manualOverride) =>
+        OverrideAsync(sets, manualOverride, default).GetAwaiter().GetResult();
+
+    /// <summary>Records the override of each set in the journal (request, then confirmation) before it counts.</summary>
+    public async Task<ManualCheckResult> OverrideAsync(IReadOnlyList<RecordSet> sets, ManualOverride manualOverride, CancellationToken cancellationToken)
     {
-        foreach (var s in sets) _overrides[s.Key] = manualOverride;
+        foreach (var s in sets)
+        {
+            var id = OperationId(s);
+            await _journal.RecordAsync(id, Kind, $"At the old provider, serve {s.Key} with TTL {s.Ttl.Seconds} s: {string.Join(" | ", s.Values)}",
+                JsonSerializer.Serialize(new { set = s.Key.ToString(), ttl = s.Ttl.Seconds, values = s.Values }), cancellationToken).ConfigureAwait(false);
+            await _journal.ConfirmAsync(id, manualOverride.Actor, manualOverride.Reason, cancellationToken).ConfigureAwait(false);
+        }
         return ManualCheckResult.Overridden(manualOverride, sets.Select(s => s.Key.ToString()).ToList());
+    }
+
+    /// <summary>The journal key of a set's override: the set's key and a hash of its desired content (TTL, values in order given).</summary>
+    public static string OperationId(RecordSet set)
+    {
+        var content = $"{set.Key}|{set.Ttl.Seconds}|{string.Join("\n", set.Values.Select(v => ParityComparer.Normalize(set.Type, v)).Order(StringComparer.Ordinal))}";
+        return $"manual-zone-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..32]}";
+    }
+
+    private async Task<ManualOverride?> FindOverrideAsync(RecordSet set, CancellationToken ct)
+    {
+        var entry = await _journal.FindAsync(OperationId(set), ct).ConfigureAwait(false);
+        if (entry?.ConfirmedBy is not { } confirmed) return null;
+        var split = confirmed.IndexOf(": ", StringComparison.Ordinal);
+        return new ManualOverride(split > 0 ? confirmed[..split] : confirmed, split > 0 ? confirmed[(split + 2)..] : "confirmed", TimeProvider.System.GetUtcNow());
     }
 
     private async Task<string?> FirstMismatchAsync(RecordSet set, CancellationToken ct)

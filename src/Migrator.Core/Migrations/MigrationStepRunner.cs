@@ -195,7 +195,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             JsonSerializer.Serialize(lowered.Select(s => s.Key.ToString())), c.Now), ct);
         if (writeOp.Status is MigrationOperationStatus.Pending or MigrationOperationStatus.Submitted)
         {
-            var writer = adapters.Writer(a);
+            var writer = adapters.Writer(a, Journal(c));
             if (writer is Rfc2136ZoneWriter rfc)
             {
                 var result = lowered.Count == 0 ? new DynamicUpdateResult(DynamicUpdateStatus.Applied, "NOERROR", "nothing to lower")
@@ -653,7 +653,34 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             var pending = await ApplyAsync(c, target, plan.Changes, $"complete:{plan.Hash[..12]}", ct, safetyExempt: true);
             if (pending is not null) return pending;
         }
-        return new StepOutcome.Done("completed", new { delegationTtl, ttlsRestored = restored });
+        // DNSSEC last: the zone is served by Route 53 alone with its final TTLs; the DS at the parent comes at the very end.
+        object dnssec = a.Dnssec == DnssecTiming.Never ? "not chosen"
+            : a.SignsAtCompletion ? "" : "chosen, but the plan names no KMS key: sign later at Route 53";
+        if (a.SignsAtCompletion)
+        {
+            var (waiting, evidence) = await (await RolloutAsync(c, a, changer, ct)).EnableAsync(ct);
+            if (waiting is not null) return waiting;
+            dnssec = evidence;
+        }
+        return new StepOutcome.Done("completed", new { delegationTtl, ttlsRestored = restored, dnssec });
+    }
+
+    private async Task<DnssecRollout> RolloutAsync(StepContext c, MigrationPlanAnswers a, IDelegationChanger changer, CancellationToken ct)
+    {
+        var target = await adapters.TargetAsync(c.Migration, a, ct);
+        var account = await adapters.AccountAsync(a);
+        var servers = await adapters.NewServerEndpointsAsync(a, await target.GetNameServersAsync(ct), ct);
+        return new DnssecRollout(c, account.Scheduler, target, changer, adapters.Probe, servers, _options.PollInterval);
+    }
+
+    /// <summary>The way back from signing (DS withdrawn first, its TTL waited out, then signing off): Done when finished.</summary>
+    public async Task<StepOutcome> TurnOffDnssecAsync(StepContext c, CancellationToken ct)
+    {
+        var a = c.Migration.Answers;
+        if (a is null) return new StepOutcome.Blocked("the migration has no plan");
+        var changer = await adapters.DelegationAsync(a, Journal(c));
+        var (waiting, evidence) = await (await RolloutAsync(c, a, changer, ct)).DisableAsync(ct);
+        return waiting ?? new StepOutcome.Done($"DNSSEC is off for {c.Migration.Zone}: no DS at the parent, signing disabled, key-signing key removed", evidence);
     }
 
     private async Task<StepOutcome> DecommissionAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)

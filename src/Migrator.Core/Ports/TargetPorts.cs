@@ -40,6 +40,12 @@ public sealed record Delegation(DomainName Zone, IReadOnlyList<DelegatedNameServ
 
 public enum DelegationChangeStatus { Submitted, InProgress, Succeeded, Failed }
 
+/// <summary>
+/// A key-signing key as a parent takes it: the DS record (parents that take digests: RFC 2136, a registrar's form) and the
+/// DNSKEY material it is derived from (registries that derive the DS themselves, as Route 53 Domains does).
+/// </summary>
+public sealed record DsKeyMaterial(string DsRecord, int Algorithm, int Flags, string PublicKey);
+
 /// <summary>Changes the delegation at the parent: Route 53 Domains, RFC 2136 on a parent zone, or manual.</summary>
 public interface IDelegationChanger
 {
@@ -49,6 +55,18 @@ public interface IDelegationChanger
     /// <summary>Requests the change; returns an operation id to poll with <see cref="GetStatusAsync"/>.</summary>
     Task<string> RequestChangeAsync(Delegation desired, CancellationToken cancellationToken);
     Task<DelegationChangeStatus> GetStatusAsync(string operationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the DS set at the parent towards <paramref name="keys"/> (empty: no DS at all), leaving the NS set alone;
+    /// returns the operation id to poll. An adapter may need several calls (one registry operation at a time): the
+    /// caller compares <see cref="GetCurrentAsync"/> with the keys and calls again until they agree. Default: one
+    /// delegation change that keeps the current NS set and glue (RFC 2136 on the parent, a manual registrar).
+    /// </summary>
+    async Task<string> RequestDsChangeAsync(DomainName zone, IReadOnlyList<DsKeyMaterial> keys, CancellationToken cancellationToken)
+    {
+        var current = await GetCurrentAsync(zone, cancellationToken).ConfigureAwait(false);
+        return await RequestChangeAsync(current with { DsRecords = keys.Select(k => k.DsRecord).ToList() }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Requests the change only if the delegation is still <paramref name="expected"/> (same NS names): compare-and-set

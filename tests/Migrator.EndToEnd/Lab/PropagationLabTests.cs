@@ -81,7 +81,8 @@ public sealed class PropagationLabTests(ITestOutputHelper output)
         Assert.True(switchedAfter <= model.WaitBeforeCutover(), $"switched after {switchedAfter}, more than 5 × {DelegationTtl}s");
         // the parent's servers show the new delegation at once
         Assert.All(parent.Samples.Take(3), s => Assert.Equal(CanaryClassification.Old, s.Classification));
+        // (every sample taken after the change is New; how many seconds that first sample took depends on the machine's load, so it is not asserted)
+        Assert.Contains(parent.Samples, s => s.At > changedAt);
         Assert.All(parent.Samples.Where(s => s.At > changedAt), s => Assert.Equal(CanaryClassification.New, s.Classification));
-        Assert.True(parent.SwitchedAfter < TimeSpan.FromSeconds(1), $"parent switched after {parent.SwitchedAfter}");
     }
 }

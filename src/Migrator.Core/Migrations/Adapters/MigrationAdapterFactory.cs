@@ -43,10 +43,11 @@ public sealed class MigrationAdapterFactory(IRoute53AccountSource accounts, ITsi
     /// <summary>A source that reads the old zone from its provider for re-export at cutover: AXFR when planned, else the upload.</summary>
     public IZoneSource ReExportSource(Migration m, MigrationPlanAnswers a) => Source(m, a);
 
-    public IZoneWriter Writer(MigrationPlanAnswers a) => a.Writer.Kind switch
+    /// <summary>The old-zone writer; a manual writer keeps its overrides in <paramref name="journal"/> (the migration's operations).</summary>
+    public IZoneWriter Writer(MigrationPlanAnswers a, IOperationJournal? journal = null) => a.Writer.Kind switch
     {
         ZoneWriterKind.Rfc2136 => new Rfc2136ZoneWriter(new DynamicUpdateClient(DnsEndpoint.Parse(a.Writer.Server!), Key(a.Writer.TsigKeyName), time)),
-        _ => new ManualZoneWriter(probe, a.OldEndpoints),
+        _ => new ManualZoneWriter(probe, a.OldEndpoints, journal),
     };
 
     public async Task<Route53Account> AccountAsync(MigrationPlanAnswers a) => (await accounts.GetAsync().ConfigureAwait(false)).Get(a.AwsAccount);
