@@ -148,7 +148,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
             if (ns.Count == 0)
             {
                 findings.Add(new DelegationFinding(DelegationRules.ParentServerWithoutDelegation,
-                    $"parent server {ps} gave no delegation for {zone}: {Describe(r)}", ps));
+                    $"parent server {ps} gave no delegation for {zone}: {Describe(r)}", ps.ToString()));
                 continue;
             }
             delegation ??= r;
