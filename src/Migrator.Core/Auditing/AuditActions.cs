@@ -19,6 +19,7 @@ public static class AuditActions
     public const string UserEnabled = "user enabled";
     public const string SessionsEnded = "sessions ended";
     public const string RoleChanged = "role changed";
+    public const string SettingsChanged = "settings changed";
 
     /// <summary>The actor for events no person caused (startup, background jobs).</summary>
     public const string SystemActor = "system";

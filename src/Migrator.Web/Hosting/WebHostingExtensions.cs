@@ -106,6 +106,7 @@ public static class WebHostingExtensions
         services.AddMudServices();
         services.AddScoped<ViewerTimeZone>();
         services.AddSingleton<RecordsReviewSource>();
+        services.AddSingleton<Migrator.Web.Settings.NewPlanDefaultsStore>();
         services.TryAddSingleton<IMigrationNotifier, InProcessMigrationNotifier>();
         services.AddHostedService<MigrationChangeWatcher>();
 

@@ -5,6 +5,7 @@ using Migrator.Core.Migrations;
 using Migrator.Core.Persistence;
 using Migrator.Web.Access;
 using Migrator.Web.Components.Pages;
+using Migrator.Web.Dashboard;
 using Migrator.Web.Tests.Hosting;
 
 namespace Migrator.Web.Tests.Pages;
@@ -108,4 +109,16 @@ public sealed class MigrationDetailPageTests(SandboxApp app)
 
         cut.WaitForAssertion(() => Assert.Contains("could not read this migration", cut.Find("[data-testid=page-error]").TextContent), Wait);
     }
+}
+
+public sealed class StepWordTests
+{
+    [Theory]
+    [InlineData(StepProgress.Off, true, MigrationState.RolledBack, "done before the rollback")]
+    [InlineData(StepProgress.Off, false, MigrationState.RolledBack, "not taken: rolled back")]
+    [InlineData(StepProgress.Off, false, MigrationState.Abandoned, "not taken: abandoned")]
+    [InlineData(StepProgress.Done, true, MigrationState.Waited, "done")]
+    [InlineData(StepProgress.Current, false, MigrationState.Waited, "next")]
+    public void StepWord_SaysWhetherTheStepWasTaken_WhenOffTheForwardPath(StepProgress progress, bool taken, MigrationState state, string expected) =>
+        Assert.Equal(expected, MigrationDetail.StepWord(progress, taken, state));
 }

@@ -4,6 +4,7 @@ using Migrator.Core.Migrations;
 using Migrator.Core.Notifications;
 using Migrator.Web.Dashboard;
 using Migrator.Web.Sandbox;
+using Migrator.Web.Settings;
 
 namespace Migrator.Web.Components.Pages;
 
@@ -48,7 +49,10 @@ public partial class MigrationDetail : IDisposable
     private readonly SemaphoreSlim loading = new(1, 1);
 
     /// <summary>In sandbox mode, the world's answers for a demo zone (null elsewhere): a newcomer checks them and saves.</summary>
-    private MigrationPlanAnswers? DefaultPlan => status is null ? null : Services.GetService<SandboxPlanDefaults>()?.For(status.Zone);
+    private MigrationPlanAnswers? SandboxPlan => status is null ? null : Services.GetService<SandboxPlanDefaults>()?.For(status.Zone);
+
+    /// <summary>What a new plan's form starts with: the sandbox world's answers for a demo zone, else the defaults an Admin set on Settings.</summary>
+    private MigrationPlanAnswers? DefaultPlan => status is null ? null : SandboxPlan ?? Services.GetService<NewPlanDefaultsStore>()?.NewPlan();
 
     private const string SandboxPrefillNote = "Filled in for the sandbox world: the zone is read by AXFR and changed by RFC 2136 at the sandbox's old provider, "
         + "and the delegation is changed at its registrar. Check the answers, change what you like, and save.";
@@ -160,12 +164,18 @@ public partial class MigrationDetail : IDisposable
 
     private static string Short(string? hash) => hash is { Length: > 12 } ? hash[..12] : hash ?? "";
 
-    private static string StepWord(StepProgress p) => p switch
+    /// <summary>
+    /// A step's word in the stepper. Off the forward path (rolled back, abandoned) a step says whether it was taken before
+    /// that happened, rather than one vague "not on the path" for all of them.
+    /// </summary>
+    public static string StepWord(StepProgress p, bool taken, MigrationState state) => p switch
     {
         StepProgress.Done => "done",
         StepProgress.Current => "next",
         StepProgress.Ahead => "ahead",
-        _ => "not on the path now",
+        _ when state == MigrationState.RolledBack => taken ? "done before the rollback" : "not taken: rolled back",
+        _ when state == MigrationState.Abandoned => taken ? "done before it was abandoned" : "not taken: abandoned",
+        _ => taken ? "done" : "not taken",
     };
 
     /// <summary>A refusal says what went wrong and what to do about it.</summary>
