@@ -13,6 +13,7 @@ using Migrator.Core.Zones;
 using Migrator.Jobs.Hosting;
 using Migrator.Jobs.Migrations;
 using Migrator.Sandbox.Hosting;
+using Migrator.Core.Ports;
 
 namespace Migrator.Benchmarks;
 

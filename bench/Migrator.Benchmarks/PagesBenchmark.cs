@@ -15,6 +15,7 @@ using Migrator.Core.Migrations;
 using Migrator.Core.Persistence;
 using Migrator.Web.Components;
 using Migrator.Web.Components.Pages;
+using Migrator.Web.Dashboard;
 using Migrator.Web.Tests.Pages;
 
 namespace Migrator.Benchmarks;
@@ -22,7 +23,8 @@ namespace Migrator.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Migrator.Benchmarks -- pages [migrations] [records]</c>: the whole sandbox
 /// app in process (TestServer, loopback only) with 1,000 migrations and one of 10,000 records in its database. Prints,
-/// per page, the server time to the prerendered HTML of a signed-in GET (median and worst of 20 after a warm-up), the
+/// per page, the server time to the prerendered HTML of a signed-in GET (median and worst of 20 after a warm-up; the records
+/// review is then kept by <see cref="RecordsReviewSource"/>, whose rebuild after a write is timed apart), the
 /// bytes allocated per request, and the memory a rendered page holds while it lives (the component state a circuit
 /// keeps: rendered once more with HtmlRenderer and measured after a full GC). Goal: under 300 ms to first render.
 /// </summary>
@@ -94,6 +96,18 @@ public static partial class PagesBenchmark
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{label,-16} {median,10:F1} {times[^1],8:F1} {html / 1024.0,9:F0} {allocated / 1048576.0,14:F1} {held / 1048576.0,9:F1}"));
             }
+            // A write to the migration (an accepted finding, a new plan) makes the next load read, parse and build the review again.
+            var rebuilds = new List<double>(5);
+            for (var i = 0; i < 6; i++)
+            {
+                var source = new RecordsReviewSource(app.Services.GetRequiredService<MigrationWorkflow>(), contexts);
+                var sw = Stopwatch.StartNew();
+                _ = await source.LoadAsync(big) ?? throw new InvalidOperationException("the seeded migration is gone");
+                if (i > 0) rebuilds.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            rebuilds.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"records review rebuilt after a write to the migration (not yet kept): median {rebuilds[rebuilds.Count / 2]:F1} ms, max {rebuilds[^1]:F1} ms"));
             Console.WriteLine(worst < 300 ? $"goal met: every median under 300 ms" : $"goal missed: a median of {worst:F0} ms is over 300 ms");
             return 0;
         }

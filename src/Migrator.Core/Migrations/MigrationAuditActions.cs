@@ -15,4 +15,5 @@ public static class MigrationAuditActions
     public const string DriftAccepted = "migration drift accepted";
     public const string SnapshotSaved = "migration delegation snapshot saved";
     public const string StepBlocked = "migration step blocked";
+    public const string DnssecTurnedOff = "migration dnssec turned off";
 }

@@ -27,6 +27,11 @@ public enum MigrationStep
     Retry,
     /// <summary>Not a transition: the periodic drift check of the parallel run before cutover (Waited, Approved), a timed job.</summary>
     CheckDrift,
+    /// <summary>
+    /// Not a transition: the way back from DNSSEC signing after completion (Completed, Decommissioned), DS first; it
+    /// claims the migration while it runs and comes back as a timed job for each wait.
+    /// </summary>
+    TurnOffDnssec,
 }
 
 /// <summary>A job the scheduler runs after a step, and when.</summary>
@@ -128,8 +133,8 @@ public static class MigrationLifecycle
                 "sample counts, last drift result"),
             new(MigrationStep.Complete, Soaked, Completed, OperatorsThenScheduler,
                 "every automated updater is ticked off",
-                "raises the delegation TTL (24 h by default) where the changer can; restores record TTLs per policy",
-                "updaters ticked, TTLs written",
+                "raises the delegation TTL (24 h by default) where the changer can; restores record TTLs per policy; when the plan chose DNSSEC with a KMS key: creates and activates the key-signing key, enables signing, waits until every new server serves the signed zone and the DNSKEY TTL has passed, publishes the DS through the delegation changer, waits until the parent serves it and the resolvers validate",
+                "updaters ticked, TTLs written, DNSSEC key tag, DS, parent and resolver verdicts",
                 RunsInBackground: true),
             new(MigrationStep.Decommission, Completed, Decommissioned, Operators,
                 "nothing resolves through the old servers any more (the parent and the sampled resolvers show only the new name servers)",

@@ -52,6 +52,11 @@ public sealed record MigrationPlanAnswers
 {
     public QueryLoggingAnswer QueryLogging { get; init; } = new();
     public DnssecTiming Dnssec { get; init; } = DnssecTiming.AfterMigration;
+    /// <summary>
+    /// The customer-managed KMS key (ECC_NIST_P256, us-east-1) Route 53's key-signing key is made from. Completion turns
+    /// signing on only when <see cref="Dnssec"/> is not <see cref="DnssecTiming.Never"/> and this is set.
+    /// </summary>
+    public string? DnssecKmsKeyArn { get; init; }
     public IReadOnlyList<AutomatedUpdater> Updaters { get; init; } = [];
     public IReadOnlyList<string> ConsoleAccess { get; init; } = [];
     public ZoneSourceChoice Source { get; init; } = new();
@@ -100,6 +105,8 @@ public sealed record MigrationPlanAnswers
             if (QueryLogging.RetentionDays is < 1 or > 3653) errors.Add("query log retention must be 1–3653 days");
             if (string.IsNullOrWhiteSpace(QueryLogging.LogGroup)) errors.Add("query logging needs a CloudWatch Logs group (us-east-1)");
         }
+        if (DnssecKmsKeyArn is { } arn && !System.Text.RegularExpressions.Regex.IsMatch(arn, "^arn:aws:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$"))
+            errors.Add($"the DNSSEC KMS key '{arn}' is not the ARN of a key in us-east-1 (arn:aws:kms:us-east-1:ACCOUNT:key/ID), where Route 53 requires it");
         foreach (var u in Updaters)
             if (string.IsNullOrWhiteSpace(u.Name) || string.IsNullOrWhiteSpace(u.Owner)) errors.Add("every automated updater needs a name and an owner");
         if (Updaters.Select(u => u.Name.Trim()).GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
@@ -133,6 +140,10 @@ public sealed record MigrationPlanAnswers
         if (Window is { } w && w.Closes <= w.Opens) errors.Add("the cutover window must close after it opens");
         return errors;
     }
+
+    /// <summary>Whether completion turns DNSSEC signing on: chosen, and a KMS key named.</summary>
+    [JsonIgnore]
+    public bool SignsAtCompletion => Dnssec != DnssecTiming.Never && !string.IsNullOrWhiteSpace(DnssecKmsKeyArn);
 
     [JsonIgnore]
     public IReadOnlyList<DnsEndpoint> ResolverEndpoints => Resolvers.Select(DnsEndpoint.Parse).ToList();

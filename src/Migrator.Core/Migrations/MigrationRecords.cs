@@ -31,6 +31,12 @@ public static class MigrationOperationKinds
     public const string Rfc2136Update = "rfc2136-update";
     public const string ManualConfirmation = "manual-confirmation";
     public const string DelegationChange = "delegation-change";
+    /// <summary>A DNSSEC signing call to Route 53 (key-signing key, enable/disable signing), or an observation of its effect.</summary>
+    public const string Route53Dnssec = "route53-dnssec";
+    /// <summary>A DS change at the parent (publish or withdraw), through the delegation changer.</summary>
+    public const string DsChange = "ds-change";
+    /// <summary>A wait the DNSSEC sequence observed and timed (signed zone served, DS seen or gone at the parent).</summary>
+    public const string Observation = "observation";
 }
 
 public static class MigrationOperationStatus
@@ -102,6 +108,8 @@ public static class MigrationSampleKinds
     public const string Delegation = "delegation";
     /// <summary>An operator accepted the drift of the latest drift sample (same differences stay accepted); Summary holds who and why.</summary>
     public const string DriftAccepted = "drift-accepted";
+    /// <summary>What the plan's resolvers said about the zone with DO set (secure, insecure, bogus) while DNSSEC changed.</summary>
+    public const string Dnssec = "dnssec";
 }
 
 /// <summary>A drift or propagation measurement taken during the wait or the soak; stored, never kept in memory only.</summary>

@@ -251,7 +251,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var targetSets = await target.CurrentAsync(ct);
         if (targetSets.FirstOrDefault(s => s.Name.Equals(zone) && s.Type == RecordType.NS) is { } apexNs)
             desired.Add(apexNs.Ttl > ceiling ? apexNs with { Ttl = ceiling } : apexNs);
-        var plan = target.PlanFrom(targetSets, desired, new ZoneSyncOptions(ManageApexNs: true));
+        var plan = target.PlanFrom(targetSets, desired, new ZoneSyncOptions(IgnoreApexNs: false));
         var pending = await ApplyAsync(c, target, plan.Changes, $"ttl:{plan.Hash[..12]}", ct);
         if (pending is not null) return pending;
 
@@ -648,12 +648,39 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             var current = await target.CurrentAsync(ct);
             var desired = current.Select(s => s.Name.Equals(zone) && s.Type == RecordType.NS ? s with { Ttl = new Ttl(a.FinalDelegationTtlSeconds) }
                 : original.TryGetValue(s.Key, out var o) && !IsApexSoa(zone, s) ? s with { Ttl = o.Ttl } : s).ToList();
-            var plan = target.PlanFrom(current, desired, new ZoneSyncOptions(ManageApexNs: true));
+            var plan = target.PlanFrom(current, desired, new ZoneSyncOptions(IgnoreApexNs: false));
             restored = plan.Updates;
             var pending = await ApplyAsync(c, target, plan.Changes, $"complete:{plan.Hash[..12]}", ct, safetyExempt: true);
             if (pending is not null) return pending;
         }
-        return new StepOutcome.Done("completed", new { delegationTtl, ttlsRestored = restored });
+        // DNSSEC last: the zone is served by Route 53 alone with its final TTLs; the DS at the parent comes at the very end.
+        object dnssec = a.Dnssec == DnssecTiming.Never ? "not chosen"
+            : a.SignsAtCompletion ? "" : "chosen, but the plan names no KMS key: sign later at Route 53";
+        if (a.SignsAtCompletion)
+        {
+            var (waiting, evidence) = await (await RolloutAsync(c, a, changer, ct)).EnableAsync(ct);
+            if (waiting is not null) return waiting;
+            dnssec = evidence;
+        }
+        return new StepOutcome.Done("completed", new { delegationTtl, ttlsRestored = restored, dnssec });
+    }
+
+    private async Task<DnssecRollout> RolloutAsync(StepContext c, MigrationPlanAnswers a, IDelegationChanger changer, CancellationToken ct)
+    {
+        var target = await adapters.TargetAsync(c.Migration, a, ct);
+        var account = await adapters.AccountAsync(a);
+        var servers = await adapters.NewServerEndpointsAsync(a, await target.GetNameServersAsync(ct), ct);
+        return new DnssecRollout(c, account.Scheduler, target, changer, adapters.Probe, servers, _options.PollInterval);
+    }
+
+    /// <summary>The way back from signing (DS withdrawn first, its TTL waited out, then signing off): Done when finished.</summary>
+    public async Task<StepOutcome> TurnOffDnssecAsync(StepContext c, CancellationToken ct)
+    {
+        var a = c.Migration.Answers;
+        if (a is null) return new StepOutcome.Blocked("the migration has no plan");
+        var changer = await adapters.DelegationAsync(a, Journal(c));
+        var (waiting, evidence) = await (await RolloutAsync(c, a, changer, ct)).DisableAsync(ct);
+        return waiting ?? new StepOutcome.Done($"DNSSEC is off for {c.Migration.Zone}: no DS at the parent, signing disabled, key-signing key removed", evidence);
     }
 
     private async Task<StepOutcome> DecommissionAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)

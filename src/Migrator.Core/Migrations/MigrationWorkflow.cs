@@ -421,6 +421,87 @@ public sealed class MigrationWorkflow(
     }
 
     /// <summary>After a rollback: back to Waited, where a new approval is needed before the next cutover.</summary>
+    /// <summary>
+    /// The way back from DNSSEC signing after completion: the DS is withdrawn at the parent first, its TTL waited out,
+    /// then signing is disabled and the key-signing key removed. Runs as a job where one exists, coming back for each wait.
+    /// </summary>
+    public async Task<WorkflowResult> TurnOffDnssecAsync(Guid id, string reason, MigrationActor actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("a reason is required to turn DNSSEC off", await GetStatusAsync(id, ct));
+        return await RunStepAsync(id, MigrationStep.TurnOffDnssec, actor, ct, reason: reason.Trim());
+    }
+
+    private static readonly MigrationRole[] DnssecRoles = [MigrationRole.Operator, MigrationRole.Admin, MigrationRole.System];
+
+    /// <summary>Not a transition: claims the migration (compare-and-set), runs the way back, releases the claim; history row when done.</summary>
+    private async Task<WorkflowResult> TurnOffDnssecStepAsync(Migration m, MigrationActor actor, string? reason, bool fromJob, CancellationToken ct)
+    {
+        const MigrationStep step = MigrationStep.TurnOffDnssec;
+        if (m.State is not (MigrationState.Completed or MigrationState.Decommissioned))
+            return fromJob ? WorkflowResult.Ok($"{step} no longer applies in {m.State}", await GetStatusAsync(m.Id, ct))
+                           : WorkflowResult.Conflict($"DNSSEC is turned off only after completion (the migration is {m.State})", await GetStatusAsync(m.Id, ct));
+        if (!actor.MayAct(DnssecRoles)) return WorkflowResult.Forbidden($"{actor.Name} may not turn DNSSEC off (allowed: {string.Join(", ", DnssecRoles)})", await GetStatusAsync(m.Id, ct));
+        if (m.Answers is not { SignsAtCompletion: true }) return WorkflowResult.Invalid("this migration's plan did not turn DNSSEC on", await GetStatusAsync(m.Id, ct));
+        if (!fromJob && m.RunningStep == step.ToString() && !IsStale(m))
+            return WorkflowResult.Conflict($"{step} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(m.Id, ct));
+        if (m.RunningStep != step.ToString() || !fromJob)
+        {
+            if (m.RunningStep is not null && m.RunningStep != step.ToString() && !IsStale(m))
+                return WorkflowResult.Conflict($"{m.RunningStep} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(m.Id, ct));
+            if (m.RunningStep != step.ToString() && !await ClaimAsync(m, step, actor, reason, ct))
+                return WorkflowResult.Conflict($"another call took {step} first", await GetStatusAsync(m.Id, ct));
+            m = (await LoadAsync(m.Id, ct))!;
+        }
+        if (jobs.RunsInBackground && !fromJob)
+        {
+            jobs.Schedule(m.Id, step, time.GetUtcNow());
+            return WorkflowResult.Accepted($"{step} started in the background", await GetStatusAsync(m.Id, ct));
+        }
+        StepOutcome outcome;
+        try { outcome = await runner.TurnOffDnssecAsync(Context(m, step, actor, reason), ct); }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await SaveClaimedAsync(m.Id, step, new MigrationPatch().Set(x => x.Blocker, $"{step} failed: {e.Message}"), ct);
+            _log.LogError(e, "Migration {Id}: {Step} failed", m.Id, step);
+            throw;
+        }
+        var release = new MigrationPatch().Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null)
+            .Set(x => x.RunningBy, (string?)null).Set(x => x.Blocker, outcome is StepOutcome.Done ? null : outcome.Message);
+        switch (outcome)
+        {
+            case StepOutcome.Done done:
+            {
+                var now = time.GetUtcNow();
+                await using var db = await contexts.CreateDbContextAsync(ct);
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var running = step.ToString();
+                var rows = await db.Migrations.Where(x => x.Id == m.Id && x.RunningStep == running).ExecuteUpdateAsync(s =>
+                {
+                    s.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.UpdatedAt, now);
+                    foreach (var set in release.Setters) set(s);
+                }, ct);
+                if (rows != 1)
+                {
+                    await tx.RollbackAsync(ct);
+                    return WorkflowResult.Conflict($"{step} lost its claim meanwhile", await GetStatusAsync(m.Id, ct));
+                }
+                var evidence = reason is null ? done.Evidence : new { reason, detail = done.Evidence };
+                db.MigrationHistory.Add(new MigrationHistoryEntry(m.Id, running, m.State, m.State, actor.Name, now, JsonSerializer.Serialize(evidence ?? new { }, EvidenceJson)));
+                db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, MigrationAuditActions.DnssecTurnedOff, Target(m.Id), Truncate($"{m.ZoneName}: {done.Message}")));
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return WorkflowResult.Ok(done.Message, await GetStatusAsync(m.Id, ct));
+            }
+            case StepOutcome.Pending pending:
+                await SaveClaimedAsync(m.Id, step, release, ct);
+                if (jobs.RunsInBackground) jobs.Schedule(m.Id, step, pending.RetryAt);
+                return WorkflowResult.Accepted(pending.Message, await GetStatusAsync(m.Id, ct));
+            default:
+                await SaveClaimedAsync(m.Id, step, release, ct, audit: (actor.Name, MigrationAuditActions.StepBlocked, $"{step}: {outcome.Message}"));
+                return WorkflowResult.Invalid(outcome.Message, await GetStatusAsync(m.Id, ct));
+        }
+    }
+
     public async Task<WorkflowResult> RetryAsync(Guid id, string reason, MigrationActor actor, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("retrying needs a reason");
@@ -450,6 +531,7 @@ public sealed class MigrationWorkflow(
             return WorkflowResult.Ok($"nothing to resume: {(m.RunningStep is null ? "no step is claimed" : $"{m.RunningStep} is claimed")}", await GetStatusAsync(id, ct));
         if (step == MigrationStep.CheckDrift)
             return fromJob ? await PeriodicDriftCheckAsync(m, ct) : await CheckDriftAsync(id, actor, ct);
+        if (step == MigrationStep.TurnOffDnssec) return await TurnOffDnssecStepAsync(m, actor, reason, fromJob, ct);
         var t = MigrationLifecycle.Find(step, m.State);
         if (t is null && fromJob && step == MigrationStep.RollBack && m.State == MigrationState.RolledBack)
         {

@@ -100,4 +100,11 @@ public interface IMigrationStepRunner
 
     /// <summary>Compares the old servers with the new zone's servers for every set (parity, TTLs ignored) and stores the sample.</summary>
     Task<MigrationSample> SampleDriftAsync(StepContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The way back from DNSSEC signing after completion: DS withdrawn at the parent first, its TTL waited out, then
+    /// signing disabled. Done when finished, Pending with the next time, Blocked with the reason.
+    /// </summary>
+    Task<StepOutcome> TurnOffDnssecAsync(StepContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<StepOutcome>(new StepOutcome.Blocked("this runner cannot turn DNSSEC off"));
 }

@@ -20,8 +20,15 @@ public interface ITargetZone
     Task<IReadOnlyList<DomainName>> GetNameServersAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>How a sync plans and applies. The apex flags have the polarity and meaning of <see cref="Diffing.ZoneDiffOptions"/>'s.</summary>
+/// <param name="IgnoreApexNs">Leave the apex NS to the target (Route 53 assigns its own name servers); false to manage it.</param>
+/// <param name="IgnoreApexSoa">Leave the apex SOA to the target (its serial never matches); false to manage it.</param>
 /// <param name="Force">Apply even when the plan's safety check refuses it (more than 30% updates or deletes, apex NS/SOA).</param>
-public sealed record ZoneSyncOptions(bool ManageApexNs = false, bool ManageApexSoa = false, bool DeleteExtraneous = true, bool Force = false);
+public sealed record ZoneSyncOptions(bool IgnoreApexNs = true, bool IgnoreApexSoa = true, bool DeleteExtraneous = true, bool Force = false)
+{
+    /// <summary>The diff options these sync options stand for.</summary>
+    public Diffing.ZoneDiffOptions DiffOptions => new(IgnoreApexSoa: IgnoreApexSoa, IgnoreApexNs: IgnoreApexNs);
+}
 public sealed record ZoneSyncProgress(int BatchesDone, int BatchesTotal, string Message);
 public sealed record ZoneSyncReport(int Created, int Updated, int Deleted, int Batches, IReadOnlyList<string> ChangeIds);
 
@@ -33,6 +40,12 @@ public sealed record Delegation(DomainName Zone, IReadOnlyList<DelegatedNameServ
 
 public enum DelegationChangeStatus { Submitted, InProgress, Succeeded, Failed }
 
+/// <summary>
+/// A key-signing key as a parent takes it: the DS record (parents that take digests: RFC 2136, a registrar's form) and the
+/// DNSKEY material it is derived from (registries that derive the DS themselves, as Route 53 Domains does).
+/// </summary>
+public sealed record DsKeyMaterial(string DsRecord, int Algorithm, int Flags, string PublicKey);
+
 /// <summary>Changes the delegation at the parent: Route 53 Domains, RFC 2136 on a parent zone, or manual.</summary>
 public interface IDelegationChanger
 {
@@ -42,6 +55,18 @@ public interface IDelegationChanger
     /// <summary>Requests the change; returns an operation id to poll with <see cref="GetStatusAsync"/>.</summary>
     Task<string> RequestChangeAsync(Delegation desired, CancellationToken cancellationToken);
     Task<DelegationChangeStatus> GetStatusAsync(string operationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the DS set at the parent towards <paramref name="keys"/> (empty: no DS at all), leaving the NS set alone;
+    /// returns the operation id to poll. An adapter may need several calls (one registry operation at a time): the
+    /// caller compares <see cref="GetCurrentAsync"/> with the keys and calls again until they agree. Default: one
+    /// delegation change that keeps the current NS set and glue (RFC 2136 on the parent, a manual registrar).
+    /// </summary>
+    async Task<string> RequestDsChangeAsync(DomainName zone, IReadOnlyList<DsKeyMaterial> keys, CancellationToken cancellationToken)
+    {
+        var current = await GetCurrentAsync(zone, cancellationToken).ConfigureAwait(false);
+        return await RequestChangeAsync(current with { DsRecords = keys.Select(k => k.DsRecord).ToList() }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Requests the change only if the delegation is still <paramref name="expected"/> (same NS names): compare-and-set

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using DnsClient;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 
@@ -20,7 +21,7 @@ public sealed class DnsClientProbe : IDnsProbe, IDisposable
 {
     private readonly DnsProbeSettings _settings;
     private readonly SemaphoreSlim _gate;
-    private readonly ConcurrentDictionary<(DnsEndpoint, bool Recursion, bool Tcp), LookupClient> _clients = new();
+    private readonly ConcurrentDictionary<(DnsEndpoint, bool Recursion, bool Tcp, bool Dnssec), LookupClient> _clients = new();
 
     public DnsClientProbe(DnsProbeSettings? settings = null)
     {
@@ -36,7 +37,7 @@ public sealed class DnsClientProbe : IDnsProbe, IDisposable
         CancellationToken cancellationToken = default)
     {
         options ??= ProbeOptions.Default;
-        var client = _clients.GetOrAdd((server, options.Recursion, options.TcpOnly), k => CreateClient(k.Item1, k.Recursion, k.Tcp));
+        var client = _clients.GetOrAdd((server, options.Recursion, options.TcpOnly, options.DnssecOk), k => CreateClient(k.Item1, k.Recursion, k.Tcp, k.Dnssec));
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var sw = Stopwatch.StartNew();
         try
@@ -73,7 +74,7 @@ public sealed class DnsClientProbe : IDnsProbe, IDisposable
         }
     }
 
-    private LookupClient CreateClient(DnsEndpoint server, bool recursion, bool tcpOnly) =>
+    private LookupClient CreateClient(DnsEndpoint server, bool recursion, bool tcpOnly, bool dnssec) =>
         new(new LookupClientOptions(new NameServer(server.Address, server.Port))
         {
             UseCache = false,
@@ -88,6 +89,7 @@ public sealed class DnsClientProbe : IDnsProbe, IDisposable
             UseRandomNameServer = false,
             ExtendedDnsBufferSize = _settings.EdnsBufferSize,
             EnableAuditTrail = false,
+            RequestDnsSecRecords = dnssec,
         });
 
     private static ProbeResult ToResult(DnsEndpoint server, DomainName name, RecordType type, IDnsQueryResponse response, TimeSpan latency)
@@ -98,7 +100,7 @@ public sealed class DnsClientProbe : IDnsProbe, IDisposable
             header.ResponseCode == DnsHeaderResponseCode.Refused ? ProbeErrorKind.Refused : ProbeErrorKind.None,
             rcode, header.HasAuthorityAnswer, header.ResultTruncated,
             Convert(response.Answers), Convert(response.Authorities), Convert(response.Additionals), latency,
-            header.ResponseCode == DnsHeaderResponseCode.Refused ? $"{server} refused the query" : null);
+            header.ResponseCode == DnsHeaderResponseCode.Refused ? $"{server} refused the query" : null, header.IsAuthenticData);
     }
 
     private static IReadOnlyList<ResourceRecord> Convert(IReadOnlyList<DnsClient.Protocol.DnsResourceRecord> records)

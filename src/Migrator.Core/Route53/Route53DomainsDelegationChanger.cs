@@ -6,8 +6,8 @@ namespace Migrator.Core.Route53;
 
 /// <summary>
 /// Changes a domain's delegation at its registrar through Route 53 Domains (the domain must be registered in the
-/// account). Invariant: only the NS set and its glue are changed; DS records are read but changed only through
-/// <see cref="Route53DomainsClient.AssociateDelegationSignerToDomainAsync"/>, which takes DNSKEY material, not a DS digest.
+/// account). Invariant: <see cref="RequestChangeAsync"/> changes only the NS set and its glue; DS records change only
+/// through <see cref="RequestDsChangeAsync"/> (AssociateDelegationSignerToDomain takes DNSKEY material, not a digest).
 /// </summary>
 public sealed class Route53DomainsDelegationChanger(Route53DomainsClient client, Route53ChangeScheduler gate, string accountName, TimeProvider time)
     : IDelegationChanger
@@ -31,12 +31,35 @@ public sealed class Route53DomainsDelegationChanger(Route53DomainsClient client,
         if (desired.NameServers.Count == 0) throw new ArgumentException($"{desired.Zone}: a delegation needs at least one name server", nameof(desired));
         var servers = desired.NameServers.Select(n => new DomainNameserver(n.Name.ToString().TrimEnd('.'),
             n.Glue.Count == 0 ? null : n.Glue.Select(g => g.ToString()).ToList())).ToList();
-        // Not CallAsync's retry for a non-idempotent request: a retried update after a lost answer would get
-        // DuplicateRequest; throttling answers mean it was not accepted, so only those are retried.
+        return await RequestOnceAsync(c => client.UpdateDomainNameserversAsync(DomainArgument(desired.Zone), servers, c), cancellationToken);
+    }
+
+    /// <summary>
+    /// One registry operation towards <paramref name="keys"/>: removes a key the registry holds that is not wanted, else adds
+    /// a wanted key it lacks (the registry runs one operation per domain at a time). Throws when nothing is left to do.
+    /// </summary>
+    public async Task<string> RequestDsChangeAsync(DomainName zone, IReadOnlyList<DsKeyMaterial> keys, CancellationToken cancellationToken)
+    {
+        var detail = await gate.CallAsync(c => client.GetDomainDetailAsync(DomainArgument(zone), c), cancellationToken);
+        var wanted = keys.Select(k => k.PublicKey).ToHashSet(StringComparer.Ordinal);
+        if (detail.DnssecKeys.FirstOrDefault(k => k.PublicKey is null || !wanted.Contains(k.PublicKey)) is { Id: { } removeId })
+            return await RequestOnceAsync(c => client.DisassociateDelegationSignerFromDomainAsync(DomainArgument(zone), removeId, c), cancellationToken);
+        var have = detail.DnssecKeys.Select(k => k.PublicKey).ToHashSet(StringComparer.Ordinal);
+        if (keys.FirstOrDefault(k => !have.Contains(k.PublicKey)) is { } add)
+            return await RequestOnceAsync(c => client.AssociateDelegationSignerToDomainAsync(DomainArgument(zone), add.Algorithm, add.Flags, add.PublicKey, c), cancellationToken);
+        throw new InvalidOperationException($"{zone}: the registry already holds exactly the wanted DNSSEC keys");
+    }
+
+    /// <summary>
+    /// Not CallAsync's retry for a non-idempotent request: a retried request after a lost answer would get DuplicateRequest;
+    /// throttling answers mean it was not accepted, so only those are retried.
+    /// </summary>
+    private async Task<string> RequestOnceAsync(Func<CancellationToken, Task<string>> call, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             await gate.AcquireTokenAsync(cancellationToken);
-            try { return await client.UpdateDomainNameserversAsync(DomainArgument(desired.Zone), servers, cancellationToken); }
+            try { return await call(cancellationToken); }
             catch (Route53Exception e) when (e.Code is "Throttling" or "ThrottlingException" && attempt + 1 < gate.Options.MaxAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(gate.Options.BaseBackoff.TotalMilliseconds * Random.Shared.NextDouble() * Math.Pow(2, Math.Min(attempt, 10))), time, cancellationToken);

@@ -42,6 +42,9 @@ public sealed class EmulatorOptions
     /// <summary>Time from a change's submission until GetChange says INSYNC and the DNS listener serves it.</summary>
     public TimeSpan InsyncDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>TTL of the DNSKEY set of signing zones: Route 53's 3600 s; the sandbox and the lab shorten it so DNSSEC waits take seconds.</summary>
+    public int DnskeyTtl { get; set; } = 3600;
+
     /// <summary>Reject a change to a zone while an earlier change to it is still PENDING.</summary>
     public bool PriorRequestNotComplete { get; set; } = true;
 

@@ -13,7 +13,10 @@ namespace Migrator.Sandbox.Route53;
 public sealed partial class Route53State
 {
     public const int MaxKeySigningKeys = 2;
-    public const int DnskeyTtl = 3600;
+    /// <summary>Route 53's TTL of the DNSKEY set; see <see cref="Hosting.EmulatorOptions.DnskeyTtl"/>.</summary>
+    public const int DefaultDnskeyTtl = 3600;
+
+    private int DnskeyTtl => _options.DnskeyTtl;
 
     private readonly Dictionary<string, DnssecKey> _kmsKeys = new(StringComparer.Ordinal);
 

@@ -16,6 +16,7 @@ using Migrator.Web.Access;
 using Migrator.Web.Api;
 using Migrator.Web.AuditTrail;
 using Migrator.Web.Components;
+using Migrator.Web.Dashboard;
 using Migrator.Web.Display;
 using Migrator.Web.Live;
 using Migrator.Core.Notifications;
@@ -104,6 +105,7 @@ public static class WebHostingExtensions
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddMudServices();
         services.AddScoped<ViewerTimeZone>();
+        services.AddSingleton<RecordsReviewSource>();
         services.TryAddSingleton<IMigrationNotifier, InProcessMigrationNotifier>();
         services.AddHostedService<MigrationChangeWatcher>();
 

@@ -140,4 +140,22 @@ public sealed class MigrationRecordsPageTests(SandboxApp app)
         var cut = ctx.Render<MigrationRecords>(p => p.Add(c => c.Id, Guid.NewGuid()));
         cut.WaitForAssertion(() => Assert.Contains("Migration not found", cut.Markup), Wait);
     }
+
+    [Fact]
+    public async Task Render_ShowsTheFailureInsteadOfEndingTheCircuit_WhenLoadingFailsUnexpectedly()
+    {
+        var (id, _) = await SeedAsync(MigrationState.Inventoried, 40, withPlan: false);
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            var m = await db.Migrations.SingleAsync(x => x.Id == id);
+            db.Entry(m).Property(x => x.LintJson).CurrentValue = "{ this is not JSON";
+            await db.SaveChangesAsync();
+        }
+        await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
+
+        var cut = ctx.Render<MigrationRecords>(p => p.Add(c => c.Id, id));
+
+        cut.WaitForAssertion(() => Assert.Contains("could not be loaded", cut.Find("[data-testid=records-error]").TextContent), Wait);
+        Assert.Contains("Reload the page", cut.Find("[data-testid=records-error]").TextContent);
+    }
 }

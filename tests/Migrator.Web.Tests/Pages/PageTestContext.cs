@@ -20,6 +20,7 @@ public static class PageTestContext
         ctx.Services.AddSingleton(app.Service<Migrator.Core.Migrations.MigrationWorkflow>());
         ctx.Services.AddSingleton(app.Service<Migrator.Core.Notifications.IMigrationNotifier>());
         ctx.Services.AddSingleton(app.Service<TimeProvider>());
+        ctx.Services.AddSingleton(app.Service<Migrator.Web.Dashboard.RecordsReviewSource>());
         services?.Invoke(ctx.Services);
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized(user).SetRoles(role);

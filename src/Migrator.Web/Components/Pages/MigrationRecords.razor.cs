@@ -15,6 +15,10 @@ public partial class MigrationRecords
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
     [Inject] private MigrationWorkflow Workflow { get; set; } = default!;
+    [Inject] private RecordsReviewSource Source { get; set; } = default!;
+    [Inject] private ILogger<MigrationRecords> Logger { get; set; } = default!;
+
+    private readonly SemaphoreSlim loading = new(1, 1);
 
     private static readonly LintSeverity[] Severities = [LintSeverity.Error, LintSeverity.Warning, LintSeverity.Info];
 
@@ -40,22 +44,30 @@ public partial class MigrationRecords
         await LoadAsync();
     }
 
+    /// <summary>
+    /// One load at a time: the first render, a live change and an accept can ask at once, and a slower, older load must
+    /// not overwrite a newer one. An unexpected failure is shown on the page (and logged) instead of ending the circuit.
+    /// </summary>
     private async Task LoadAsync()
     {
-        status = await Workflow.GetStatusAsync(Id);
-        notFound = status is null;
-        if (status is null) return;
+        await loading.WaitAsync();
         try
         {
-            var inventory = await Workflow.GetInventoryAsync(Id) ?? [];
-            var plan = await Workflow.GetCutoverPlanAsync(Id);
-            review = RecordsReview.Build(status, inventory, plan);
-            loadError = null;
+            var load = await Source.LoadAsync(Id);
+            notFound = load is null;
+            status = load?.Status;
+            review = load?.Review;
+            loadError = load?.Error;
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            Logger.LogError(e, "Loading the records review of migration {MigrationId} failed", Id);
             review = null;
-            loadError = $"The stored records or cutover plan of {status.Zone} cannot be read ({e.Message}). Run the Inventory step again, or request approval again to store a new plan.";
+            loadError = $"The records could not be loaded ({e.GetType().Name}: {e.Message}). Reload the page; if this stays, the server log has the details.";
+        }
+        finally
+        {
+            loading.Release();
         }
         Recompute();
     }

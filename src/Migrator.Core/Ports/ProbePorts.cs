@@ -1,6 +1,7 @@
+using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 
-namespace Migrator.Core.Probing;
+namespace Migrator.Core.Ports;
 
 /// <summary>Asks one given DNS server one question. Expected failures (timeout, refusal, network) are in the result.</summary>
 public interface IDnsProbe
@@ -10,9 +11,12 @@ public interface IDnsProbe
 }
 
 /// <summary>Per-query settings. Recursion is off unless asked: authoritative checks must not be answered from a cache.
-/// <see cref="AnswersOnly"/> lets a bulk caller skip the authority and additional sections of non-empty answers.</summary>
-public sealed record ProbeOptions(bool Recursion = false, bool TcpOnly = false, bool AnswersOnly = false)
+/// <see cref="AnswersOnly"/> lets a bulk caller skip the authority and additional sections of non-empty answers.
+/// <see cref="DnssecOk"/> sets the EDNS DO bit: signatures come back, and a validating resolver sets AD on secure answers.</summary>
+public sealed record ProbeOptions(bool Recursion = false, bool TcpOnly = false, bool AnswersOnly = false, bool DnssecOk = false)
 {
+    /// <summary>A recursive query with DO set: what a validating resolver says about a name (AD = secure).</summary>
+    public static readonly ProbeOptions Validating = new(Recursion: true, DnssecOk: true);
     public static readonly ProbeOptions Bulk = new(AnswersOnly: true);
     public static readonly ProbeOptions Default = new();
     public static readonly ProbeOptions Recursive = new(Recursion: true);
@@ -37,7 +41,8 @@ public sealed record ProbeResult(
     IReadOnlyList<ResourceRecord> Authorities,
     IReadOnlyList<ResourceRecord> Additionals,
     TimeSpan Latency,
-    string? ErrorMessage = null)
+    string? ErrorMessage = null,
+    bool AuthenticData = false)
 {
     public bool Responded => Error is ProbeErrorKind.None or ProbeErrorKind.Refused;
     public bool IsNoError => ResponseCode == "NOERROR";
