@@ -12,6 +12,7 @@ using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 using Migrator.Jobs.Hosting;
 using Migrator.Sandbox.Hosting;
+using Migrator.Core.Ports;
 
 namespace Migrator.Benchmarks;
 

@@ -24,9 +24,9 @@ public static class Route53ImportBenchmark
             InsyncDelay = TimeSpan.FromMilliseconds(50), MaxRecordSetsPerZone = records + 100,
         });
         using var http = new HttpClient(Environment.GetEnvironmentVariable("BENCH_TRACE") is null ? new SocketsHttpHandler() : new TraceHandler()) { Timeout = TimeSpan.FromMinutes(2) };
-        var client = new Route53Client(http, host.BaseAddress, new StaticCredentialSource(new AwsCredentials("AKIDBENCH", "bench-secret")));
+        var client = new Route53Client(http, host.BaseAddress, new StaticCredentialSource(new AwsCredentials("AKIDBENCH", "bench-secret")), TimeProvider.System);
         // Poll interval = one token: the first GetChange after a batch usually finds it INSYNC.
-        var scheduler = new Route53ChangeScheduler(client, new Route53SchedulerOptions { RequestsPerSecond = rps, Burst = burst, PollInterval = TimeSpan.FromSeconds(1 / rps) });
+        var scheduler = new Route53ChangeScheduler(client, TimeProvider.System, new Route53SchedulerOptions { RequestsPerSecond = rps, Burst = burst, PollInterval = TimeSpan.FromSeconds(1 / rps) });
         var zoneName = DomainName.Parse("bench-import.com.");
         var desired = SyntheticRecordSets.Generate(zoneName, records);
         var lowerBound = ChangeBatchPacker.Pack(desired.Select(d => new Route53Change(ChangeAction.Create, Route53TargetZone.ToRoute53(d)))).LowerBound;

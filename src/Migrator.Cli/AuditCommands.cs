@@ -19,7 +19,7 @@ public static class AuditCommands
         var verify = new Command("verify", "Report the first audit row that was changed, removed or inserted (exit 0 intact, 1 broken, 2 unreadable).") { db, json };
         verify.SetAction(async (parse, ct) =>
         {
-            if (Open(parse.GetValue(db)!) is not { } context) return 2;
+            if (Open(parse.GetValue(db)!) is not { } context) return ExitCodes.BadInput;
             await using (context)
             {
                 AuditChainReport report;
@@ -27,7 +27,7 @@ public static class AuditCommands
                 catch (SqliteException e)
                 {
                     Console.Error.WriteLine($"error: cannot read the audit log: {e.Message}");
-                    return 2;
+                    return ExitCodes.BadInput;
                 }
                 if (parse.GetValue(json))
                     Console.WriteLine(JsonSerializer.Serialize(new
@@ -40,19 +40,19 @@ public static class AuditCommands
                     Console.WriteLine($"BROKEN: {broken.Kind.ToString().ToLowerInvariant()} at row {broken.RowId}: {broken.Message}");
                 else
                     Console.WriteLine($"intact: {report.RowsChecked} rows checked ({report.LegacyRows} from before the chain), head {report.HeadHash ?? "(empty)"}");
-                return report.Intact ? 0 : 1;
+                return report.Intact ? ExitCodes.Success : ExitCodes.Problems;
             }
         });
 
         var export = new Command("export", "Write the audit log as JSON lines (chain order, hashes included) to stdout.") { db };
         export.SetAction(async (parse, ct) =>
         {
-            if (Open(parse.GetValue(db)!) is not { } context) return 2;
+            if (Open(parse.GetValue(db)!) is not { } context) return ExitCodes.BadInput;
             await using (context)
             {
                 await using var stdout = Console.OpenStandardOutput();
                 await AuditExport.WriteJsonLinesAsync(context, stdout, ct);
-                return 0;
+                return ExitCodes.Success;
             }
         });
 

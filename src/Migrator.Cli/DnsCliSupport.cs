@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -15,7 +16,23 @@ internal static class DnsCliSupport
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new PresentationJson<DomainName>(n => n.ToString()), new PresentationJson<DnsEndpoint>(e => e.ToString()),
+            new PresentationJson<IPAddress>(a => a.ToString()), new TtlJson() },
     };
+
+    /// <summary>Writes a value type of the reports as its presentation text (names, endpoints, addresses); output only.</summary>
+    private sealed class PresentationJson<T>(Func<T, string> format) : JsonConverter<T> where T : class
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(format(value));
+    }
+
+    /// <summary>A TTL as its number of seconds.</summary>
+    private sealed class TtlJson : JsonConverter<Ttl>
+    {
+        public override Ttl Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => new(reader.GetUInt32());
+        public override void Write(Utf8JsonWriter writer, Ttl value, JsonSerializerOptions options) => writer.WriteNumberValue(value.Seconds);
+    }
 
     public static bool TryZone(string text, TextWriter stderr, out DomainName zone)
     {

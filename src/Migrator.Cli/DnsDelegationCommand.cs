@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Migrator.Core.Probing;
 
@@ -40,13 +41,14 @@ internal static class DnsDelegationCommand
 
     private static void Print(DelegationReport r, TextWriter o)
     {
-        o.WriteLine($"zone {r.Zone}  parent {r.ParentZone ?? "?"} ({string.Join(", ", r.ParentServers.Select(s => s.Name))})");
-        o.WriteLine($"parent NS (TTL {r.ParentNsTtl?.ToString() ?? "?"}): {string.Join(" ", r.ParentNs)}");
+        o.WriteLine($"zone {r.Zone}  parent {r.ParentZone?.ToString() ?? "?"} ({string.Join(", ", r.ParentServers)})");
+        o.WriteLine($"parent NS (TTL {r.ParentNsTtl?.Seconds.ToString(CultureInfo.InvariantCulture) ?? "?"}): {string.Join(" ", r.ParentNs)}");
         foreach (var g in r.Glue) o.WriteLine($"  glue {g.Name} {string.Join(" ", g.Addresses)}");
         o.WriteLine(r.Ds.Count == 0 ? "DS: none" : "DS: " + string.Join(" | ", r.Ds));
-        o.WriteLine($"child NS (TTL {r.ChildNsTtl?.ToString() ?? "?"}): {string.Join(" ", r.ChildNs)}");
+        o.WriteLine($"child NS (TTL {r.ChildNsTtl?.Seconds.ToString(CultureInfo.InvariantCulture) ?? "?"}): {string.Join(" ", r.ChildNs)}");
         foreach (var s in r.Servers)
-            o.WriteLine($"  {s.Name,-28} {s.Address,-22} {(s.Error ?? s.ResponseCode),-10} {(s.Authoritative ? "aa" : "--")} serial {s.SoaSerial?.ToString() ?? "-"}  {s.LatencyMs:0.0} ms");
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {s.Name,-28} {s.Endpoint,-22} {(s.Error ?? s.ResponseCode),-10} {(s.Authoritative ? "aa" : "--")} serial {s.SoaSerial?.ToString(CultureInfo.InvariantCulture) ?? "-"}  {s.Latency.TotalMilliseconds:0.0} ms"));
         if (r.Findings.Count == 0) o.WriteLine("healthy: no findings");
         foreach (var f in r.Findings) o.WriteLine(f.ToString());
     }

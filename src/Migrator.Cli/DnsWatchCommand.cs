@@ -43,7 +43,7 @@ internal static class DnsWatchCommand
         var changedAt = since ?? time.GetUtcNow();
         var started = time.GetUtcNow();
         using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromSeconds(Math.Clamp(intervalSeconds / 2, 0.2, 2)), Retries: 0));
-        var sampler = new PropagationSampler(probe, canary, time: time);
+        var sampler = new PropagationSampler(probe, canary, time);
         var targets = endpoints.Select(e => new PropagationTarget(e.ToString(), e)).ToList();
         stdout.WriteLine($"watching {canary.Name} TXT at {string.Join(", ", targets.Select(t => t.Label))}; model TTL {ttl}s"
                          + (ispFloor > 0 ? $", ISP floor {ispFloor:P0}" : "") + $"; 5 × TTL = {model.WaitBeforeCutover().TotalSeconds:0}s");

@@ -101,7 +101,7 @@ public static class Route53Commands
         }
         var desired = RecordSet.Group(records);
 
-        using var accounts = new Route53Accounts([account], schedulerOptions: o => new Route53SchedulerOptions
+        using var accounts = new Route53Accounts([account], TimeProvider.System, schedulerOptions: o => new Route53SchedulerOptions
         {
             RequestsPerSecond = o.RequestsPerSecond, PollInterval = TimeSpan.FromMilliseconds(a.PollMs),
         });

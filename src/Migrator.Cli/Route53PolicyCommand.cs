@@ -42,7 +42,7 @@ internal static class Route53PolicyCommand
                 return ExitCodes.Usage;
             }
             stdout.WriteLine(Route53AccessPolicies.ToJson(role == "editor" ? Route53AccessPolicies.RecordEditor(zoneId) : Route53AccessPolicies.ReadOnly(zoneId)));
-            return 0;
+            return ExitCodes.Success;
         }
         var names = new List<DomainName>();
         foreach (var t in nameTexts.SelectMany(Split))
@@ -70,7 +70,7 @@ internal static class Route53PolicyCommand
             return ExitCodes.Usage;
         }
         stdout.WriteLine(Route53AccessPolicies.ToJson(Route53AccessPolicies.Updater(zoneId, new RecordUpdaterScope(updaterName, names, types, actions))));
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static IEnumerable<string> Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

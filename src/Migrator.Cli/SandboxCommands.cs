@@ -32,7 +32,7 @@ public static partial class SandboxCommands
             if (!Uri.TryCreate(parse.GetValue(server), UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
             {
                 Console.Error.WriteLine("error: --server must be an http(s) URL");
-                return 2;
+                return ExitCodes.BadInput;
             }
             var password = Environment.GetEnvironmentVariable(parse.GetValue(passwordEnv)!) ?? "Admin-sandbox-1";
             using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
@@ -44,7 +44,7 @@ public static partial class SandboxCommands
                 if (await SignInAsync(http, parse.GetValue(email)!, password, ct) is { } failure)
                 {
                     Console.Error.WriteLine($"error: {failure}");
-                    return 1;
+                    return ExitCodes.Refused;
                 }
                 using var response = await http.GetAsync("/api/sandbox", ct);
                 var body = await response.Content.ReadAsStringAsync(ct);
@@ -52,21 +52,21 @@ public static partial class SandboxCommands
                 {
                     Console.Error.WriteLine($"error: GET /api/sandbox answered {(int)response.StatusCode}" +
                         (response.StatusCode == HttpStatusCode.NotFound ? " (is the server in sandbox mode?)" : response.StatusCode == HttpStatusCode.Forbidden ? " (the account is not an Admin)" : ""));
-                    return 1;
+                    return ExitCodes.Refused;
                 }
                 var node = JsonNode.Parse(body)!;
                 Console.WriteLine(parse.GetValue(json) ? node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : Describe(node));
-                return 0;
+                return ExitCodes.Success;
             }
             catch (Exception e) when (e is TaskCanceledException or TimeoutException)
             {
                 Console.Error.WriteLine($"error: {baseAddress} did not answer in time");
-                return 3;
+                return ExitCodes.Timeout;
             }
             catch (HttpRequestException e)
             {
                 Console.Error.WriteLine($"error: {baseAddress} could not be reached: {e.Message}");
-                return 1;
+                return ExitCodes.Problems;
             }
         });
         sandbox.Subcommands.Add(info);

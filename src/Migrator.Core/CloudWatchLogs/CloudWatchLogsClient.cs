@@ -20,11 +20,11 @@ public sealed record LogEventPage(IReadOnlyList<LogEventRecord> Events, string? 
 /// (the AWS error shape shared with the Route 53 clients) with the bare code, e.g. ResourceAlreadyExistsException.
 /// Route 53 public query logs can only go to a log group in us-east-1, hence the default region.
 /// </summary>
-public sealed class CloudWatchLogsClient(HttpClient http, Uri endpoint, IAwsCredentialSource credentials, string region = "us-east-1",
-    TimeProvider? time = null)
+public sealed class CloudWatchLogsClient(HttpClient http, Uri endpoint, IAwsCredentialSource credentials, TimeProvider time,
+    string region = "us-east-1")
 {
     public const string TargetPrefix = "Logs_20140328";
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public string Region { get; } = region;
 

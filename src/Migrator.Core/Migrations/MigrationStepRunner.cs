@@ -251,7 +251,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var targetSets = await target.CurrentAsync(ct);
         if (targetSets.FirstOrDefault(s => s.Name.Equals(zone) && s.Type == RecordType.NS) is { } apexNs)
             desired.Add(apexNs.Ttl > ceiling ? apexNs with { Ttl = ceiling } : apexNs);
-        var plan = target.PlanFrom(targetSets, desired, new ZoneSyncOptions(ManageApexNs: true));
+        var plan = target.PlanFrom(targetSets, desired, new ZoneSyncOptions(IgnoreApexNs: false));
         var pending = await ApplyAsync(c, target, plan.Changes, $"ttl:{plan.Hash[..12]}", ct);
         if (pending is not null) return pending;
 
@@ -648,7 +648,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             var current = await target.CurrentAsync(ct);
             var desired = current.Select(s => s.Name.Equals(zone) && s.Type == RecordType.NS ? s with { Ttl = new Ttl(a.FinalDelegationTtlSeconds) }
                 : original.TryGetValue(s.Key, out var o) && !IsApexSoa(zone, s) ? s with { Ttl = o.Ttl } : s).ToList();
-            var plan = target.PlanFrom(current, desired, new ZoneSyncOptions(ManageApexNs: true));
+            var plan = target.PlanFrom(current, desired, new ZoneSyncOptions(IgnoreApexNs: false));
             restored = plan.Updates;
             var pending = await ApplyAsync(c, target, plan.Changes, $"complete:{plan.Hash[..12]}", ct, safetyExempt: true);
             if (pending is not null) return pending;

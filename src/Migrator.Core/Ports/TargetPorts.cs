@@ -20,8 +20,15 @@ public interface ITargetZone
     Task<IReadOnlyList<DomainName>> GetNameServersAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>How a sync plans and applies. The apex flags have the polarity and meaning of <see cref="Diffing.ZoneDiffOptions"/>'s.</summary>
+/// <param name="IgnoreApexNs">Leave the apex NS to the target (Route 53 assigns its own name servers); false to manage it.</param>
+/// <param name="IgnoreApexSoa">Leave the apex SOA to the target (its serial never matches); false to manage it.</param>
 /// <param name="Force">Apply even when the plan's safety check refuses it (more than 30% updates or deletes, apex NS/SOA).</param>
-public sealed record ZoneSyncOptions(bool ManageApexNs = false, bool ManageApexSoa = false, bool DeleteExtraneous = true, bool Force = false);
+public sealed record ZoneSyncOptions(bool IgnoreApexNs = true, bool IgnoreApexSoa = true, bool DeleteExtraneous = true, bool Force = false)
+{
+    /// <summary>The diff options these sync options stand for.</summary>
+    public Diffing.ZoneDiffOptions DiffOptions => new(IgnoreApexSoa: IgnoreApexSoa, IgnoreApexNs: IgnoreApexNs);
+}
 public sealed record ZoneSyncProgress(int BatchesDone, int BatchesTotal, string Message);
 public sealed record ZoneSyncReport(int Created, int Updated, int Deleted, int Batches, IReadOnlyList<string> ChangeIds);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 

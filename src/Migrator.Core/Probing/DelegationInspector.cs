@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 
@@ -18,11 +19,6 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
 {
     private readonly DelegationInspectorOptions _options = options ?? DelegationInspectorOptions.Default;
 
-    private sealed record Server(DomainName? Name, DnsEndpoint Endpoint)
-    {
-        public string Label => Name?.ToString() ?? Endpoint.ToString();
-    }
-
     public async Task<DelegationReport> InspectAsync(DomainName zone, IReadOnlyList<DnsEndpoint> rootHints, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(rootHints.Count);
@@ -36,28 +32,52 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     /// <summary>Inspects starting at the given parent servers (no walk from the root for the delegation itself).</summary>
     public Task<DelegationReport> InspectFromParentAsync(DomainName zone, IReadOnlyList<DnsEndpoint> parentServers,
         IReadOnlyList<DnsEndpoint> rootHints, CancellationToken cancellationToken = default) =>
-        InspectAtParentAsync(zone, zone.IsRoot ? DomainName.Root : zone.Parent(), parentServers.Select(s => new Server(null, s)).ToList(),
+        InspectAtParentAsync(zone, zone.IsRoot ? DomainName.Root : zone.Parent(), parentServers.Select(s => new ParentServer(null, s)).ToList(),
             rootHints, [], cancellationToken);
 
-    private async Task<DelegationReport> InspectAtParentAsync(DomainName zone, DomainName parentZone, IReadOnlyList<Server> parentServers,
+    private async Task<DelegationReport> InspectAtParentAsync(DomainName zone, DomainName parentZone, IReadOnlyList<ParentServer> parentServers,
         IReadOnlyList<DnsEndpoint> rootHints, List<DelegationFinding> findings, CancellationToken ct)
     {
         var delegation = await AskParentServersAsync(zone, parentServers, findings, ct).ConfigureAwait(false);
-        var parentServerView = parentServers.Select(s => new NameServerAddresses(s.Label, [s.Endpoint.ToString()])).ToList();
-        if (delegation is null) return Empty(zone, parentZone, parentServerView, findings);
+        if (delegation is null) return Empty(zone, parentZone, parentServers, findings);
 
         var parentNsRecords = DelegationNs(zone, delegation);
         var parentNs = parentNsRecords.Select(r => DomainName.Parse(r.Data)).Distinct().Order().ToList();
-        var parentNsTtl = parentNsRecords.Min(r => r.Ttl.Seconds);
+        var parentNsTtl = parentNsRecords.Min(r => r.Ttl);
         var glue = parentNs
-            .Select(n => new NameServerAddresses(n.ToString(), Addresses(delegation.Additionals, n).Select(a => a.ToString()).ToList()))
+            .Select(n => new NameServerAddresses(n, Addresses(delegation.Additionals, n)))
             .Where(g => g.Addresses.Count > 0).ToList();
 
         // 2. DS at the parent
         var dsResult = await probe.QueryAsync(delegation.Server, zone, RecordType.DS, ProbeOptions.Default, ct).ConfigureAwait(false);
         var ds = dsResult.AnswerSet.Select(r => r.Data).Order(StringComparer.Ordinal).ToList();
 
-        // 3. every child server (parent's NS names, later also names only the child lists)
+        // 3. every child server (parent's NS names, then names only the child lists)
+        var (servers, childNs, childNsTtl) = await AskChildServersAsync(zone, parentNs, delegation, rootHints, findings, ct).ConfigureAwait(false);
+        var authoritative = servers.Where(s => !s.IsLame).ToList();
+
+        // 4. findings
+        CheckNameServerSets(parentNs, servers, authoritative, childNs, findings);
+        await CheckGlueAsync(zone, glue, authoritative, rootHints, findings, ct).ConfigureAwait(false);
+
+        var serials = authoritative.Where(s => s.SoaSerial is not null).Select(s => s.SoaSerial!.Value).Distinct().ToList();
+        if (serials.Count > 1)
+            findings.Add(new DelegationFinding(DelegationRules.SerialsDiffer,
+                "SOA serials differ: " + string.Join(", ", authoritative.Select(s => $"{s.Name} ({s.Endpoint}) {s.SoaSerial}"))));
+
+        if (ds.Count > 0) await CheckDsAsync(zone, ds, authoritative, findings, ct).ConfigureAwait(false);
+
+        return new DelegationReport(zone, parentZone, parentServers, parentNs, parentNsTtl, glue, ds, childNs, childNsTtl, servers, findings);
+    }
+
+    /// <summary>
+    /// Asks every child server (each address of each name) for SOA and NS: first the parent's NS names, then the names only
+    /// the child lists. Addresses come from the parent's glue, else from a walk of their own.
+    /// </summary>
+    private async Task<(List<ChildServerReport> Servers, List<DomainName> ChildNs, Ttl? ChildNsTtl)> AskChildServersAsync(DomainName zone,
+        IReadOnlyList<DomainName> parentNs, ProbeResult delegation, IReadOnlyList<DnsEndpoint> rootHints, List<DelegationFinding> findings,
+        CancellationToken ct)
+    {
         var addressCache = new Dictionary<DomainName, IReadOnlyList<IPAddress>>();
         async Task<IReadOnlyList<IPAddress>> AddressesOf(DomainName ns)
         {
@@ -88,54 +108,39 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         await AskAll(parentNs).ConfigureAwait(false);
 
         var authoritative = servers.Where(s => !s.IsLame).ToList();
-        var childNs = authoritative.SelectMany(s => s.NsSet).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var childNs = authoritative.SelectMany(s => s.NsSet).Distinct().Order().ToList();
         var childNsTtl = authoritative.Where(s => s.NsTtl is not null).Select(s => s.NsTtl).Min();
-        var childOnly = childNs.Select(n => DomainName.Parse(n)).Where(n => !parentNs.Contains(n)).ToList();
-        await AskAll(childOnly).ConfigureAwait(false);
-
-        // 4. findings
-        CheckNameServerSets(parentNs, servers, authoritative, childNs, findings);
-        await CheckGlueAsync(zone, glue, authoritative, rootHints, findings, ct).ConfigureAwait(false);
-
-        var serials = authoritative.Where(s => s.SoaSerial is not null).Select(s => s.SoaSerial!.Value).Distinct().ToList();
-        if (serials.Count > 1)
-            findings.Add(new DelegationFinding(DelegationRules.SerialsDiffer,
-                "SOA serials differ: " + string.Join(", ", authoritative.Select(s => $"{s.Name} ({s.Address}) {s.SoaSerial}"))));
-
-        if (ds.Count > 0) await CheckDsAsync(zone, ds, authoritative, findings, ct).ConfigureAwait(false);
-
-        return new DelegationReport(zone.ToString(), parentZone.ToString(), parentServerView,
-            parentNs.Select(n => n.ToString()).ToList(), parentNsTtl, glue, ds, childNs, childNsTtl, servers, findings);
+        await AskAll(childNs.Where(n => !parentNs.Contains(n)).ToList()).ConfigureAwait(false);
+        return (servers, childNs, childNsTtl);
     }
 
     /// <summary>Lame servers, and NS sets that differ between parent and child or among the child's servers.</summary>
     private static void CheckNameServerSets(IReadOnlyList<DomainName> parentNs, IReadOnlyList<ChildServerReport> servers,
-        IReadOnlyList<ChildServerReport> authoritative, IReadOnlyList<string> childNs, List<DelegationFinding> findings)
+        IReadOnlyList<ChildServerReport> authoritative, IReadOnlyList<DomainName> childNs, List<DelegationFinding> findings)
     {
         foreach (var s in servers.Where(s => s.IsLame))
             findings.Add(new DelegationFinding(DelegationRules.LameServer,
-                $"lame server {s.Name} ({s.Address}): {s.Error ?? (s.ResponseCode != "NOERROR" ? s.ResponseCode : "answer without the AA bit")}",
-                $"{s.Name} {s.Address}"));
+                $"lame server {s.Name} ({s.Endpoint}): {s.Error ?? (s.ResponseCode != "NOERROR" ? s.ResponseCode : "answer without the AA bit")}",
+                $"{s.Name} {s.Endpoint}"));
 
-        var parentSet = parentNs.Select(n => n.ToLowerString()).Order(StringComparer.Ordinal).ToList();
-        if (authoritative.Count > 0 && !parentSet.SequenceEqual(childNs.Select(n => n.ToLowerInvariant()).Order(StringComparer.Ordinal)))
+        if (authoritative.Count > 0 && !parentNs.ToHashSet().SetEquals(childNs))
         {
-            var onlyParent = parentSet.Except(childNs.Select(n => n.ToLowerInvariant()));
-            var onlyChild = childNs.Select(n => n.ToLowerInvariant()).Except(parentSet);
+            var onlyParent = parentNs.Except(childNs).Select(n => n.ToLowerString());
+            var onlyChild = childNs.Except(parentNs).Select(n => n.ToLowerString());
             findings.Add(new DelegationFinding(DelegationRules.NsSetsDiffer,
                 $"NS sets differ between parent and child: only at parent [{string.Join(", ", onlyParent)}], only at child [{string.Join(", ", onlyChild)}]"));
         }
-        if (authoritative.Select(s => string.Join(' ', s.NsSet)).Distinct().Count() > 1)
+        if (authoritative.Select(s => string.Join(' ', s.NsSet.Select(n => n.ToLowerString()))).Distinct().Count() > 1)
             findings.Add(new DelegationFinding(DelegationRules.ChildServersDisagree,
-                "child servers disagree on the NS set: " + string.Join("; ", authoritative.Select(s => $"{s.Name} ({s.Address}): {string.Join(' ', s.NsSet)}"))));
+                "child servers disagree on the NS set: " + string.Join("; ", authoritative.Select(s => $"{s.Name} ({s.Endpoint}): {string.Join(' ', s.NsSet)}"))));
     }
 
     /// <summary>The parent's view, asked at every parent server: the first delegation answer, findings for the others.</summary>
-    private async Task<ProbeResult?> AskParentServersAsync(DomainName zone, IReadOnlyList<Server> parentServers,
+    private async Task<ProbeResult?> AskParentServersAsync(DomainName zone, IReadOnlyList<ParentServer> parentServers,
         List<DelegationFinding> findings, CancellationToken ct)
     {
         ProbeResult? delegation = null;
-        var parentSets = new List<(Server Server, string[] Ns)>();
+        var parentSets = new List<(ParentServer Server, string[] Ns)>();
         foreach (var ps in parentServers)
         {
             var r = await probe.QueryAsync(ps.Endpoint, zone, RecordType.NS, ProbeOptions.Default, ct).ConfigureAwait(false);
@@ -143,7 +148,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
             if (ns.Count == 0)
             {
                 findings.Add(new DelegationFinding(DelegationRules.ParentServerWithoutDelegation,
-                    $"parent server {ps.Label} gave no delegation for {zone}: {Describe(r)}", ps.Label));
+                    $"parent server {ps} gave no delegation for {zone}: {Describe(r)}", ps.ToString()));
                 continue;
             }
             delegation ??= r;
@@ -151,7 +156,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         }
         if (parentSets.Select(p => string.Join(' ', p.Ns)).Distinct().Count() > 1)
             findings.Add(new DelegationFinding(DelegationRules.ParentServersDisagree,
-                "parent servers disagree on the NS set: " + string.Join("; ", parentSets.Select(p => $"{p.Server.Label}: {string.Join(' ', p.Ns)}"))));
+                "parent servers disagree on the NS set: " + string.Join("; ", parentSets.Select(p => $"{p.Server}: {string.Join(' ', p.Ns)}"))));
         return delegation;
     }
 
@@ -161,13 +166,13 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     {
         foreach (var g in glue)
         {
-            var ns = DomainName.Parse(g.Name);
+            var ns = g.Name;
             IReadOnlyList<IPAddress> actual;
             if (ns.IsSubdomainOf(zone))
             {
                 var child = authoritative.FirstOrDefault();
                 if (child is null) continue;
-                var ep = new DnsEndpoint(IPAddress.Parse(child.Address), _options.NameServerPort);
+                var ep = child.Endpoint;
                 var r = await probe.QueryAsync(ep, ns, RecordType.A, ProbeOptions.Default, ct).ConfigureAwait(false);
                 actual = r.AnswerSet.Select(x => IPAddress.Parse(x.Data)).ToList();
                 if (_options.UseIPv6)
@@ -177,7 +182,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
                 }
             }
             else actual = await ResolveAsync(ns, rootHints, 0, ct).ConfigureAwait(false);
-            var glueSet = g.Addresses.Order(StringComparer.Ordinal).ToList();
+            var glueSet = g.Addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal).ToList();
             var actualSet = actual.Select(a => a.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
             if (!glueSet.SequenceEqual(actualSet))
                 findings.Add(new DelegationFinding(DelegationRules.GlueDiffers,
@@ -190,7 +195,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     {
         var child = authoritative.FirstOrDefault();
         if (child is null) return;
-        var r = await probe.QueryAsync(new DnsEndpoint(IPAddress.Parse(child.Address), _options.NameServerPort), zone, RecordType.DNSKEY,
+        var r = await probe.QueryAsync(child.Endpoint, zone, RecordType.DNSKEY,
             ProbeOptions.Default, ct).ConfigureAwait(false);
         var keyTags = r.AnswerSet.Select(k => DnssecKeyTag.FromPresentation(k.Data)).Where(t => t is not null).ToHashSet();
         var dsTags = ds.Select(d => ushort.TryParse(d.Split(' ')[0], out var t) ? t : (ushort?)null).ToHashSet();
@@ -210,16 +215,16 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         var error = soa.Error is not ProbeErrorKind.None ? $"{soa.Error}: {soa.ErrorMessage}"
             : nsr.Error is not ProbeErrorKind.None ? $"{nsr.Error}: {nsr.ErrorMessage}" : null;
         uint? serial = soa.AnswerSet.Count > 0 && uint.TryParse(soa.AnswerSet[0].Data.Split(' ')[2], out var s) ? s : null;
-        var nsSet = nsr.Authoritative ? nsr.AnswerSet.Select(r => r.Data).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList() : [];
-        return new ChildServerReport(ns.ToString(), ep.ToString(), soa.ResponseCode, soa.Authoritative && nsr.Authoritative, nsSet,
-            nsr.AnswerSet.Count > 0 ? nsr.AnswerSet.Min(r => r.Ttl.Seconds) : null, serial, error, soa.Latency.TotalMilliseconds);
+        var nsSet = nsr.Authoritative ? nsr.AnswerSet.Select(r => DomainName.Parse(r.Data)).Distinct().Order().ToList() : [];
+        return new ChildServerReport(ns, ep, soa.ResponseCode, soa.Authoritative && nsr.Authoritative, nsSet,
+            nsr.AnswerSet.Count > 0 ? nsr.AnswerSet.Min(r => r.Ttl) : null, serial, error, soa.Latency);
     }
 
     /// <summary>
     /// Where a walk from the root ended: at a referral to <see cref="Zone"/> that the caller asked to stop at, at a final
     /// answer from the servers of <see cref="Zone"/>, or at a failure (a finding).
     /// </summary>
-    private sealed record WalkEnd(DomainName Zone, IReadOnlyList<Server> Servers, ProbeResult? Answer, DelegationFinding? Failure);
+    private sealed record WalkEnd(DomainName Zone, IReadOnlyList<ParentServer> Servers, ProbeResult? Answer, DelegationFinding? Failure);
 
     /// <summary>
     /// The one referral walk: asks <paramref name="type"/> of <paramref name="name"/> from the root down without recursion,
@@ -230,7 +235,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         Func<DomainName, bool>? stopAt, CancellationToken ct)
     {
         var current = DomainName.Root;
-        IReadOnlyList<Server> servers = hints.Select(h => new Server(null, h)).ToList();
+        IReadOnlyList<ParentServer> servers = hints.Select(h => new ParentServer(null, h)).ToList();
         for (var step = 0; step < _options.MaxReferrals; step++)
         {
             var (r, errors) = await AskFirstAsync(servers, name, type, ct).ConfigureAwait(false);
@@ -250,7 +255,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     }
 
     /// <summary>Follows referrals from the root to the servers of the zone's parent.</summary>
-    private async Task<(DomainName ParentZone, IReadOnlyList<Server> Servers)?> FindParentAsync(DomainName zone, IReadOnlyList<DnsEndpoint> hints,
+    private async Task<(DomainName ParentZone, IReadOnlyList<ParentServer> Servers)?> FindParentAsync(DomainName zone, IReadOnlyList<DnsEndpoint> hints,
         List<DelegationFinding> findings, CancellationToken ct)
     {
         var end = await WalkAsync(zone, RecordType.NS, hints, 0, cut => cut.Equals(zone), ct).ConfigureAwait(false);
@@ -272,18 +277,18 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     }
 
     /// <summary>The servers a referral names, by glue, else by resolving their names (never an in-bailiwick name without glue: that loops).</summary>
-    private async Task<IReadOnlyList<Server>> ReferralServersAsync(ProbeResult referral, DomainName cut, IReadOnlyList<DnsEndpoint> hints,
+    private async Task<IReadOnlyList<ParentServer>> ReferralServersAsync(ProbeResult referral, DomainName cut, IReadOnlyList<DnsEndpoint> hints,
         int depth, CancellationToken ct)
     {
-        var list = new List<Server>();
+        var list = new List<ParentServer>();
         var names = referral.Authorities.Where(a => a.Type == RecordType.NS && a.Name.Equals(cut)).Select(a => DomainName.Parse(a.Data)).Distinct().ToList();
         foreach (var n in names)
-            list.AddRange(Addresses(referral.Additionals, n).Select(a => new Server(n, new DnsEndpoint(a, _options.NameServerPort))));
+            list.AddRange(Addresses(referral.Additionals, n).Select(a => new ParentServer(n, new DnsEndpoint(a, _options.NameServerPort))));
         if (list.Count > 0) return list;
         foreach (var n in names.Where(n => !n.IsSubdomainOf(cut)))
         {
             var addrs = await ResolveAsync(n, hints, depth + 1, ct).ConfigureAwait(false);
-            list.AddRange(addrs.Select(a => new Server(n, new DnsEndpoint(a, _options.NameServerPort))));
+            list.AddRange(addrs.Select(a => new ParentServer(n, new DnsEndpoint(a, _options.NameServerPort))));
             if (list.Count > 0) break;
         }
         return list;
@@ -302,7 +307,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     }
 
     /// <summary>Asks the servers in turn until one gives a usable answer (NOERROR or NXDOMAIN); lame ones are skipped.</summary>
-    private async Task<(ProbeResult? Result, List<string> Errors)> AskFirstAsync(IReadOnlyList<Server> servers, DomainName name,
+    private async Task<(ProbeResult? Result, List<string> Errors)> AskFirstAsync(IReadOnlyList<ParentServer> servers, DomainName name,
         RecordType type, CancellationToken ct)
     {
         var errors = new List<string>();
@@ -310,7 +315,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
         {
             var r = await probe.QueryAsync(s.Endpoint, name, type, ProbeOptions.Default, ct).ConfigureAwait(false);
             if (r.Error == ProbeErrorKind.None && (r.IsNoError || r.IsNxDomain)) return (r, errors);
-            errors.Add($"{s.Label}: {Describe(r)}");
+            errors.Add($"{s}: {Describe(r)}");
         }
         return (null, errors);
     }
@@ -332,7 +337,7 @@ public sealed class DelegationInspector(IDnsProbe probe, DelegationInspectorOpti
     private static string Describe(ProbeResult r) =>
         r.Error is not ProbeErrorKind.None ? $"{r.Error} ({r.ErrorMessage})" : $"{r.ResponseCode}{(r.Authoritative ? " aa" : "")}, {r.Answers.Count} answers";
 
-    private static DelegationReport Empty(DomainName zone, DomainName? parent, IReadOnlyList<NameServerAddresses> parentServers,
+    private static DelegationReport Empty(DomainName zone, DomainName? parent, IReadOnlyList<ParentServer> parentServers,
         IReadOnlyList<DelegationFinding> findings) =>
-        new(zone.ToString(), parent?.ToString(), parentServers, [], null, [], [], [], null, [], findings);
+        new(zone, parent, parentServers, [], null, [], [], [], null, [], findings);
 }

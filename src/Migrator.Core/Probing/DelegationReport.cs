@@ -52,30 +52,37 @@ public sealed record DelegationFinding(string RuleId, FindingSeverity Severity, 
 }
 
 /// <summary>A name server name with the addresses it has (glue at the parent, or resolved).</summary>
-public sealed record NameServerAddresses(string Name, IReadOnlyList<string> Addresses);
+public sealed record NameServerAddresses(DomainName Name, IReadOnlyList<IPAddress> Addresses);
+
+/// <summary>A parent server that was asked: its name when a referral named it (null when the caller gave only its address).</summary>
+public sealed record ParentServer(DomainName? Name, DnsEndpoint Endpoint)
+{
+    public override string ToString() => Name?.ToString() ?? Endpoint.ToString();
+}
 
 /// <summary>What one child name server (one address) answered for the zone's SOA and NS.</summary>
 public sealed record ChildServerReport(
-    string Name, string Address, string? ResponseCode, bool Authoritative, IReadOnlyList<string> NsSet, uint? NsTtl,
-    uint? SoaSerial, string? Error, double LatencyMs)
+    DomainName Name, DnsEndpoint Endpoint, string? ResponseCode, bool Authoritative, IReadOnlyList<DomainName> NsSet, Ttl? NsTtl,
+    uint? SoaSerial, string? Error, TimeSpan Latency)
 {
     [JsonIgnore] public bool IsLame => Error is not null || !Authoritative || ResponseCode != "NOERROR";
 }
 
 /// <summary>
 /// The delegation of a zone as the DNS shows it: the parent's NS set, TTL, glue and DS, the child's apex NS set and TTL,
-/// every server's answer and serial, and the findings. Invariant: <see cref="Healthy"/> is true only without warnings or errors.
+/// every server's answer and serial, and the findings. Invariant: <see cref="Healthy"/> is true only without warnings or
+/// errors; name lists are sorted in DNSSEC canonical order and free of duplicates.
 /// </summary>
 public sealed record DelegationReport(
-    string Zone,
-    string? ParentZone,
-    IReadOnlyList<NameServerAddresses> ParentServers,
-    IReadOnlyList<string> ParentNs,
-    uint? ParentNsTtl,
+    DomainName Zone,
+    DomainName? ParentZone,
+    IReadOnlyList<ParentServer> ParentServers,
+    IReadOnlyList<DomainName> ParentNs,
+    Ttl? ParentNsTtl,
     IReadOnlyList<NameServerAddresses> Glue,
     IReadOnlyList<string> Ds,
-    IReadOnlyList<string> ChildNs,
-    uint? ChildNsTtl,
+    IReadOnlyList<DomainName> ChildNs,
+    Ttl? ChildNsTtl,
     IReadOnlyList<ChildServerReport> Servers,
     IReadOnlyList<DelegationFinding> Findings)
 {
@@ -83,10 +90,8 @@ public sealed record DelegationReport(
 
     /// <summary>The parent's view as the port's <see cref="Delegation"/> (for snapshots before a change).</summary>
     public Delegation ToDelegation() => new(
-        DomainName.Parse(Zone),
-        ParentNs.Select(n => new DelegatedNameServer(DomainName.Parse(n),
-            Glue.FirstOrDefault(g => string.Equals(g.Name, n, StringComparison.OrdinalIgnoreCase))?.Addresses.Select(IPAddress.Parse).ToList()
-            ?? (IReadOnlyList<IPAddress>)[])).ToList(),
+        Zone,
+        ParentNs.Select(n => new DelegatedNameServer(n, Glue.FirstOrDefault(g => g.Name.Equals(n))?.Addresses ?? [])).ToList(),
         Ds,
-        ParentNsTtl is { } t ? new Ttl(t) : null);
+        ParentNsTtl);
 }

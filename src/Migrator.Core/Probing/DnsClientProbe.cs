@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using DnsClient;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 

@@ -1,4 +1,5 @@
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Probing;
 
@@ -6,10 +7,10 @@ namespace Migrator.Core.Probing;
 /// Takes one round of samples: each resolver is asked (recursively) for the canary TXT; each parent server is asked
 /// (non-recursively) for the zone's NS set and classified by comparison with the old and new NS sets.
 /// </summary>
-public sealed class PropagationSampler(IDnsProbe probe, Canary canary, IReadOnlyCollection<DomainName>? oldNs = null,
-    IReadOnlyCollection<DomainName>? newNs = null, TimeProvider? time = null)
+public sealed class PropagationSampler(IDnsProbe probe, Canary canary, TimeProvider time, IReadOnlyCollection<DomainName>? oldNs = null,
+    IReadOnlyCollection<DomainName>? newNs = null)
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public async Task<IReadOnlyList<PropagationSample>> SampleAsync(IReadOnlyList<PropagationTarget> targets, CancellationToken cancellationToken)
     {

@@ -19,12 +19,12 @@ public sealed class Route53Accounts : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<AwsAccountOptions, Route53SchedulerOptions> _schedulerOptions;
 
-    public Route53Accounts(IEnumerable<AwsAccountOptions> accounts, HttpClient? http = null, TimeProvider? time = null,
+    public Route53Accounts(IEnumerable<AwsAccountOptions> accounts, TimeProvider time, HttpClient? http = null,
         Func<AwsAccountOptions, Route53SchedulerOptions>? schedulerOptions = null)
     {
         _options = accounts.ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
         _http = http ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) };
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _schedulerOptions = schedulerOptions ?? (o => new Route53SchedulerOptions { RequestsPerSecond = o.RequestsPerSecond });
     }
 
@@ -39,7 +39,7 @@ public sealed class Route53Accounts : IDisposable
         var credentials = SdkCredentialSource.For(o);
         var client = new Route53Client(_http, o.EffectiveRoute53Endpoint, credentials, _time);
         var domains = new Route53DomainsClient(_http, o.EffectiveDomainsEndpoint, credentials, _time);
-        var scheduler = new Route53ChangeScheduler(client, _schedulerOptions(o), _time);
+        var scheduler = new Route53ChangeScheduler(client, _time, _schedulerOptions(o));
         return new Route53Account(o, client, domains, scheduler, new Route53DomainsDelegationChanger(domains, scheduler, o.Name, _time));
     })).Value;
 

@@ -58,12 +58,12 @@ public sealed class Route53ChangeScheduler
     private long _lastRefill;
     private long _calls, _changeCalls, _getChangeCalls, _retried, _throttled;
 
-    public Route53ChangeScheduler(Route53Client client, Route53SchedulerOptions? options = null, TimeProvider? time = null, Random? random = null)
+    public Route53ChangeScheduler(Route53Client client, TimeProvider time, Route53SchedulerOptions? options = null, Random? random = null)
     {
         _client = client;
         Options = options ?? new Route53SchedulerOptions();
         if (Options.RequestsPerSecond <= 0) throw new ArgumentOutOfRangeException(nameof(options), "RequestsPerSecond must be positive");
-        _time = time ?? TimeProvider.System;
+        _time = time;
         _random = random ?? Random.Shared;
         _tokens = Options.EffectiveBurst;
         _lastRefill = _time.GetTimestamp();

@@ -10,10 +10,10 @@ namespace Migrator.Core.Route53;
 /// (retrying belongs to <see cref="Route53ChangeScheduler"/>, which sees the whole account). Error answers throw
 /// <see cref="Route53Exception"/>; transport failures surface as <see cref="HttpRequestException"/>.
 /// </summary>
-public sealed class Route53Client(HttpClient http, Uri endpoint, IAwsCredentialSource credentials, TimeProvider? time = null)
+public sealed class Route53Client(HttpClient http, Uri endpoint, IAwsCredentialSource credentials, TimeProvider time)
 {
     public const string ApiVersion = "2013-04-01";
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public Uri Endpoint { get; } = endpoint;
 

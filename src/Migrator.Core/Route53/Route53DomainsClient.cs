@@ -24,10 +24,10 @@ public sealed record DomainPage(IReadOnlyList<DomainSummary> Domains, string? Ne
 /// Route 53 Domains over JSON 1.1 (POST / with X-Amz-Target), signed for us-east-1/route53domains. No retries here.
 /// Errors throw <see cref="Route53Exception"/> with the bare code (namespace and "#" prefix removed, as botocore does).
 /// </summary>
-public sealed class Route53DomainsClient(HttpClient http, Uri endpoint, IAwsCredentialSource credentials, TimeProvider? time = null)
+public sealed class Route53DomainsClient(HttpClient http, Uri endpoint, IAwsCredentialSource credentials, TimeProvider time)
 {
     public const string TargetPrefix = "Route53Domains_v20140515";
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
 
     public async Task<DomainDetail> GetDomainDetailAsync(string domainName, CancellationToken ct)
     {

@@ -134,8 +134,7 @@ public sealed class Route53TargetZone(Route53ChangeScheduler scheduler, string z
         options ??= new ZoneSyncOptions();
         var byKey = current.ToDictionary(c => c.Key);
         var normalized = desired.Select(d => byKey.TryGetValue(d.Key, out var have) && SameContent(ToRoute53(have), d) ? have : Normalize(d)).ToList();
-        var diffOptions = new ZoneDiffOptions(IgnoreApexSoa: !options.ManageApexSoa, IgnoreApexNs: !options.ManageApexNs);
-        return ZoneDiff.Compute(ZoneName, current, normalized, diffOptions);
+        return ZoneDiff.Compute(ZoneName, current, normalized, options.DiffOptions);
     }
 
     public async Task<Plan> PlanAsync(IReadOnlyList<RecordSet> desired, ZoneSyncOptions? options, CancellationToken ct)

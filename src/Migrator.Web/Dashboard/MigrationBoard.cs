@@ -21,7 +21,7 @@ public sealed record Health(HealthLevel Level, string Reason)
 public sealed record MigrationFilter(MigrationState? State = null, string? Owner = null, bool NeedsMe = false);
 
 /// <summary>One user action the detail page can offer, computed from the transition table and the actor's roles.</summary>
-public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission }
+public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, WithdrawApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission, CheckDrift, AcceptDrift }
 
 public static class MigrationBoard
 {
@@ -64,9 +64,10 @@ public static class MigrationBoard
 
     /// <summary>
     /// The buttons a person sees on a migration: only what the transition table allows from the current state for their
-    /// roles (the workflow checks again on the server). An approval request of their own offers no Approve.
+    /// roles (the workflow checks again on the server). An approval request of their own offers no Approve, but Withdraw.
+    /// <paramref name="driftBlocked"/>: the latest drift check found old and new different and nobody accepted it.
     /// </summary>
-    public static IReadOnlyList<MigrationAction> ActionsFor(MigrationStatus s, MigrationActor actor)
+    public static IReadOnlyList<MigrationAction> ActionsFor(MigrationStatus s, MigrationActor actor, bool driftBlocked = false)
     {
         var actions = new List<MigrationAction>();
         var operate = actor.MayAct([MigrationRole.Operator, MigrationRole.Admin]);
@@ -79,6 +80,14 @@ public static class MigrationBoard
         if (s.NextStep is { } next && !s.NextStepIsTimed && operate && next is not (MigrationStep.Approve or MigrationStep.Plan or MigrationStep.CutOver or MigrationStep.Decommission))
             actions.Add(MigrationAction.Advance);
         if (s.State == MigrationState.Waited && operate && s.ApprovalRequestedBy is null) actions.Add(MigrationAction.RequestApproval);
+        if (s.State == MigrationState.Waited && s.ApprovalRequestedBy is { } own
+            && (string.Equals(own, actor.Name, StringComparison.OrdinalIgnoreCase) || actor.MayAct([MigrationRole.Admin])))
+            actions.Add(MigrationAction.WithdrawApproval);
+        if (operate && s.State is MigrationState.TtlLowered or MigrationState.Waited or MigrationState.Approved)
+        {
+            actions.Add(MigrationAction.CheckDrift);
+            if (driftBlocked) actions.Add(MigrationAction.AcceptDrift);
+        }
         if (s.State == MigrationState.Waited && approve && s.ApprovalRequestedBy is { } requester
             && !string.Equals(requester, actor.Name, StringComparison.OrdinalIgnoreCase))
         {

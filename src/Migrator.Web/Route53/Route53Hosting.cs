@@ -27,9 +27,9 @@ public sealed class SandboxEmulatorOptions
 /// accounts are read by Core's <see cref="ConfiguredRoute53AccountSource"/>; this adds the sandbox emulator's account,
 /// and is the process's <see cref="IRoute53AccountSource"/> (so jobs and the migration workflow use the same accounts).
 /// </summary>
-public sealed class Route53AccountProvider(IServiceProvider services, IOptions<MigratorOptions> migrator, IConfiguration configuration) : IRoute53AccountSource, IDisposable
+public sealed class Route53AccountProvider(IServiceProvider services, IOptions<MigratorOptions> migrator, IConfiguration configuration, TimeProvider time) : IRoute53AccountSource, IDisposable
 {
-    private readonly Lazy<Task<Route53Accounts>> _accounts = new(() => CreateAsync(services, migrator.Value, configuration));
+    private readonly Lazy<Task<Route53Accounts>> _accounts = new(() => CreateAsync(services, migrator.Value, configuration, time));
 
     public Task<Route53Accounts> GetAsync() => _accounts.Value;
 
@@ -38,7 +38,7 @@ public sealed class Route53AccountProvider(IServiceProvider services, IOptions<M
         ? services.GetRequiredService<EmulatorHostedService>().Started
         : null;
 
-    private static async Task<Route53Accounts> CreateAsync(IServiceProvider services, MigratorOptions migrator, IConfiguration configuration)
+    private static async Task<Route53Accounts> CreateAsync(IServiceProvider services, MigratorOptions migrator, IConfiguration configuration, TimeProvider time)
     {
         if (migrator.Mode == MigratorMode.Sandbox)
         {
@@ -52,9 +52,9 @@ public sealed class Route53AccountProvider(IServiceProvider services, IOptions<M
                 Route53Endpoint = host.BaseAddress,
                 DomainsEndpoint = host.BaseAddress,
                 DnsEndpoint = host.DnsEndPoint?.ToString(),
-            }]);
+            }], time);
         }
-        return await new ConfiguredRoute53AccountSource(configuration).GetAsync();
+        return await new ConfiguredRoute53AccountSource(configuration, time).GetAsync();
     }
 
     public void Dispose()

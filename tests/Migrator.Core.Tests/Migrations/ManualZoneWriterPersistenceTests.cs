@@ -1,6 +1,7 @@
 using Migrator.Core.Manual;
 using Migrator.Core.Migrations;
 using Migrator.Core.Migrations.Adapters;
+using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 

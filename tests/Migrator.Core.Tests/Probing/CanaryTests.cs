@@ -1,6 +1,7 @@
 using System.Net;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.Core.Tests.Probing;
 

@@ -30,10 +30,10 @@ public abstract class EmulatorFixtureBase : IAsyncLifetime
     }
 
     public Route53Client Client(string secret = SecretKey) =>
-        new(Http, Host.BaseAddress, new StaticCredentialSource(new AwsCredentials(AccessKey, secret)));
+        new(Http, Host.BaseAddress, new StaticCredentialSource(new AwsCredentials(AccessKey, secret)), TimeProvider.System);
 
     public Route53DomainsClient Domains() =>
-        new(Http, Host.BaseAddress, new StaticCredentialSource(new AwsCredentials(AccessKey, SecretKey)));
+        new(Http, Host.BaseAddress, new StaticCredentialSource(new AwsCredentials(AccessKey, SecretKey)), TimeProvider.System);
 
     public void AddFault(string? operation, string code, double probability) =>
         Host.Emulator.Faults.Add(new FaultRule { Operation = operation, Code = code, Probability = probability });

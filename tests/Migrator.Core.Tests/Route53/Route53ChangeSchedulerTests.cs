@@ -17,8 +17,8 @@ public class Route53ChangeSchedulerTests
     internal static (FakeRoute53Handler Fake, Route53ChangeScheduler Scheduler) Create(Route53SchedulerOptions? options = null)
     {
         var fake = new FakeRoute53Handler();
-        var client = new Route53Client(new HttpClient(fake), new Uri("http://127.0.3.1:1"), new StaticCredentialSource(new("AKIDTEST", "secret")));
-        return (fake, new Route53ChangeScheduler(client, options ?? Fast, random: new Random(7)));
+        var client = new Route53Client(new HttpClient(fake), new Uri("http://127.0.3.1:1"), new StaticCredentialSource(new("AKIDTEST", "secret")), TimeProvider.System);
+        return (fake, new Route53ChangeScheduler(client, TimeProvider.System, options ?? Fast, random: new Random(7)));
     }
 
     private static ChangeBatch Creates(params string[] names) => new(names.Select(n =>
@@ -28,7 +28,7 @@ public class Route53ChangeSchedulerTests
     public async Task AcquireTokenAsync_SpacesCalls_AtConfiguredRate()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var (_, s) = (0, new Route53ChangeScheduler(Create().Scheduler.Client, new Route53SchedulerOptions { RequestsPerSecond = 5, Burst = 1 }, time));
+        var (_, s) = (0, new Route53ChangeScheduler(Create().Scheduler.Client, time, new Route53SchedulerOptions { RequestsPerSecond = 5, Burst = 1 }));
         await s.AcquireTokenAsync(CancellationToken.None); // the one token of the bucket
         var second = s.AcquireTokenAsync(CancellationToken.None);
         var third = s.AcquireTokenAsync(CancellationToken.None);
@@ -46,7 +46,7 @@ public class Route53ChangeSchedulerTests
     public async Task AcquireTokenAsync_AllowsOneSecondBurstThenRate_ByDefault()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var s = new Route53ChangeScheduler(Create().Scheduler.Client, new Route53SchedulerOptions { RequestsPerSecond = 5 }, time);
+        var s = new Route53ChangeScheduler(Create().Scheduler.Client, time, new Route53SchedulerOptions { RequestsPerSecond = 5 });
         time.Advance(TimeSpan.FromSeconds(10)); // idle time does not grow the bucket beyond one second's worth
         for (var i = 0; i < 5; i++) await s.AcquireTokenAsync(CancellationToken.None);
         var sixth = s.AcquireTokenAsync(CancellationToken.None);

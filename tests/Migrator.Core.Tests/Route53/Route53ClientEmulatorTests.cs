@@ -213,7 +213,7 @@ public class Route53ClientEmulatorTests(ClientEmulatorFixture emulator) : IClass
     public async Task DelegationChanger_UpdatesNameServers_ThroughRoute53Domains()
     {
         var domains = emulator.Domains();
-        var changer = new Route53DomainsDelegationChanger(domains, new Route53ChangeScheduler(_client, Route53ChangeSchedulerTests.Fast), "emulator", TimeProvider.System);
+        var changer = new Route53DomainsDelegationChanger(domains, new Route53ChangeScheduler(_client, TimeProvider.System, Route53ChangeSchedulerTests.Fast), "emulator", TimeProvider.System);
         var zone = DomainName.Parse("migrate-me.com.");
         var before = await changer.GetCurrentAsync(zone, Ct);
         Assert.Equal([DomainName.Parse("ns1.old-provider.net."), DomainName.Parse("ns2.old-provider.net.")], before.NameServers.Select(n => n.Name));

@@ -24,7 +24,7 @@ public class Route53DnssecClientTests
     private static (Route53Client, Capture) Client(string answer, HttpStatusCode status = HttpStatusCode.OK)
     {
         var capture = new Capture(answer, status);
-        return (new Route53Client(new HttpClient(capture), new Uri("http://127.0.0.1:1"), new StaticCredentialSource(new AwsCredentials("AKID", "secret"))), capture);
+        return (new Route53Client(new HttpClient(capture), new Uri("http://127.0.0.1:1"), new StaticCredentialSource(new AwsCredentials("AKID", "secret")), TimeProvider.System), capture);
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public class Route53DomainsDelegationChangerTests
         var handler = new JsonHandler(answer);
         var http = new HttpClient(handler);
         var creds = new StaticCredentialSource(new("AKIDTEST", "secret"));
-        var r53 = new Route53Client(http, new Uri("http://127.0.3.1:1"), creds);
-        var domains = new Route53DomainsClient(http, new Uri("http://127.0.3.1:1"), creds);
-        return (handler, new Route53DomainsDelegationChanger(domains, new Route53ChangeScheduler(r53, Route53ChangeSchedulerTests.Fast), "test", TimeProvider.System));
+        var r53 = new Route53Client(http, new Uri("http://127.0.3.1:1"), creds, TimeProvider.System);
+        var domains = new Route53DomainsClient(http, new Uri("http://127.0.3.1:1"), creds, TimeProvider.System);
+        return (handler, new Route53DomainsDelegationChanger(domains, new Route53ChangeScheduler(r53, TimeProvider.System, Route53ChangeSchedulerTests.Fast), "test", TimeProvider.System));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public class Route53ImportEmulatorTests(ImportEmulatorFixture emulator) : IClass
     [Fact]
     public async Task SyncAsync_ImportsTwentyThousandRecordsExactlyOnce_WhenThirtyPercentOfCallsFail()
     {
-        var scheduler = new Route53ChangeScheduler(emulator.Client(), Options);
+        var scheduler = new Route53ChangeScheduler(emulator.Client(), TimeProvider.System, Options);
         var zoneName = DomainName.Parse($"import{Guid.NewGuid():N}"[..14] + ".com.");
         var zone = await Route53TargetZone.FindOrCreateAsync(scheduler, zoneName, "ref-" + zoneName, null, CancellationToken.None);
         var desired = SyntheticRecordSets.Generate(zoneName, Records);

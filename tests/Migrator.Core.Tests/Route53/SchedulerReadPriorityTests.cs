@@ -10,7 +10,7 @@ public sealed class SchedulerReadPriorityTests
     public void AcquireReadToken_LeavesHalfTheBurstForChanges_WhenReadsFlood()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var s = new Route53ChangeScheduler(Route53ChangeSchedulerTests.Create().Scheduler.Client, new Route53SchedulerOptions { RequestsPerSecond = 5, Burst = 6 }, time);
+        var s = new Route53ChangeScheduler(Route53ChangeSchedulerTests.Create().Scheduler.Client, time, new Route53SchedulerOptions { RequestsPerSecond = 5, Burst = 6 });
         var reads = Enumerable.Range(0, 20).Select(_ => s.AcquireReadTokenAsync(CancellationToken.None)).ToList();
         Assert.Equal(3, reads.Count(r => r.IsCompletedSuccessfully)); // burst 6, reserve 3
 
@@ -24,7 +24,7 @@ public sealed class SchedulerReadPriorityTests
     public async Task AcquireReadToken_WaitsWhileAChangeIsQueued()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var s = new Route53ChangeScheduler(Route53ChangeSchedulerTests.Create().Scheduler.Client, new Route53SchedulerOptions { RequestsPerSecond = 5, Burst = 2 }, time);
+        var s = new Route53ChangeScheduler(Route53ChangeSchedulerTests.Create().Scheduler.Client, time, new Route53SchedulerOptions { RequestsPerSecond = 5, Burst = 2 });
         await s.AcquireTokenAsync(CancellationToken.None);
         await s.AcquireTokenAsync(CancellationToken.None);
         var change = s.AcquireTokenAsync(CancellationToken.None); // queued: bucket at -1

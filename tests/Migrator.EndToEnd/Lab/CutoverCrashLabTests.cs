@@ -9,6 +9,7 @@ using Migrator.Core.Tsig;
 using Migrator.Core.Zones;
 using Migrator.EndToEnd.Browser;
 using Xunit.Abstractions;
+using Migrator.Core.Ports;
 
 namespace Migrator.EndToEnd.Lab;
 

@@ -1,3 +1,4 @@
+using Migrator.Core.Zones;
 using Migrator.Core.Tsig;
 using Migrator.Core.Probing;
 
@@ -14,17 +15,17 @@ public sealed class DelegationInspectorHealthyLabTests(DnsLabFixture fixture) : 
         var report = await new DelegationInspector(probe).InspectAsync(DnsLab.Zone, [_lab.Root]);
 
         Assert.True(report.Healthy, string.Join("\n", report.Findings));
-        Assert.Equal("lab.", report.ParentZone);
-        Assert.Equal([_lab.TldIp.ToString()], report.ParentServers.SelectMany(s => s.Addresses).ToArray());
-        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs);
-        Assert.Equal(86400u, report.ParentNsTtl);
-        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ChildNs);
-        Assert.Equal(15u, report.ChildNsTtl);
+        Assert.Equal(DomainName.Parse("lab."), report.ParentZone);
+        Assert.Equal([_lab.TldIp], report.ParentServers.Select(s => s.Endpoint.Address).ToArray());
+        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs.Select(n => n.ToString()));
+        Assert.Equal(new Ttl(86400), report.ParentNsTtl);
+        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ChildNs.Select(n => n.ToString()));
+        Assert.Equal(new Ttl(15), report.ChildNsTtl);
         Assert.Empty(report.Ds);
         Assert.Equal(2, report.Servers.Count);
-        Assert.All(report.Servers, s => { Assert.True(s.Authoritative); Assert.Equal(2024010101u, s.SoaSerial); Assert.Equal(_lab.OldIp.ToString(), s.Address); });
+        Assert.All(report.Servers, s => { Assert.True(s.Authoritative); Assert.Equal(2024010101u, s.SoaSerial); Assert.Equal(_lab.OldIp, s.Endpoint.Address); });
         // sibling glue (old-dns.lab lies under the parent lab.) comes with the referral
-        Assert.Contains(report.Glue, g => g.Name == "ns1.old-dns.lab." && g.Addresses.SequenceEqual([_lab.OldIp.ToString()]));
+        Assert.Contains(report.Glue, g => g.Name == DomainName.Parse("ns1.old-dns.lab.") && g.Addresses.SequenceEqual([_lab.OldIp]));
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class DelegationInspectorHealthyLabTests(DnsLabFixture fixture) : 
             Migrator.Core.Zones.DomainName.Parse("new-dns.lab."), [_lab.TldServer], [_lab.Root]);
 
         Assert.True(report.Healthy, string.Join("\n", report.Findings));
-        Assert.Equal(["ns-1.new-dns.lab.", "ns-2.new-dns.lab."], report.ParentNs);
+        Assert.Equal(["ns-1.new-dns.lab.", "ns-2.new-dns.lab."], report.ParentNs.Select(n => n.ToString()));
         Assert.All(report.Servers, s => Assert.Equal(1u, s.SoaSerial));
     }
 }
@@ -51,8 +52,8 @@ public sealed class DelegationInspectorLameLabTests(LameLabFixture fixture) : IC
         var report = await new DelegationInspector(probe).InspectAsync(DnsLab.Zone, [_lab.Root]);
 
         Assert.False(report.Healthy);
-        Assert.Equal(["ns1.lame-dns.lab.", "ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs);
-        Assert.Equal(3600u, report.ParentNsTtl);
+        Assert.Equal(["ns1.lame-dns.lab.", "ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs.Select(n => n.ToString()));
+        Assert.Equal(new Ttl(3600), report.ParentNsTtl);
         var lame = Assert.Single(report.Findings, f => f.RuleId == "DELEG01");
         Assert.Contains("ns1.lame-dns.lab.", lame.Message);
         Assert.Contains(_lab.RootIp.ToString(), lame.Message);
@@ -63,7 +64,7 @@ public sealed class DelegationInspectorLameLabTests(LameLabFixture fixture) : IC
         // the lame server's own name cannot be resolved authoritatively either (lame-dns.lab is served by the same
         // non-authoritative address), so its glue has nothing to match; the old provider's glue is fine
         Assert.All(report.Findings.Where(f => f.RuleId == "DELEG03"), f => Assert.Equal("ns1.lame-dns.lab.", f.Server));
-        var lameServer = Assert.Single(report.Servers, s => s.Name == "ns1.lame-dns.lab.");
+        var lameServer = Assert.Single(report.Servers, s => s.Name == DomainName.Parse("ns1.lame-dns.lab."));
         Assert.False(lameServer.Authoritative);
     }
 }
@@ -93,7 +94,7 @@ public sealed class DelegationInspectorDsLabTests(DnsLabFixture fixture) : IClas
         var finding = Assert.Single(report.Findings);
         Assert.Equal("DELEG06", finding.RuleId);
         Assert.Contains("serves no DNSKEY", finding.Message);
-        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs); // NS set and TTL kept by the DS-only change
-        Assert.Equal(86400u, report.ParentNsTtl);
+        Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], report.ParentNs.Select(n => n.ToString())); // NS set and TTL kept by the DS-only change
+        Assert.Equal(new Ttl(86400), report.ParentNsTtl);
     }
 }

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.EndToEnd.Lab;
 

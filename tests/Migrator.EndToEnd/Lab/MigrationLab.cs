@@ -166,7 +166,7 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
             Name = "lab", AccessKey = "sandbox", SecretKey = "sandbox",
             Route53Endpoint = m.Emulator.BaseAddress, DomainsEndpoint = m.Emulator.BaseAddress,
             DnsEndpoint = $"{m.EmulatorIp}:53",
-        }], schedulerOptions: _ => new Route53SchedulerOptions { RequestsPerSecond = 100, PollInterval = TimeSpan.FromMilliseconds(200) });
+        }], TimeProvider.System, schedulerOptions: _ => new Route53SchedulerOptions { RequestsPerSecond = 100, PollInterval = TimeSpan.FromMilliseconds(200) });
         var keys = new ConfiguredTsigKeyStore([
             new TsigKeyOptions { Name = "old-key", Secret = m.Lab.OldKeySecret },
             new TsigKeyOptions { Name = "tld-key", Secret = m.Lab.TldKeySecret },

@@ -197,7 +197,7 @@ public sealed class MigrationLifecycleLabTests
         Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
         await m.WaitForAsync(id, MigrationState.CutOver);
         Assert.Equal(NewNs, (await m.ParentNsAsync()).Order());
-        var api = await m.Probe.QueryAsync(m.EmulatorDns, DomainName.Parse("api.example.lab."), RecordType.A, Migrator.Core.Probing.ProbeOptions.Default);
+        var api = await m.Probe.QueryAsync(m.EmulatorDns, DomainName.Parse("api.example.lab."), RecordType.A, Migrator.Core.Ports.ProbeOptions.Default);
         Assert.Equal(["203.0.113.77"], api.AnswerSet.Select(r => r.Data));
     }
 

@@ -1,5 +1,6 @@
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
+using Migrator.Core.Ports;
 
 namespace Migrator.EndToEnd.Lab;
 

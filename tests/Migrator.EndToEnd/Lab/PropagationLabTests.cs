@@ -35,7 +35,7 @@ public sealed class PropagationLabTests(ITestOutputHelper output)
             new PropagationTarget("unbound", lab.Resolver),
             new PropagationTarget("tld", lab.TldServer, PropagationTargetKind.ParentServer),
         };
-        var sampler = new PropagationSampler(probe, canary, oldNs, newNs);
+        var sampler = new PropagationSampler(probe, canary, TimeProvider.System, oldNs, newNs);
         var store = new InMemoryPropagationSampleStore();
 
         // before the change: the resolver caches the old delegation

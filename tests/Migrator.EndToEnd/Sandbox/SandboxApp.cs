@@ -4,6 +4,7 @@ using System.Text.Json;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 using Migrator.EndToEnd.Browser;
+using Migrator.Core.Ports;
 
 namespace Migrator.EndToEnd.Sandbox;
 

@@ -6,6 +6,7 @@ using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 using Migrator.Sandbox.World;
 using Xunit.Abstractions;
+using Migrator.Core.Ports;
 
 namespace Migrator.EndToEnd.Sandbox;
 

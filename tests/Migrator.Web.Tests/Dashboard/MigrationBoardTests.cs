@@ -55,6 +55,36 @@ public sealed class MigrationBoardTests
         Assert.Equal(offered, MigrationBoard.ActionsFor(Status(state), Alice).Contains(MigrationAction.RollBack));
 
     [Fact]
+    public void ActionsFor_OffersWithdrawToTheRequesterAndAdmins_NotToOtherApprovers()
+    {
+        var s = Status(MigrationState.Waited, requestedBy: "alice@x.test");
+        Assert.Contains(MigrationAction.WithdrawApproval, MigrationBoard.ActionsFor(s, Alice));
+        Assert.Contains(MigrationAction.WithdrawApproval, MigrationBoard.ActionsFor(s, new MigrationActor("root@x.test", MigrationRole.Admin)));
+        Assert.DoesNotContain(MigrationAction.WithdrawApproval, MigrationBoard.ActionsFor(s, Bob));
+        Assert.DoesNotContain(MigrationAction.WithdrawApproval, MigrationBoard.ActionsFor(Status(MigrationState.Waited), Alice));
+    }
+
+    [Theory]
+    [InlineData(MigrationState.Rehearsed, false)]
+    [InlineData(MigrationState.TtlLowered, true)]
+    [InlineData(MigrationState.Waited, true)]
+    [InlineData(MigrationState.Approved, true)]
+    [InlineData(MigrationState.CutOver, false)]
+    public void ActionsFor_OffersDriftCheck_WhileWaitingForCutover(MigrationState state, bool offered)
+    {
+        Assert.Equal(offered, MigrationBoard.ActionsFor(Status(state), Alice).Contains(MigrationAction.CheckDrift));
+        Assert.DoesNotContain(MigrationAction.CheckDrift, MigrationBoard.ActionsFor(Status(state), Bob));
+    }
+
+    [Fact]
+    public void ActionsFor_OffersAcceptDrift_OnlyWhenDriftBlocks()
+    {
+        Assert.DoesNotContain(MigrationAction.AcceptDrift, MigrationBoard.ActionsFor(Status(MigrationState.Waited), Alice));
+        Assert.Contains(MigrationAction.AcceptDrift, MigrationBoard.ActionsFor(Status(MigrationState.Waited), Alice, driftBlocked: true));
+        Assert.DoesNotContain(MigrationAction.AcceptDrift, MigrationBoard.ActionsFor(Status(MigrationState.Waited), Vera, driftBlocked: true));
+    }
+
+    [Fact]
     public void ActionsFor_OffersNothing_WhileAStepRuns() =>
         Assert.Empty(MigrationBoard.ActionsFor(Status(MigrationState.Approved, running: "CutOver"), Alice));
 

@@ -14,12 +14,12 @@ public interface IRoute53AccountSource
 }
 
 /// <summary>The accounts of "Migrator:AwsAccounts" (real mode).</summary>
-public sealed class ConfiguredRoute53AccountSource(IConfiguration configuration) : IRoute53AccountSource, IDisposable
+public sealed class ConfiguredRoute53AccountSource(IConfiguration configuration, TimeProvider time) : IRoute53AccountSource, IDisposable
 {
     public const string SectionName = "Migrator:AwsAccounts";
 
     private readonly Lazy<Route53Accounts> _accounts = new(() =>
-        new Route53Accounts(configuration.GetSection(SectionName).Get<List<AwsAccountOptions>>() ?? []));
+        new Route53Accounts(configuration.GetSection(SectionName).Get<List<AwsAccountOptions>>() ?? [], time));
 
     public Task<Route53Accounts> GetAsync() => Task.FromResult(_accounts.Value);
 

@@ -18,6 +18,7 @@ public partial class MigrationDetail : IDisposable
     [Inject] private MigrationWorkflow Workflow { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private IServiceProvider Services { get; set; } = default!;
+    [Inject] private ILogger<MigrationDetail> Logger { get; set; } = default!;
 
     private readonly IReadOnlyList<LifecycleTransition> path = MigrationBoard.ForwardPath();
     private MigrationStatus? status;
@@ -40,6 +41,11 @@ public partial class MigrationDetail : IDisposable
     private PropagationChartData? chart;
     private RollbackCheck? rollbackCheck;
     private string? planRefusal;
+    private string? driftBlocker;
+    private string? driftReason;
+    private string? loadError;
+    private string? commandError;
+    private readonly SemaphoreSlim loading = new(1, 1);
 
     /// <summary>In sandbox mode, the world's answers for a demo zone (null elsewhere): a newcomer checks them and saves.</summary>
     private MigrationPlanAnswers? DefaultPlan => status is null ? null : Services.GetService<SandboxPlanDefaults>()?.For(status.Zone);
@@ -57,18 +63,43 @@ public partial class MigrationDetail : IDisposable
         await LoadAsync();
     }
 
+    /// <summary>
+    /// One load at a time (first render, live changes, the sample timer and commands may ask together; an older, slower
+    /// load must not overwrite a newer one). An unexpected failure is shown on the page and logged, not thrown into the circuit.
+    /// </summary>
     private async Task LoadAsync()
     {
-        status = await Workflow.GetStatusAsync(Id);
-        notFound = status is null;
-        if (status is null) return;
+        await loading.WaitAsync();
+        try
+        {
+            await ReadAsync();
+            loadError = null;
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ObjectDisposedException))
+        {
+            Logger.LogError(e, "Loading migration {MigrationId} failed", Id);
+            loadError = $"The page could not read this migration ({e.GetType().Name}: {e.Message}). What it shows may be out of date: reload the page; if this stays, the server log has the details.";
+        }
+        finally
+        {
+            loading.Release();
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        var next = await Workflow.GetStatusAsync(Id);
+        notFound = next is null;
+        status = next;
+        if (next is null) return;
         history = await Workflow.GetHistoryAsync(Id);
-        work = status.RunningStep is null ? [] : WorkProgress.FromOperations(await Workflow.GetOperationsAsync(Id));
-        if (status.RunningStep is null) liveProgress = null;
-        actions = MigrationBoard.ActionsFor(status, actor);
-        var samples = status.Snapshot is null ? [] : await Workflow.GetSamplesAsync(Id);
-        chart = status.Snapshot is null ? null : PropagationChartData.Build(status, history, samples, Time.GetUtcNow(), PropagationChartData.DefaultIspFloorShare);
-        rollbackCheck = status.State == MigrationState.RolledBack ? RollbackCheck.From(status, history, samples) : null;
+        work = next.RunningStep is null ? [] : WorkProgress.FromOperations(await Workflow.GetOperationsAsync(Id));
+        if (next.RunningStep is null) liveProgress = null;
+        driftBlocker = next.State is MigrationState.TtlLowered or MigrationState.Waited or MigrationState.Approved ? await Workflow.DriftBlockerAsync(Id) : null;
+        actions = MigrationBoard.ActionsFor(next, actor, driftBlocker is not null);
+        var samples = next.Snapshot is null ? [] : await Workflow.GetSamplesAsync(Id);
+        chart = next.Snapshot is null ? null : PropagationChartData.Build(next, history, samples, Time.GetUtcNow(), PropagationChartData.DefaultIspFloorShare);
+        rollbackCheck = next.State == MigrationState.RolledBack ? RollbackCheck.From(next, history, samples) : null;
     }
 
     private ITimer? sampleTimer;
@@ -157,8 +188,20 @@ public partial class MigrationDetail : IDisposable
         {
             // Roles are read again from the server-side principal for every command; the workflow checks them too.
             actor = MigrationBoard.ActorOf((await AuthenticationState).User);
-            result = await command(actor);
-            if (result.IsSuccess) { comment = null; confirmRollback = false; }
+            try
+            {
+                result = await command(actor);
+                if (result.IsSuccess) { comment = null; driftReason = null; confirmRollback = false; }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Logger.LogError(e, "A command on migration {MigrationId} failed", Id);
+                result = null;
+                commandError = $"The command failed unexpectedly ({e.GetType().Name}: {e.Message}). The page shows the migration as stored now: check it before trying again; the server log has the details.";
+                await LoadAsync();
+                return;
+            }
+            commandError = null;
             await LoadAsync();
             resultState = status?.State;
         }
@@ -185,5 +228,8 @@ public partial class MigrationDetail : IDisposable
     private Task AbandonAsync() => Run(a => Workflow.AbandonAsync(Id, comment ?? "", a));
     private Task RollBackAsync() => Run(a => Workflow.RollBackAsync(Id, rollbackReason ?? "", a));
     private Task UploadAsync() => Run(a => Workflow.UploadZoneAsync(Id, zoneText ?? "", a));
+    private Task WithdrawApprovalAsync() => Run(a => Workflow.WithdrawApprovalRequestAsync(Id, a));
+    private Task CheckDriftAsync() => Run(a => Workflow.CheckDriftAsync(Id, a));
+    private Task AcceptDriftAsync() => Run(a => Workflow.AcceptDriftAsync(Id, driftReason ?? "", a));
     private Task AcceptAsync(string key) => Run(a => Workflow.AcceptFindingAsync(Id, key, findingReason ?? "", a));
 }

@@ -1,6 +1,7 @@
+using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 
-namespace Migrator.Core.Probing;
+namespace Migrator.Core.Ports;
 
 /// <summary>Asks one given DNS server one question. Expected failures (timeout, refusal, network) are in the result.</summary>
 public interface IDnsProbe

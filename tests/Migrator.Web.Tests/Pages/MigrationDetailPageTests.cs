@@ -1,0 +1,111 @@
+using Bunit;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
+using Migrator.Core.Migrations;
+using Migrator.Core.Persistence;
+using Migrator.Web.Access;
+using Migrator.Web.Components.Pages;
+using Migrator.Web.Tests.Hosting;
+
+namespace Migrator.Web.Tests.Pages;
+
+[Collection(SandboxAppCollection.Name)]
+public sealed class MigrationDetailPageTests(SandboxApp app)
+{
+    private IDbContextFactory<MigratorDbContext> Contexts => app.Service<IDbContextFactory<MigratorDbContext>>();
+    private MigrationWorkflow Workflow => app.Service<MigrationWorkflow>();
+
+    /// <summary>Generous: a shared 2-core machine renders slowly at times; a passing check returns at once.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private async Task<Guid> SeedWaitingAsync(string? approvalRequestedBy)
+    {
+        var zone = $"det-{Guid.NewGuid():N}"[..16] + ".example.";
+        var inventory = MigrationSeed.Zone(zone, 20);
+        var plan = MigrationSeed.PlanOf(zone, inventory, MigrationSeed.Route53After(zone, inventory, 300), 300);
+        return await MigrationSeed.AddAsync(Contexts, zone, MigrationState.Waited, DateTimeOffset.UtcNow, inventory, plan, approvalRequestedBy: approvalRequestedBy);
+    }
+
+    [Fact]
+    public async Task Withdraw_ClearsTheApprovalRequest_WhenTheRequesterPressesIt()
+    {
+        var id = await SeedWaitingAsync("operator@sandbox.local");
+        await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => Assert.Contains("Withdraw my approval request", cut.Find("[data-testid=withdraw-approval]").TextContent), Wait);
+
+        await cut.Find("[data-testid=withdraw-approval]").ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Contains("withdrawn", cut.Find("[data-testid=action-result]").TextContent), Wait);
+        Assert.Null((await Workflow.GetStatusAsync(id))!.ApprovalRequestedBy);
+        Assert.Empty(cut.FindAll("[data-testid=withdraw-approval]"));
+    }
+
+    [Fact]
+    public async Task Withdraw_IsNotOffered_ToAnApproverWhoDidNotRequest()
+    {
+        var id = await SeedWaitingAsync("operator@sandbox.local");
+        await using var ctx = PageTestContext.Create(app, "approver@sandbox.local", MigratorRoles.Approver);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=approve]"), Wait);
+
+        Assert.Empty(cut.FindAll("[data-testid=withdraw-approval]"));
+    }
+
+    [Fact]
+    public async Task AcceptDrift_UnblocksTheApprovalRequest_WhenOperatorGivesAReason()
+    {
+        var id = await SeedWaitingAsync(null);
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            db.MigrationSamples.Add(new MigrationSample(id, MigrationSampleKinds.Drift, DateTimeOffset.UtcNow, false, "1 name differs: www A", "{\"differs\":[\"www A\"]}"));
+            await db.SaveChangesAsync();
+        }
+        await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => Assert.Contains("1 name differs", cut.Find("[data-testid=drift]").TextContent), Wait);
+        Assert.True(cut.Find("[data-testid=drift-accept]").HasAttribute("disabled"));
+
+        await cut.Find("#drift-reason").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "www is re-pointed on purpose before cutover" });
+        await cut.Find("[data-testid=drift-accept]").ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Contains("drift accepted", cut.Find("[data-testid=action-result]").TextContent), Wait);
+        Assert.Null(await Workflow.DriftBlockerAsync(id));
+        Assert.Empty(cut.FindAll("[data-testid=drift]"));
+        Assert.NotNull(cut.Find("[data-testid=drift-check]"));
+    }
+
+    [Fact]
+    public async Task Drift_IsShownWithoutAnAcceptButton_ToViewers()
+    {
+        var id = await SeedWaitingAsync(null);
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            db.MigrationSamples.Add(new MigrationSample(id, MigrationSampleKinds.Drift, DateTimeOffset.UtcNow, false, "2 names differ", "{}"));
+            await db.SaveChangesAsync();
+        }
+        await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => Assert.Contains("2 names differ", cut.Find("[data-testid=drift]").TextContent), Wait);
+
+        Assert.Empty(cut.FindAll("[data-testid=drift-accept]"));
+        Assert.Empty(cut.FindAll("[data-testid=drift-check]"));
+    }
+
+    [Fact]
+    public async Task Render_ShowsTheFailureInsteadOfEndingTheCircuit_WhenLoadingFailsUnexpectedly()
+    {
+        var id = await SeedWaitingAsync(null);
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            var m = await db.Migrations.SingleAsync(x => x.Id == id);
+            db.Entry(m).Property(x => x.LintJson).CurrentValue = "{ this is not JSON";
+            await db.SaveChangesAsync();
+        }
+        await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
+
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+
+        cut.WaitForAssertion(() => Assert.Contains("could not read this migration", cut.Find("[data-testid=page-error]").TextContent), Wait);
+    }
+}
