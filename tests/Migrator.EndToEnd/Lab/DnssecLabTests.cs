@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Migrator.Core.Migrations;
+using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 using Xunit.Abstractions;
