@@ -11,18 +11,21 @@ using Migrator.Core.Persistence;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
 using Migrator.Jobs.Hosting;
+using Migrator.Jobs.Migrations;
 using Migrator.Sandbox.Hosting;
 using Migrator.Core.Ports;
 
 namespace Migrator.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Migrator.Benchmarks -- migration-jobs [seconds] [stored] [active] [pollMs] [workers]</c>: one
-/// process, Hangfire on SQLite configured as the app configures it (queue and schedule polled every second, 2 workers
-/// per core, at most 4), 1,000 migrations stored (each with a 60-record inventory) and 100 of them active: each active
-/// one has a probe job every 10 s (a DNS query to a loopback listener and a sample row in the database), scheduled with
-/// <c>BackgroundJob.Schedule</c> as the soak's jobs are. Prints the lag between each job's due time and its start
-/// (p50, p95, p99, max) and the size of both databases. Loopback only.
+/// <c>dotnet run -c Release --project bench/Migrator.Benchmarks -- migration-jobs [seconds] [stored] [active] [pollMs] [workers] [timers|per-job]</c>:
+/// one process, 1,000 migrations stored (each with a 60-record inventory) and 100 of them active: each active one has a
+/// probe every 10 s (a DNS query to a loopback listener and a sample row in the database). <c>timers</c> (the app's
+/// design): each probe is the migration's timer in the database, run by <see cref="MigrationTimerDispatcher"/> under the
+/// migration's Hangfire distributed lock, the next one scheduled through <see cref="MigrationTimerStore"/>. <c>per-job</c>
+/// (the former design, for comparison): one Hangfire job per probe, <c>BackgroundJob.Schedule</c>d. Hangfire on SQLite
+/// as the app configures it (queue and schedule polled every second, 2 workers per core, at most 4). Prints the lag
+/// between each probe's due time and its start (p50, p95, p99, max) and the size of both databases. Loopback only.
 /// </summary>
 public static class MigrationJobsBenchmark
 {
@@ -41,6 +44,7 @@ public static class MigrationJobsBenchmark
         // The app polls Hangfire's queue and schedule every second; a shorter interval trades database reads for lag.
         var poll = args.Length > 3 ? TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture)) : JobsHostingExtensions.PollInterval;
         var workers = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : Math.Min(4, Environment.ProcessorCount * 2);
+        var perJob = args.Length > 5 && args[5] == "per-job";
         var dir = Directory.CreateTempSubdirectory("migrator-jobsbench-").FullName;
         try
         {
@@ -48,7 +52,11 @@ public static class MigrationJobsBenchmark
             var hangfirePath = Path.Combine(dir, "hangfire.db");
             var factory = new ContextFactory(dbPath);
             _contexts = factory;
-            await using (var db = factory.CreateDbContext()) await db.Database.MigrateAsync();
+            await using (var db = factory.CreateDbContext())
+            {
+                await db.Database.MigrateAsync();
+                await MigratorDbContext.UseWriteAheadLogAsync(db, default); // as the app's start-up does
+            }
 
             // 1,000 migrations, each with an inventory; the first `active` are in the soak (Verified).
             var sw = Stopwatch.StartNew();
@@ -81,23 +89,36 @@ public static class MigrationJobsBenchmark
             var storage = new SQLiteStorage(hangfirePath, new SQLiteStorageOptions { QueuePollInterval = poll });
             GlobalConfiguration.Configuration.UseStorage(storage).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
             var client = new BackgroundJobClient(storage);
-            // Due times on whole seconds (Hangfire keeps schedules to the second), spread evenly over the 10 s period.
+            // Due times on whole seconds, spread evenly over the 10 s period.
             var first = DateTimeOffset.UtcNow.AddSeconds(3);
             first = new DateTimeOffset(first.Ticks - first.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1);
             _stopAt = first.AddSeconds(seconds);
-            for (var i = 0; i < active; i++)
+            if (perJob)
             {
-                var due = first.AddSeconds(i % (int)Every.TotalSeconds);
-                var id = ids[i];
-                client.Schedule(() => ProbeAsync(id, due.ToUnixTimeMilliseconds()), due);
-            }
-            using (var server = new BackgroundJobServer(new BackgroundJobServerOptions
-                   {
-                       WorkerCount = workers, SchedulePollingInterval = poll,
-                   }, storage))
-            {
-                Console.WriteLine($"running {seconds} s: {active} probes every {Every.TotalSeconds:F0} s, {workers} Hangfire workers, queue/schedule polled every {poll.TotalMilliseconds:F0} ms, {Environment.ProcessorCount} cores");
+                for (var i = 0; i < active; i++)
+                {
+                    var due = first.AddSeconds(i % (int)Every.TotalSeconds);
+                    var id = ids[i];
+                    client.Schedule(() => ProbeAsync(id, due.ToUnixTimeMilliseconds()), due);
+                }
+                using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = workers, SchedulePollingInterval = poll }, storage);
+                Console.WriteLine($"per-job: running {seconds} s: {active} probes every {Every.TotalSeconds:F0} s, {workers} Hangfire workers, queue/schedule polled every {poll.TotalMilliseconds:F0} ms, {Environment.ProcessorCount} cores");
                 await Task.Delay(_stopAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5));
+            }
+            else
+            {
+                var timers = new MigrationTimerStore(factory, TimeProvider.System);
+                var signal = new MigrationTimerSignal();
+                for (var i = 0; i < active; i++) timers.Schedule(ids[i], MigrationStep.Soak, first.AddSeconds(i % (int)Every.TotalSeconds));
+                var options = new MigrationTimerOptions { PollInterval = poll };
+                using var dispatcher = new MigrationTimerDispatcher(timers, new ProbeTimerHandler(timers, signal, storage), signal, TimeProvider.System, options,
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationTimerDispatcher>.Instance);
+                // The app's Hangfire server runs beside the dispatcher (its workers and pollers share the machine and the storage).
+                using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = workers, SchedulePollingInterval = poll }, storage);
+                await dispatcher.StartAsync(default);
+                Console.WriteLine($"timers: running {seconds} s: {active} probes every {Every.TotalSeconds:F0} s, dispatcher concurrency {options.Concurrency}, database polled every {poll.TotalMilliseconds:F0} ms, {Environment.ProcessorCount} cores");
+                await Task.Delay(_stopAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5));
+                await dispatcher.StopAsync(default);
             }
 
             var lags = Lags.Order().ToArray();
@@ -135,6 +156,28 @@ public static class MigrationJobsBenchmark
         }
         var next = due + Every;
         if (next < _stopAt) BackgroundJob.Schedule(() => ProbeAsync(migrationId, next.ToUnixTimeMilliseconds()), next);
+    }
+
+    /// <summary>The timer design's probe: the migration's lock, the lag, the probe, the sample, the next timer at due + 10 s.</summary>
+    private sealed class ProbeTimerHandler(MigrationTimerStore timers, MigrationTimerSignal signal, JobStorage storage) : IMigrationTimerHandler
+    {
+        public async Task RunAsync(ClaimedMigrationTimer timer, CancellationToken cancellationToken)
+        {
+            Lags.Add((DateTimeOffset.UtcNow - timer.DueAt).TotalMilliseconds);
+            using var connection = storage.GetConnection();
+            using (connection.AcquireDistributedLock(MigrationJob.LockName(timer.MigrationId), MigrationJob.LockTimeout))
+            {
+                var r = await _probe.QueryAsync(_dns, DomainName.Parse("probe.bench.lab."), RecordType.SOA, ProbeOptions.Default, cancellationToken);
+                await using (var db = await _contexts.CreateDbContextAsync(cancellationToken))
+                {
+                    db.MigrationSamples.Add(new MigrationSample(timer.MigrationId, MigrationSampleKinds.Propagation, DateTimeOffset.UtcNow, r.Responded,
+                        $"{r.ResponseCode} in {r.Latency.TotalMilliseconds:F0} ms", null));
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                var next = timer.DueAt + Every;
+                if (next < _stopAt) { timers.Schedule(timer.MigrationId, timer.Step, next); signal.Wake(); }
+            }
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

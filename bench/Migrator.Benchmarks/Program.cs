@@ -25,7 +25,7 @@ static int Usage()
           parity               parity over 10,000 names against two lab servers vs dnsperf
           world [N]            the sandbox world's start time (first and N restarts), memory, one resolution per resolver
           pages [M] [R]        Migrations page with M migrations (default 1,000) and the records review of R records (default 10,000): time to first render, memory
-          migration-jobs [S] [STORED] [ACTIVE] [POLL-MS] [WORKERS]  1,000 migrations stored, 100 active with a probe job every 10 s on Hangfire/SQLite for S s (default 120): lag due → start, database size
+          migration-jobs [S] [STORED] [ACTIVE] [POLL-MS] [WORKERS] [timers|per-job]  1,000 migrations stored, 100 active probed every 10 s for S s (default 120) through the timers table (or one Hangfire job per probe): lag due → start, database size
         """);
     return 64;
 }

@@ -7,7 +7,7 @@ using Migrator.Core.Zones;
 namespace Migrator.Cli.Client;
 
 /// <summary>
-/// <c>migrator migration list | create | show | plan | advance | approve | reject | rollback | wait</c>: the REST API from a terminal or
+/// <c>migrator migration list | create | show | plan | advance | request-approval | withdraw-approval | drift check|accept | approve | reject | rollback | abandon | wait</c>: the REST API from a terminal or
 /// a pipeline. Every command takes --server/--token/--json; exit codes as in <see cref="ExitCodes"/>.
 /// </summary>
 internal static class MigrationCommands
@@ -21,6 +21,8 @@ internal static class MigrationCommands
         migration.Subcommands.Add(Plan(console));
         migration.Subcommands.Add(Step("advance", "Run the next step now (or schedule it when it must wait).", "advance", console));
         migration.Subcommands.Add(Step("request-approval", "Freeze the cutover plan under its hash and ask an Approver (in Waited).", "request-approval", console));
+        migration.Subcommands.Add(Step("withdraw-approval", "Withdraw your own open approval request (its requester or an Admin); the plan stays.", "request-approval/withdraw", console));
+        migration.Subcommands.Add(Drift(console));
         migration.Subcommands.Add(Approve(console));
         migration.Subcommands.Add(WithReason("reject", "Refuse the cutover plan waiting for approval.", "reject", console));
         migration.Subcommands.Add(WithReason("rollback", "Put the saved delegation back (no approval needed; a reason is).", "rollback", console));
@@ -163,6 +165,15 @@ internal static class MigrationCommands
                 Report(await client.PostAsync($"{MigrationPath(k)}/{action}", new { }, ct), json, io, null));
         });
         return command;
+    }
+
+    /// <summary><c>drift check | accept --reason</c>: old and new compared while the migration waits for its cutover.</summary>
+    private static Command Drift(Func<CliConsole> console)
+    {
+        var drift = new Command("drift", "Differences between old and new while waiting for the cutover (they block it until re-synced or accepted).");
+        drift.Subcommands.Add(Step("check", "Compare old and new now; a match clears a drift block (exit 0 either way; the status shows the result).", "drift/check", console));
+        drift.Subcommands.Add(WithReason("accept", "Accept the latest drift check's differences with a reason; the same differences no longer block cutover.", "drift/accept", console));
+        return drift;
     }
 
     private static Command Approve(Func<CliConsole> console)

@@ -16,6 +16,7 @@ internal sealed class DatabasePreparation(IDbContextFactory<MigratorDbContext> c
             logger.LogInformation("Applying {Count} database migration(s): {Migrations}", pending.Count, pending);
             await db.Database.MigrateAsync(cancellationToken);
         }
+        await MigratorDbContext.UseWriteAheadLogAsync(db, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -25,9 +25,19 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
     public DbSet<MigrationOperation> MigrationOperations => Set<MigrationOperation>();
     public DbSet<MigrationSample> MigrationSamples => Set<MigrationSample>();
     public DbSet<DelegationSnapshotRecord> DelegationSnapshots => Set<DelegationSnapshotRecord>();
+    public DbSet<MigrationTimer> MigrationTimers => Set<MigrationTimer>();
 
     public static string SqliteConnectionString(string databasePath) =>
         new SqliteConnectionStringBuilder { DataSource = databasePath, ForeignKeys = true }.ToString();
+
+    /// <summary>
+    /// Switches a SQLite database to write-ahead logging (kept in the file): one sync per commit instead of a rollback
+    /// journal's several, and readers never wait for the writer. Timers, samples and claims are many small commits.
+    /// </summary>
+    public static async Task UseWriteAheadLogAsync(MigratorDbContext db, CancellationToken ct)
+    {
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -86,6 +96,18 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
             s.Property(x => x.Summary).HasMaxLength(1000).IsRequired();
             s.HasOne<Migration>().WithMany().HasForeignKey(x => x.MigrationId).OnDelete(DeleteBehavior.Cascade);
             s.HasIndex(x => new { x.MigrationId, x.Kind, x.Id });
+        });
+
+        builder.Entity<MigrationTimer>(t =>
+        {
+            t.HasKey(x => x.Id);
+            t.Property(x => x.Id).ValueGeneratedOnAdd();
+            t.Property(x => x.Step).HasMaxLength(32).IsRequired();
+            t.Property(x => x.LeasedBy).HasMaxLength(128);
+            t.Property(x => x.LastError).HasMaxLength(1000);
+            t.HasOne<Migration>().WithMany().HasForeignKey(x => x.MigrationId).OnDelete(DeleteBehavior.Cascade);
+            t.HasIndex(x => new { x.MigrationId, x.Step }).IsUnique();
+            t.HasIndex(x => x.DueAt);
         });
 
         builder.Entity<DelegationSnapshotRecord>(d =>

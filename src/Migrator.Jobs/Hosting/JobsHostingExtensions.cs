@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Migrator.Core.Hosting;
+using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
 using Migrator.Jobs.Heartbeat;
 using Migrator.Jobs.Migrations;
@@ -18,6 +19,8 @@ public static class JobsHostingExtensions
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     public const string WorkerCountKey = "Migrator:Jobs:WorkerCount";
+
+    public const string TimersSection = "Migrator:Jobs:Timers";
 
     /// <summary>Hangfire on its own SQLite file in the data directory, one in-process server, and the jobs.</summary>
     public static IHostApplicationBuilder AddMigratorJobs(this IHostApplicationBuilder builder)
@@ -42,7 +45,15 @@ public static class JobsHostingExtensions
         builder.Services.AddTransient<AuditHeartbeatJob>();
         builder.Services.AddSingleton<HeartbeatScheduler>();
         // Migration steps: one thin job per timed step; the workflow schedules them through this port.
-        builder.Services.Replace(ServiceDescriptor.Singleton<IMigrationJobScheduler, HangfireMigrationJobScheduler>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMigrationJobScheduler>(sp => new HangfireMigrationJobScheduler(
+            sp.GetRequiredService<IBackgroundJobClient>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<MigrationTimerStore>(), sp.GetRequiredService<MigrationTimerSignal>())));
+        // Timed steps: the timers table, run by one dispatcher per process ("Migrator:Jobs:Timers": Concurrency, PollInterval, Lease).
+        builder.Services.TryAddSingleton(builder.Configuration.GetSection(TimersSection).Get<MigrationTimerOptions>() ?? new MigrationTimerOptions());
+        builder.Services.TryAddSingleton<MigrationTimerStore>();
+        builder.Services.TryAddSingleton<MigrationTimerSignal>();
+        builder.Services.TryAddSingleton<IMigrationTimerHandler, WorkflowTimerHandler>();
+        builder.Services.AddHostedService<MigrationTimerDispatcher>();
         builder.Services.AddTransient<MigrationStepJob>();
         builder.Services.AddTransient<WaitElapsedJob>();
         builder.Services.AddTransient<VerifyCutoverJob>();

@@ -15,7 +15,12 @@ public abstract class MigrationJob(MigrationWorkflow workflow, JobStorage storag
 
     public static string LockName(Guid migrationId) => $"migrator:migration:{migrationId:N}";
 
-    protected async Task RunStepAsync(Guid migrationId, MigrationStep step, CancellationToken ct, bool resumeOnly = false)
+    protected Task RunStepAsync(Guid migrationId, MigrationStep step, CancellationToken ct, bool resumeOnly = false) =>
+        RunLockedAsync(workflow, storage, logger, migrationId, step, ct, resumeOnly);
+
+    /// <summary>Runs the step as the scheduler under the migration's distributed lock (jobs and timers alike).</summary>
+    public static async Task RunLockedAsync(MigrationWorkflow workflow, JobStorage storage, ILogger logger, Guid migrationId, MigrationStep step,
+        CancellationToken ct, bool resumeOnly = false)
     {
         using var connection = storage.GetConnection();
         IDisposable held;

@@ -1,3 +1,4 @@
+using Migrator.Core.Diffing;
 using Migrator.Core.Ports;
 using Migrator.Core.Route53;
 using Migrator.Core.Zones;
@@ -60,6 +61,21 @@ public class Route53TargetZoneTests
         AssertZoneEquals(fake, changed);
         Assert.Contains(fake.Sets, x => x.Name == Zone && x.Type == RecordType.SOA);
         Assert.Contains(fake.Sets, x => x.Name == Zone && x.Type == RecordType.NS);
+    }
+
+    [Fact]
+    public void PlanFrom_ChangesApexNsAndSoa_OnlyWhenTheSyncOptionsStopIgnoringThem()
+    {
+        var (_, s) = Route53ChangeSchedulerTests.Create();
+        var zone = new Route53TargetZone(s, ZoneId, Zone);
+        RecordSet Set(RecordType type, string value) => new(new RecordSetKey(Zone, type), new Ttl(300), [value]);
+        IReadOnlyList<RecordSet> current = [Set(RecordType.NS, "ns-1.awsdns-00.com."), Set(RecordType.SOA, "ns-1.awsdns-00.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400")];
+        IReadOnlyList<RecordSet> desired = [Set(RecordType.NS, "ns1.old-provider.net."), Set(RecordType.SOA, "ns1.old-provider.net. hostmaster.example.com. 7 3600 600 86400 300")];
+
+        Assert.Equal(ZoneDiffOptions.Route53, new ZoneSyncOptions().DiffOptions); // same polarity, same defaults as the diff's Route 53 options
+        Assert.Empty(zone.PlanFrom(current, desired, new ZoneSyncOptions()).Changes);
+        Assert.Equal([RecordType.NS], zone.PlanFrom(current, desired, new ZoneSyncOptions(IgnoreApexNs: false)).Changes.Select(c => c.Key.Type));
+        Assert.Equal([RecordType.SOA], zone.PlanFrom(current, desired, new ZoneSyncOptions(IgnoreApexSoa: false)).Changes.Select(c => c.Key.Type));
     }
 
     [Fact]

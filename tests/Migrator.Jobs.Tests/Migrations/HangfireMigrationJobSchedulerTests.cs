@@ -1,7 +1,9 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using Migrator.Core.Persistence;
 using Migrator.Core.Migrations;
 using Migrator.Jobs.Migrations;
 
@@ -30,7 +32,7 @@ public sealed class HangfireMigrationJobSchedulerTests
     [InlineData(MigrationStep.Soak, typeof(SoakSampleJob))]
     [InlineData(MigrationStep.RollBack, typeof(RollbackCheckJob))]
     [InlineData(MigrationStep.CutOver, typeof(MigrationStepJob))]
-    public void Schedule_SchedulesTheStepsOwnJobAtItsDueTime_WithIdsOnly(MigrationStep step, Type jobType)
+    public void Schedule_SchedulesTheStepsOwnJobAtItsDueTime_WithIdsOnly_WhenNoTimerStoreIsGiven(MigrationStep step, Type jobType)
     {
         var client = new RecordingClient();
         var id = Guid.NewGuid();
@@ -43,6 +45,36 @@ public sealed class HangfireMigrationJobSchedulerTests
         Assert.InRange(scheduled.EnqueueAt - scheduled.ScheduledAt, TimeSpan.FromMinutes(25) - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(25) + TimeSpan.FromSeconds(5));
         Assert.Contains(id, job.Args);
         Assert.All(job.Args, a => Assert.True(a is null or Guid or MigrationStep or CancellationToken, $"job argument {a?.GetType()} is not an id"));
+    }
+
+    [Fact]
+    public async Task Schedule_WritesTheMigrationsTimer_NotAHangfireJob_WhenTheStepIsTimed()
+    {
+        var dir = Directory.CreateTempSubdirectory("migrator-scheduler-tests-").FullName;
+        try
+        {
+            var contexts = new Contexts(Path.Combine(dir, "migrator.db"));
+            await using (var db = contexts.CreateDbContext()) await db.Database.MigrateAsync();
+            var id = (await new MigrationCatalog(contexts, Time).DraftAsync("example.lab", "alice", default)).Migration!.Id;
+            var client = new RecordingClient();
+            var store = new MigrationTimerStore(contexts, Time);
+
+            new HangfireMigrationJobScheduler(client, Time, store, new MigrationTimerSignal()).Schedule(id, MigrationStep.Soak, Time.GetUtcNow().AddSeconds(10));
+
+            Assert.Empty(client.Created);
+            var timer = Assert.Single(await store.ListAsync(id));
+            Assert.Equal((nameof(MigrationStep.Soak), Time.GetUtcNow().AddSeconds(10)), (timer.Step, timer.DueAt));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed class Contexts(string path) : IDbContextFactory<MigratorDbContext>
+    {
+        public MigratorDbContext CreateDbContext() => new(new DbContextOptionsBuilder<MigratorDbContext>().UseSqlite(MigratorDbContext.SqliteConnectionString(path)).Options);
     }
 
     [Fact]

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Migrator.Cli.Tests.Client;
+
+/// <summary>
+/// <c>migration withdraw-approval</c> and <c>migration drift check|accept</c> against a stand-in API on loopback: the
+/// request each sends (path, body, token) and how the answer becomes the exit code.
+/// </summary>
+public sealed class MigrationDriftCommandTests : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<(string Method, string Path, string Body, string? Authorization)> _requests = new();
+    private readonly Task _serving;
+    private readonly string _server;
+
+    /// <summary>What the stand-in answers per path suffix: status and JSON body.</summary>
+    private readonly ConcurrentDictionary<string, (int Status, string Body)> _answers = new();
+
+    public MigrationDriftCommandTests()
+    {
+        var port = FreeTcpPort();
+        _server = $"http://127.0.0.1:{port}/";
+        _listener.Prefixes.Add(_server);
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    private static int FreeTcpPort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext c;
+            try { c = await _listener.GetContextAsync(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            using var reader = new StreamReader(c.Request.InputStream, Encoding.UTF8);
+            var path = c.Request.Url!.AbsolutePath;
+            _requests.Enqueue((c.Request.HttpMethod, path, await reader.ReadToEndAsync(), c.Request.Headers["Authorization"]));
+            var (status, body) = _answers.FirstOrDefault(a => path.EndsWith(a.Key, StringComparison.Ordinal)).Value;
+            if (status == 0) (status, body) = (404, """{"title":"Not Found"}""");
+            c.Response.StatusCode = status;
+            c.Response.ContentType = status >= 400 ? "application/problem+json" : "application/json";
+            var bytes = Encoding.UTF8.GetBytes(body);
+            await c.Response.OutputStream.WriteAsync(bytes);
+            c.Response.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        _serving.Wait(TimeSpan.FromSeconds(30));
+    }
+
+    private const string Waited = """{"id":"7c9e6679-7425-40de-944b-e07fc1f90ae7","zoneName":"example.com","state":"Waited","nextStep":"RequestApproval"}""";
+
+    private (int Code, string Stdout, string Stderr) Run(params string[] args) =>
+        MigratorProcess.Run([.. args, "--server", _server, "--token", "mgr_test"]);
+
+    [Fact]
+    public void WithdrawApproval_PostsToTheWithdrawEndpoint_AndExitsZero()
+    {
+        _answers["/request-approval/withdraw"] = (200, Waited);
+
+        var (code, stdout, stderr) = Run("migration", "withdraw-approval", "Example.COM");
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        var r = Assert.Single(_requests);
+        Assert.Equal(("POST", "/api/migrations/example.com./request-approval/withdraw"), (r.Method, r.Path));
+        Assert.Equal("Bearer mgr_test", r.Authorization);
+        Assert.Contains("Waited", stdout);
+    }
+
+    [Fact]
+    public void DriftCheck_PostsToTheCheckEndpoint_AndPrintsTheStatusAsJson()
+    {
+        _answers["/drift/check"] = (200, Waited);
+
+        var (code, stdout, stderr) = Run("migration", "drift", "check", "example.com", "--json");
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal(("POST", "/api/migrations/example.com./drift/check"), (Assert.Single(_requests).Method, _requests.Single().Path));
+        Assert.Contains("\"state\": \"Waited\"", stdout);
+    }
+
+    [Fact]
+    public void DriftAccept_SendsTheReason_AndExitsOne_WhenTheServerRefuses()
+    {
+        _answers["/drift/accept"] = (409, """{"title":"Conflict","detail":"the migration changed"}""");
+
+        var (code, _, stderr) = Run("migration", "drift", "accept", "example.com", "--reason", "www moves on purpose");
+
+        Assert.Equal(1, code);
+        var r = Assert.Single(_requests);
+        Assert.Equal("/api/migrations/example.com./drift/accept", r.Path);
+        Assert.Contains("\"reason\":\"www moves on purpose\"", r.Body);
+        Assert.Contains("the migration changed", stderr);
+    }
+
+    [Theory]
+    [InlineData("migration", "drift", "accept", "example.com")]
+    [InlineData("migration", "drift", "accept", "example.com", "--reason", " ")]
+    [InlineData("migration", "drift", "check", "bad..zone")]
+    [InlineData("migration", "withdraw-approval", "bad..zone")]
+    public void DriftAndWithdraw_ExitTwo_WithoutAskingTheServer_WhenInputIsBad(params string[] args)
+    {
+        var (code, stdout, stderr) = Run(args);
+        Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Empty(_requests);
+    }
+}
