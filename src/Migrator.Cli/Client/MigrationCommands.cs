@@ -7,7 +7,7 @@ using Migrator.Core.Zones;
 namespace Migrator.Cli.Client;
 
 /// <summary>
-/// <c>migrator migration list | create | show | plan | advance | request-approval | withdraw-approval | drift check|accept | approve | reject | rollback | abandon | wait</c>: the REST API from a terminal or
+/// <c>migrator migration list | create | show | plan | advance | request-approval | withdraw-approval | drift check|resync|accept | approve | reject | rollback | abandon | wait</c>: the REST API from a terminal or
 /// a pipeline. Every command takes --server/--token/--json; exit codes as in <see cref="ExitCodes"/>.
 /// </summary>
 internal static class MigrationCommands
@@ -167,11 +167,12 @@ internal static class MigrationCommands
         return command;
     }
 
-    /// <summary><c>drift check | accept --reason</c>: old and new compared while the migration waits for its cutover.</summary>
+    /// <summary><c>drift check | resync | accept --reason</c>: old and new compared while the migration waits for its cutover.</summary>
     private static Command Drift(Func<CliConsole> console)
     {
         var drift = new Command("drift", "Differences between old and new while waiting for the cutover (they block it until re-synced or accepted).");
         drift.Subcommands.Add(Step("check", "Compare old and new now; a match clears a drift block (exit 0 either way; the status shows the result).", "drift/check", console));
+        drift.Subcommands.Add(Step("resync", "Re-read the old zone, import it into Route 53 and recompute the cutover plan (voids the approval; runs in the background).", "drift/resync", console));
         drift.Subcommands.Add(WithReason("accept", "Accept the latest drift check's differences with a reason; the same differences no longer block cutover.", "drift/accept", console));
         return drift;
     }

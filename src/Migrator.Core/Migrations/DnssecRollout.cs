@@ -9,7 +9,7 @@ namespace Migrator.Core.Migrations;
 /// <summary>What the DNSSEC sequence has done so far, and what the validating resolvers said (the history's evidence).</summary>
 public sealed record DnssecEvidence(string KeySigningKey, int? KeyTag, string? DsRecord, IReadOnlyList<string> Steps, IReadOnlyList<DnssecResolverView> Resolvers);
 
-/// <summary>One validating resolver's answer for the zone's SOA with DO set: secure (AD), insecure (no AD) or bogus (SERVFAIL).</summary>
+/// <summary>One validating resolver's answer for the zone's DNSKEY set with DO set: secure (AD), insecure (no AD) or bogus (SERVFAIL).</summary>
 public sealed record DnssecResolverView(string Resolver, string Verdict, string? Detail = null)
 {
     public const string Secure = "secure", Insecure = "insecure", Bogus = "bogus", NoAnswer = "no-answer";
@@ -71,7 +71,7 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
             {
                 var r = await probe.QueryAsync(server, Zone, RecordType.DNSKEY, new ProbeOptions(DnssecOk: true), ct);
                 var dnskey = r.AnswerSet.FirstOrDefault(x => Compact(x.Data).EndsWith(Compact(key.PublicKey!), StringComparison.Ordinal));
-                var signed = r.Answers.Any(x => x.Type == RecordType.RRSIG && x.Data.StartsWith("DNSKEY ", StringComparison.OrdinalIgnoreCase));
+                var signed = r.Answers.Any(x => x.Type == RecordType.RRSIG && x.Name.Equals(Zone)); // the apex's only answer RRSIG covers DNSKEY
                 if (dnskey is null || !signed)
                     return (new StepOutcome.Pending($"waiting for the signed zone: {server} serves {(dnskey is null ? $"no DNSKEY of key tag {key.KeyTag}" : "the DNSKEY set without RRSIG")} yet ({r})",
                         c.Now + pollInterval), await EvidenceAsync(ct));
@@ -98,7 +98,8 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         var evidence = await EvidenceAsync(ct, views);
         if (views.FirstOrDefault(v => v.Verdict == DnssecResolverView.Bogus) is { } bogus)
             return (new StepOutcome.Blocked($"{Zone} is bogus at resolver {bogus.Resolver} ({bogus.Detail}) after the DS was published: turn DNSSEC off to withdraw the DS", evidence), evidence);
-        var patience = dsSeen.ObservedAt + TimeSpan.FromSeconds(5 * Math.Max(dsSeen.DsTtl ?? 0, 1) + _a.IspTtlFloorSeconds);
+        // A resolver that asked before the DS existed keeps the parent's "no DS" for the parent's negative TTL.
+        var patience = dsSeen.ObservedAt + TimeSpan.FromSeconds(Math.Max(5 * Math.Max(dsSeen.DsTtl ?? 0, 1), await ParentNegativeTtlAsync(ct)) + _a.IspTtlFloorSeconds);
         if (views.Any(v => v.Verdict != DnssecResolverView.Secure) && c.Now < patience)
             return (new StepOutcome.Pending($"DS published; waiting for the resolvers to validate {Zone} as secure (until {patience:u}): {Describe(views)}", c.Now + pollInterval, evidence), evidence);
         _steps.Add(views.Count == 0 ? "no resolver in the plan to validate with" : $"resolvers: {Describe(views)}");
@@ -199,7 +200,7 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
             JsonSerializer.Serialize(new DsRequest(keys, dsTtlBefore), Json), c.Now), ct);
         if (op.Status == MigrationOperationStatus.Succeeded) { _steps.Add($"{description}: done"); return null; }
         if (op.Status == MigrationOperationStatus.Failed) return new StepOutcome.Blocked($"{description} failed: {op.ResultJson}");
-        var want = keys.Select(k => ParityComparer.Normalize(RecordType.DS, k.DsRecord)).ToHashSet(StringComparer.Ordinal);
+        var want = keys.Select(k => DsComparisonForm(k.DsRecord)).ToHashSet(StringComparer.Ordinal);
         if (op.ExternalId is { } id)
         {
             var state = await changer.GetStatusAsync(id, ct);
@@ -233,8 +234,26 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         return null;
     }
 
+    /// <summary>The parent zone's negative-caching TTL (RFC 2308: the lesser of its SOA's TTL and MINIMUM); 0 when unknown.</summary>
+    private async Task<long> ParentNegativeTtlAsync(CancellationToken ct)
+    {
+        if (Zone.IsRoot || _a.ParentEndpoints.Count == 0) return 0;
+        var r = await probe.QueryAsync(_a.ParentEndpoints[0], Zone.Parent(), RecordType.SOA, ProbeOptions.Default, ct);
+        var soa = r.AnswerSet.FirstOrDefault();
+        var fields = soa?.Data.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return soa is not null && fields is { Length: 7 } && long.TryParse(fields[6], System.Globalization.CultureInfo.InvariantCulture, out var minimum)
+            ? Math.Min(soa.Ttl.Seconds, minimum) : 0;
+    }
+
     private static bool SameDs(IEnumerable<string> have, IReadOnlySet<string> want) =>
-        have.Select(d => ParityComparer.Normalize(RecordType.DS, d)).ToHashSet(StringComparer.Ordinal).SetEquals(want);
+        have.Select(DsComparisonForm).ToHashSet(StringComparer.Ordinal).SetEquals(want);
+
+    /// <summary>"tag algorithm digest-type DIGEST": the digest in one upper-case run (servers print it split into groups).</summary>
+    public static string DsComparisonForm(string ds)
+    {
+        var fields = ds.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length < 4 ? string.Join(' ', fields) : $"{fields[0]} {fields[1]} {fields[2]} {string.Concat(fields[3..]).ToUpperInvariant()}";
+    }
 
     private async Task<IReadOnlyList<ParentServerView>> ReadParentsAsync(CancellationToken ct)
     {
@@ -243,13 +262,14 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         return list;
     }
 
-    /// <summary>Asks every plan resolver for the zone's SOA with DO set and stores the verdicts as a sample.</summary>
+    /// <summary>Asks every plan resolver for the zone's DNSKEY set with DO set and stores the verdicts as a sample.</summary>
     private async Task<IReadOnlyList<DnssecResolverView>> ResolversAsync(CancellationToken ct)
     {
         var views = new List<DnssecResolverView>();
         foreach (var resolver in _a.ResolverEndpoints)
         {
-            var r = await probe.QueryAsync(resolver, Zone, RecordType.SOA, ProbeOptions.Validating, ct);
+            // The DNSKEY set: validated against the parent's DS itself, and never answered from an answer cached before the DS changed.
+            var r = await probe.QueryAsync(resolver, Zone, RecordType.DNSKEY, ProbeOptions.Validating, ct);
             views.Add(r.Error != ProbeErrorKind.None ? new DnssecResolverView(resolver.ToString(), DnssecResolverView.NoAnswer, r.ToString())
                 : r.ResponseCode == "SERVFAIL" ? new DnssecResolverView(resolver.ToString(), DnssecResolverView.Bogus, "SERVFAIL with DO set")
                 : r.AuthenticData && r.IsNoError ? new DnssecResolverView(resolver.ToString(), DnssecResolverView.Secure)

@@ -32,6 +32,11 @@ public enum MigrationStep
     /// claims the migration while it runs and comes back as a timed job for each wait.
     /// </summary>
     TurnOffDnssec,
+    /// <summary>
+    /// Drift during the wait: re-read the old zone, store it as the inventory, import it into the hosted zone, recompute
+    /// the cutover plan; any approval (or open request) is void. Waited → Waited, Approved → Waited.
+    /// </summary>
+    Resync,
 }
 
 /// <summary>A job the scheduler runs after a step, and when.</summary>
@@ -53,7 +58,7 @@ public sealed record LifecycleTransition(
     bool RunsInBackground = false)
 {
     /// <summary>Forward steps are the ones a status screen offers as "next"; rollback, abandon and voiding are not.</summary>
-    public bool IsForward => Step is not (MigrationStep.RollBack or MigrationStep.Abandon or MigrationStep.VoidApproval or MigrationStep.Retry);
+    public bool IsForward => Step is not (MigrationStep.RollBack or MigrationStep.Abandon or MigrationStep.VoidApproval or MigrationStep.Retry or MigrationStep.Resync);
 }
 
 /// <summary>
@@ -149,6 +154,12 @@ public static class MigrationLifecycle
                 "clears the approval and the snapshot's use; a new cutover needs a new approval",
                 "who, why"),
         };
+        foreach (var from in new[] { Waited, Approved })
+            t.Add(new(MigrationStep.Resync, from, Waited, Operators,
+                "old and new drifted apart during the wait (or the old zone changed on purpose)",
+                "re-reads the old zone through the source and stores it as the inventory; imports it into the hosted zone (waits INSYNC); recomputes the cutover plan; voids any approval or open request; checks drift again",
+                "records, serial, hash, Route 53 changes, the new plan hash, the voided approval",
+                RunsInBackground: true));
         foreach (var from in RollbackStates)
             t.Add(new(MigrationStep.RollBack, from, RolledBack, OperatorsOrScheduler,
                 "a reason is given; no approval needed",

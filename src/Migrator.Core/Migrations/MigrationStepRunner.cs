@@ -65,6 +65,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             MigrationStep.Complete => await CompleteAsync(c, a, ct),
             MigrationStep.Decommission => await DecommissionAsync(c, a, ct),
             MigrationStep.RollBack => await RollBackAsync(c, a, ct),
+            MigrationStep.Resync => await ResyncAsync(c, a, ct),
             _ => new StepOutcome.Done($"{c.Step} recorded", null),
         };
     }
@@ -104,16 +105,19 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
 
     // ------------------------------------------------------------------ Inventory
 
-    private async Task<StepOutcome> InventoryAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
+    private async Task<StepOutcome> InventoryAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct) => (await ReadInventoryAsync(c, a, ct)).Outcome;
+
+    /// <summary>The inventory (Done with its patch) and the records read, or Blocked and no records.</summary>
+    private async Task<(IReadOnlyList<ResourceRecord> Records, StepOutcome Outcome)> ReadInventoryAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
     {
         var zone = c.Migration.Zone;
         var source = adapters.Source(c.Migration, a);
         var read = await source.ReadAsync(zone, ct);
         if (!read.Succeeded)
-            return new StepOutcome.Blocked($"reading {zone} through {source.Description} failed: {string.Join("; ", read.Diagnostics.Where(d => d.IsError).Take(10))}");
+            return ([], new StepOutcome.Blocked($"reading {zone} through {source.Description} failed: {string.Join("; ", read.Diagnostics.Where(d => d.IsError).Take(10))}"));
         var records = read.Records;
         var soa = records.FirstOrDefault(r => r.Type == RecordType.SOA && r.Name.Equals(zone));
-        if (soa is null) return new StepOutcome.Blocked($"{source.Description} holds no SOA for {zone}");
+        if (soa is null) return ([], new StepOutcome.Blocked($"{source.Description} holds no SOA for {zone}"));
         var serial = long.Parse(soa.Data.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
         // The plan's target TTL is the migration policy: a set above it is one the TTL lowering must bring down.
         var lint = Route53Linter.Lint(zone, records, new Route53LintPolicy(MaxMigrationTtl: a.TargetTtlSeconds));
@@ -123,11 +127,11 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var patch = new MigrationPatch()
             .Set(m => m.InventoryJson, InventoryRecords.ToJson(records)).Set(m => m.InventorySerial, serial).Set(m => m.InventoryHash, hash)
             .Set(m => m.LintJson, JsonSerializer.Serialize(findings, MigrationPlanAnswers.Json)).Set(m => m.AcceptedFindingsJson, (string?)null);
-        return new StepOutcome.Done($"inventoried {records.Count} records (serial {serial})", new
+        return (records, new StepOutcome.Done($"inventoried {records.Count} records (serial {serial})", new
         {
             source = source.Description, records = records.Count, serial, hash,
             errors = lint.Count(LintSeverity.Error), warnings = lint.Count(LintSeverity.Warning),
-        }, patch);
+        }, patch));
     }
 
     public static string InventoryHash(IEnumerable<ResourceRecord> records)
@@ -171,6 +175,38 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             hostedZoneId = target.ZoneId, nameServers = ns.Select(n => n.ToString()), imported = new { plan.Creates, plan.Updates, plan.Deletes, plan.Hash },
             parity,
         }, new MigrationPatch().Set(x => x.HostedZoneId, target.ZoneId).Set(x => x.TargetNameServersJson, JsonSerializer.Serialize(ns.Select(n => n.ToLowerString()).ToList())));
+    }
+
+    // ------------------------------------------------------------------ Resync
+
+    /// <summary>
+    /// The old zone read again (the inventory's source) and imported into the hosted zone, the cutover plan recomputed.
+    /// The approval is voided first (persisted before any change), so a cutover cannot run on the old plan meanwhile;
+    /// Route 53 changes are journalled under "resync:" and awaited like the rehearsal's.
+    /// </summary>
+    private async Task<StepOutcome> ResyncAsync(StepContext c, MigrationPlanAnswers a, CancellationToken ct)
+    {
+        var m = c.Migration;
+        if (m.ApprovedPlanHash is not null || m.ApprovalRequestedBy is not null)
+            await c.SaveAsync(new MigrationPatch().Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null)
+                .Set(x => x.ApprovedAt, (DateTimeOffset?)null).Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null), ct);
+        var (records, inventory) = await ReadInventoryAsync(c, a, ct);
+        if (inventory is not StepOutcome.Done read) return inventory;
+        var target = await adapters.TargetAsync(m, a, ct);
+        if (await OutstandingAsync(c, target, "resync:", ct) is { } waiting) return waiting;
+        var plan = await target.PlanAsync(MigratableSets(records, null), null, ct);
+        if (!plan.Safety.IsSafe)
+            return new StepOutcome.Blocked($"the re-import into {target.ZoneId} is refused by the safety check: {string.Join("; ", plan.Safety.Violations)}");
+        var pending = await ApplyAsync(c, target, plan.Changes, $"resync:{plan.Hash[..12]}", ct);
+        if (pending is not null) return pending;
+        var (cutover, problem) = await ComputeCutoverPlanAsync(m, a, ct);
+        if (cutover is null) return new StepOutcome.Blocked($"re-synced, but the cutover plan cannot be computed: {problem}");
+        if (!cutover.IsSafe) return new StepOutcome.Blocked($"re-synced, but the cutover plan is refused by the safety check: {string.Join("; ", cutover.SafetyViolations)}");
+        // The inventory's lint acceptances stand (the records were accepted once; the re-sync does not re-open them).
+        var patch = read.Patch!.Set(x => x.AcceptedFindingsJson, m.AcceptedFindingsJson).Set(x => x.PlanHash, cutover.Hash).Set(x => x.CutoverPlanJson, cutover.ToJson());
+        return new StepOutcome.Done($"re-synced: {read.Message}; imported {plan.Creates} create(s), {plan.Updates} update(s), {plan.Deletes} delete(s); cutover plan {cutover.Hash[..12]}; a new approval is needed",
+            new { inventory = read.Evidence, imported = new { plan.Creates, plan.Updates, plan.Deletes, plan.Hash }, planHash = cutover.Hash, voidedApproval = m.ApprovedPlanHash },
+            patch);
     }
 
     // ------------------------------------------------------------------ LowerTtls

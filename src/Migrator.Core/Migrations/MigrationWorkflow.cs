@@ -365,6 +365,14 @@ public sealed class MigrationWorkflow(
         return WorkflowResult.Ok("drift accepted", await GetStatusAsync(id, ct));
     }
 
+    /// <summary>
+    /// Re-syncs the new zone with the old one (Operators; Waited or Approved): the old zone is read again and stored as
+    /// the inventory, imported into the hosted zone, the cutover plan recomputed, and any approval voided (a new one is
+    /// needed for the new plan); then drift is checked again. Runs in the background where a job runner exists.
+    /// </summary>
+    public Task<WorkflowResult> ResyncAsync(Guid id, MigrationActor actor, CancellationToken ct = default) =>
+        RunStepAsync(id, MigrationStep.Resync, actor, ct);
+
     /// <summary>The periodic drift check (a job): one sample while the migration waits for cutover, then the next one scheduled.</summary>
     private async Task<WorkflowResult> PeriodicDriftCheckAsync(Migration m, CancellationToken ct)
     {
@@ -607,7 +615,16 @@ public sealed class MigrationWorkflow(
                 if (done.FollowUpAt is { } due) patch.Set(x => x.DueAt, due);
                 else if (t.FollowUp is null) patch.Set(x => x.DueAt, (DateTimeOffset?)null);
                 var evidence = reason is null ? done.Evidence : new { reason, detail = done.Evidence };
+                if (t.Step == MigrationStep.Resync)
+                    patch.Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null).Set(x => x.ApprovedAt, (DateTimeOffset?)null)
+                        .Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null);
                 var result = await TransitionAsync(m, t.Step, actor, evidence, patch, done.Message, ct, claimedAs: t.Step);
+                // After a re-sync, old and new are compared against the new inventory: alike clears the drift block.
+                if (result.IsSuccess && t.Step == MigrationStep.Resync && await LoadAsync(m.Id, ct) is { } synced)
+                {
+                    var sample = await runner.SampleDriftAsync(Context(synced, MigrationStep.CheckDrift, actor), ct);
+                    result = result with { Message = $"{result.Message}; drift check: {sample.Summary}", Status = await GetStatusAsync(m.Id, ct) };
+                }
                 if (result.IsSuccess && t.FollowUp is { } f && done.FollowUpAt is { } at && jobs.RunsInBackground)
                     jobs.Schedule(m.Id, f.Step, done.FirstRunAt is { } first && first < at ? first : at);
                 // The parallel run before cutover: old and new compared on a schedule until the cutover (or abandonment) ends it.

@@ -72,9 +72,37 @@ public static class ZoneSigning
         var keys = keySigningKeys.Select(k => k.ToRecord(apex, dnskeyTtl)).Append(zoneSigningKey.ToRecord(apex, dnskeyTtl)).ToList();
         var inception = (now - Backdate).UtcDateTime;
         var expiration = (now + Validity).UtcDateTime;
-        var signed = zone.Sign(keys, inception, expiration, 0, 0, null, false);
+        var signed = zone.Sign(keys, inception, expiration, 0, 0, null, false).ToList();
+        RepairSignatures(signed, keys);
         return signed.Where(r => r.RecordType is RecordType.RrSig or RecordType.NSec or RecordType.DnsKey)
             .Select(World.WorldUpdates.ToCore).ToList();
+    }
+
+    private static readonly System.Reflection.MethodInfo VerifyMethod = typeof(RrSigRecord)
+        .GetMethod("Verify", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!
+        .MakeGenericMethod(typeof(DnsRecordBase));
+    private static readonly System.Reflection.MethodInfo ResignMethod = typeof(RrSigRecord)
+        .GetMethod("Resign", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!;
+
+    /// <summary>
+    /// ARSoft 3.6.1's ECDSA signer writes an invalid signature for about 1 RRset in 100 (dnssec-verify: "No correct
+    /// signature"; validators: bogus). Every signature is verified here and a bad one signed again (ECDSA is randomised)
+    /// until it verifies. Reflection because ARSoft keeps Verify and Resign internal.
+    /// </summary>
+    private static void RepairSignatures(List<DnsRecordBase> signed, IReadOnlyList<DnsKeyRecord> keys)
+    {
+        var sets = signed.Where(r => r.RecordType != RecordType.RrSig)
+            .GroupBy(r => (Name: r.Name.ToString().ToLowerInvariant(), r.RecordType)).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var sig in signed.OfType<RrSigRecord>())
+        {
+            if (!sets.TryGetValue((sig.Name.ToString().ToLowerInvariant(), sig.TypeCovered), out var covered)) continue;
+            var key = keys.Where(k => k.CalculateKeyTag() == sig.KeyTag).ToList();
+            for (var attempt = 0; !(bool)VerifyMethod.Invoke(sig, [covered, key])!; attempt++)
+            {
+                if (attempt == 50) throw new InvalidOperationException($"could not sign {sig.Name} {sig.TypeCovered} with key {sig.KeyTag}");
+                ResignMethod.Invoke(sig, [covered, key]);
+            }
+        }
     }
 }
 

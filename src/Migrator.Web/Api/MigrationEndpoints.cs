@@ -84,6 +84,7 @@ public static class MigrationEndpoints
         operate.MapPost("/request-approval", RequestApprovalAsync).WithSummary("Freeze the cutover plan under its hash and ask an Approver (in Waited).").Produces422();
         operate.MapPost("/request-approval/withdraw", WithdrawApprovalRequestAsync).WithSummary("Withdraw your own open approval request (its requester or an Admin).").Produces422();
         operate.MapPost("/drift/check", CheckDriftAsync).WithSummary("Compare old and new now while waiting for cutover; stored as a drift sample (a match clears a drift block).").Produces422();
+        operate.MapPost("/drift/resync", ResyncAsync).WithSummary("Re-sync after drift (Waited, Approved): re-read the old zone, import it into Route 53, recompute the cutover plan; voids the approval (202 while it runs).").Produces422();
         operate.MapPost("/drift/accept", AcceptDriftAsync).WithSummary("Accept the latest drift sample's differences with a reason; the same differences no longer block cutover.").Produces422();
         operate.MapPost("/cutover", CutOverAsync).WithSummary("Cut over (Approved): snapshot, re-export, recompute, apply, prove parity, delegate, test.").Produces422();
         operate.MapPost("/rollback", RollBackAsync).WithSummary("Put the saved delegation back (CutOver, Verified, Soaked); no approval, a reason.").Produces422();
@@ -247,7 +248,7 @@ public static class MigrationEndpoints
     {
         if (!Enum.TryParse<MigrationStep>(step, ignoreCase: true, out var parsed) || int.TryParse(step, out _)
             || parsed is MigrationStep.Plan or MigrationStep.Approve or MigrationStep.RollBack or MigrationStep.Abandon or MigrationStep.Retry or MigrationStep.VoidApproval
-                or MigrationStep.CheckDrift)
+                or MigrationStep.CheckDrift or MigrationStep.Resync)
             return Required("step", "one of Inventory, Rehearse, LowerTtls, Wait, CutOver, Verify, Soak, Complete, Decommission (plan, approve, rollback, abandon and retry have their own endpoints)");
         return Widen(await OnAsync(key, workflow, user, (id, actor) => workflow.RunStepAsync(id, parsed, actor, ct), ct));
     }
@@ -259,6 +260,10 @@ public static class MigrationEndpoints
     internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> WithdrawApprovalRequestAsync(
         string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
         OnAsync(key, workflow, user, (id, actor) => workflow.WithdrawApprovalRequestAsync(id, actor, ct), ct);
+
+    internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> ResyncAsync(
+        string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
+        OnAsync(key, workflow, user, (id, actor) => workflow.ResyncAsync(id, actor, ct), ct);
 
     internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> CheckDriftAsync(
         string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>

@@ -6,7 +6,7 @@ using System.Text;
 namespace Migrator.Cli.Tests.Client;
 
 /// <summary>
-/// <c>migration withdraw-approval</c> and <c>migration drift check|accept</c> against a stand-in API on loopback: the
+/// <c>migration withdraw-approval</c> and <c>migration drift check|resync|accept</c> against a stand-in API on loopback: the
 /// request each sends (path, body, token) and how the answer becomes the exit code.
 /// </summary>
 public sealed class MigrationDriftCommandTests : IDisposable
@@ -93,6 +93,17 @@ public sealed class MigrationDriftCommandTests : IDisposable
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
         Assert.Equal(("POST", "/api/migrations/example.com./drift/check"), (Assert.Single(_requests).Method, _requests.Single().Path));
         Assert.Contains("\"state\": \"Waited\"", stdout);
+    }
+
+    [Fact]
+    public void DriftResync_PostsToTheResyncEndpoint_AndExitsZero_WhenTheServerAcceptsIt()
+    {
+        _answers["/drift/resync"] = (202, Waited);
+
+        var (code, stdout, stderr) = Run("migration", "drift", "resync", "example.com");
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal(("POST", "/api/migrations/example.com./drift/resync"), (Assert.Single(_requests).Method, _requests.Single().Path));
     }
 
     [Fact]

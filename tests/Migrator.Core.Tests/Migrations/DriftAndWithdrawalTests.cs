@@ -46,6 +46,42 @@ public sealed class DriftAndWithdrawalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resync_VoidsTheApproval_AndClearsTheDriftBlock_WhenOldAndNewAreAlikeAfterwards()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Approved);
+        var wf = _h.Workflow();
+        _h.Runner.Drift = "www.example.lab. A Differ";
+        await wf.CheckDriftAsync(id, Alice);
+        Assert.NotNull(await wf.DriftBlockerAsync(id));
+        Assert.Equal(WorkflowOutcome.Forbidden, (await wf.ResyncAsync(id, Victor)).Outcome);
+
+        _h.Runner.Drift = null; // the re-import makes the new zone serve what the old one does
+        var resynced = await wf.ResyncAsync(id, Alice);
+
+        Assert.True(resynced.IsSuccess, resynced.Message);
+        Assert.Contains("drift check: 19 sets alike", resynced.Message);
+        var s = resynced.Status!;
+        Assert.Equal(MigrationState.Waited, s.State);
+        Assert.Null(s.ApprovedPlanHash);
+        Assert.Null(s.ApprovedBy);
+        Assert.Null(s.ApprovalRequestedBy);
+        Assert.Null(await wf.DriftBlockerAsync(id));
+        var last = (await wf.GetHistoryAsync(id))[^1];
+        Assert.Equal((nameof(MigrationStep.Resync), MigrationState.Approved, MigrationState.Waited, "alice"), (last.Step, last.From, last.To, last.Actor));
+        Assert.Equal(WorkflowOutcome.Conflict, (await wf.CutOverAsync(id, Alice)).Outcome); // a new approval first
+    }
+
+    [Fact]
+    public async Task Resync_IsRefused_BeforeTheWaitAndAfterCutover()
+    {
+        var wf = _h.Workflow();
+        var early = await _h.MigrationInAsync(MigrationState.Rehearsed, "early.example.lab.");
+        Assert.Equal(WorkflowOutcome.Conflict, (await wf.ResyncAsync(early, Alice)).Outcome);
+        var late = await _h.MigrationInAsync(MigrationState.CutOver, "late.example.lab.");
+        Assert.Equal(WorkflowOutcome.Conflict, (await wf.ResyncAsync(late, Alice)).Outcome);
+    }
+
+    [Fact]
     public async Task PeriodicDriftCheck_IsScheduledWhenTheWaitEnds_AndStopsAfterCutover()
     {
         var id = await _h.MigrationInAsync(MigrationState.TtlLowered);

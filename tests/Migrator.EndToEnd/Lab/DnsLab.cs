@@ -171,7 +171,7 @@ public sealed class DnsLab : IAsyncDisposable
         File.WriteAllText(Path.Combine(Dir("tld"), "db.lab"), $"""
             $TTL 3600
             $ORIGIN lab.
-            @               IN SOA ns1.nic.lab. hostmaster.nic.lab. ( 1 1800 900 604800 60 )
+            @               IN SOA ns1.nic.lab. hostmaster.nic.lab. ( 1 1800 900 604800 {(o.SignTld ? 2 : 60)} )
             @               IN NS  ns1.nic.lab.
             ns1.nic         IN A   {TldIp}
             a.root-servers  IN A   {RootIp}
@@ -187,8 +187,16 @@ public sealed class DnsLab : IAsyncDisposable
             example  {o.DelegationTtl} IN NS ns2.old-dns
             """ + "\n" + lame
             + string.Concat(o.ExtraZones.Select(z => $"{z} {o.DelegationTtl} IN NS ns1.old-dns\n{z} {o.DelegationTtl} IN NS ns2.old-dns\n")));
-        WriteNamedConf("tld", TldIp,
-            "zone \"lab\" { type primary; file \"db.lab\"; allow-update { key \"tld-key\"; }; };", hint: true);
+        WriteNamedConf("tld", TldIp, o.SignTld
+            ? $$"""
+              dnssec-policy "lab" {
+                  keys { csk lifetime unlimited algorithm ecdsap256sha256; };
+                  dnskey-ttl 2; max-zone-ttl 172800; zone-propagation-delay 0; publish-safety 0; retire-safety 0;
+                  parent-ds-ttl 2; parent-propagation-delay 0;
+              };
+              zone "lab" { type primary; file "db.lab"; allow-update { key "tld-key"; }; dnssec-policy "lab"; key-directory "{{Dir("tld")}}"; };
+              """
+            : "zone \"lab\" { type primary; file \"db.lab\"; allow-update { key \"tld-key\"; }; };", hint: true);
 
         var records = OldRecords();
         var oldZone = $"""
@@ -253,7 +261,8 @@ public sealed class DnsLab : IAsyncDisposable
                 access-control: 127.0.0.0/8 allow
                 root-hints: "{Dir("root.hints")}"
                 do-not-query-localhost: no
-                module-config: "iterator"
+                module-config: "{(o.SignTld ? "validator iterator" : "iterator")}"
+            {(o.SignTld ? $"    trust-anchor-file: \"{TrustAnchorFile}\"\n    val-log-level: 2\n" : "")}
                 chroot: ""
                 username: ""
                 directory: "{Dir("unbound")}"
@@ -273,7 +282,32 @@ public sealed class DnsLab : IAsyncDisposable
         Run("named-checkzone", "-q", "-i", "local", "lab", Path.Combine(Dir("tld"), "db.lab"));
         Run("named-checkzone", "-q", "-i", "local", "example.lab", Path.Combine(Dir("old"), "db.example.lab"));
         Run("named-checkzone", "-q", "-i", "local", "example.lab", Path.Combine(Dir("new"), "db.example.lab"));
-        if (o.StartResolver) Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
+        if (o.StartResolver && !o.SignTld) Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
+    }
+
+    private string TrustAnchorFile => Path.Combine(Dir("unbound"), "lab.anchor");
+
+    /// <summary>With <see cref="DnsLabOptions.SignTld"/>: the TLD's key-signing key as a trust anchor line (what unbound and delv trust).</summary>
+    public string? TldTrustAnchor { get; private set; }
+
+    /// <summary>Waits until BIND serves lab. signed, then writes its KSK as unbound's trust anchor.</summary>
+    private async Task WriteTrustAnchorAsync(DnsClientProbe probe, Stopwatch deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var r = await probe.QueryAsync(TldServer, Tld, RecordType.DNSKEY, new ProbeOptions(DnssecOk: true), cancellationToken);
+            var ksk = r.AnswerSet.FirstOrDefault(k => k.Data.StartsWith("257 ", StringComparison.Ordinal));
+            if (ksk is not null && r.Answers.Any(a => a.Type == RecordType.RRSIG))
+            {
+                TldTrustAnchor = $"lab. 3600 IN DNSKEY {ksk.Data}";
+                File.WriteAllText(TrustAnchorFile, TldTrustAnchor + "\n");
+                Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
+                return;
+            }
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+                throw new InvalidOperationException($"the lab TLD was not signed within 2 min (last answer: {r}); logs in {Directory}");
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private string OldRecords()
@@ -352,10 +386,13 @@ public sealed class DnsLab : IAsyncDisposable
     {
         foreach (var d in new[] { "root", "tld", "old", "new" })
             StartProcess("named", "-f", "-c", Path.Combine(Dir(d), "named.conf"));
+        RecordPids();
+        using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromMilliseconds(300), Retries: 0));
+        // unbound needs the signed TLD's key as its trust anchor, which BIND makes when it loads the zone.
+        if (Options.SignTld) await WriteTrustAnchorAsync(probe, Stopwatch.StartNew(), cancellationToken);
         if (Options.StartResolver) StartProcess("unbound", "-d", "-c", Path.Combine(Dir("unbound"), "unbound.conf"));
         RecordPids();
 
-        using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromMilliseconds(300), Retries: 0));
         var checks = new List<Func<Task<bool>>>
         {
             () => Answers(probe, Root, DomainName.Root),

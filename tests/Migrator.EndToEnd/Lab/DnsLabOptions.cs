@@ -25,4 +25,9 @@ public sealed record DnsLabOptions
     /// by the TLD to the old servers with <see cref="DelegationTtl"/>, dynamic with old-key. Not at the new provider.
     /// </summary>
     public IReadOnlyList<string> ExtraZones { get; init; } = [];
+    /// <summary>
+    /// The TLD lab. is signed by BIND (dnssec-policy, ECDSA P-256, DNSKEY TTL 2 s, negative TTL 2 s; RFC 2136 updates are
+    /// re-signed) and unbound validates with lab.'s key as its trust anchor (<see cref="DnsLab.TldTrustAnchor"/>).
+    /// </summary>
+    public bool SignTld { get; init; }
 }

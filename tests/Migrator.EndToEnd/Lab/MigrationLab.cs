@@ -136,16 +136,18 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
 
     /// <param name="extraZones">More zones at the old provider (labels under lab.), see <see cref="DnsLabOptions.ExtraZones"/>.</param>
     /// <param name="dataDirectory">Where migrator.db lives (e.g. a web app's data directory); kept on dispose. Default: a temporary one.</param>
-    public static async Task<MigrationLab> StartAsync(uint ttl = 2, IReadOnlyList<string>? extraZones = null, string? dataDirectory = null)
+    /// <param name="signTld">The lab TLD is signed and unbound validates below it (see <see cref="DnsLabOptions.SignTld"/>).</param>
+    public static async Task<MigrationLab> StartAsync(uint ttl = 2, IReadOnlyList<string>? extraZones = null, string? dataDirectory = null, bool signTld = false)
     {
         var m = new MigrationLab(dataDirectory);
-        m.Lab = await DnsLab.StartAsync(new DnsLabOptions { DelegationTtl = ttl, ApexNsTtl = ttl, RecordTtl = ttl, CopyOldRecordsToNew = false, ExtraZones = extraZones ?? [] });
+        m.Lab = await DnsLab.StartAsync(new DnsLabOptions { DelegationTtl = ttl, ApexNsTtl = ttl, RecordTtl = ttl, CopyOldRecordsToNew = false, ExtraZones = extraZones ?? [], SignTld = signTld });
         m.EmulatorIp = IPAddress.Parse($"127.0.6.{10 + m.Lab.Slot}");
         m.Emulator = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             Url = "http://127.0.0.1:0",
             DnsEndPoint = new IPEndPoint(m.EmulatorIp, 53),
             InsyncDelay = TimeSpan.FromMilliseconds(500),
+            DnskeyTtl = (int)ttl, // Route 53's 3600 s would make the DNSSEC waits an hour
             NameServers = [new NameServerSpec("ns-1.r53.lab.", m.EmulatorIp), new NameServerSpec("ns-2.r53.lab.", m.EmulatorIp)],
             RateLimitPerSecond = 0,
         });
