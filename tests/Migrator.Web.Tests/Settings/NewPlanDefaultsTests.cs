@@ -97,19 +97,30 @@ public sealed class SettingsFormTests(SandboxApp app) : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public async Task SaveDefaults_StoresTheTypedTargetTtl_WhenAdminSaves()
-    {
-        var store = new NewPlanDefaultsStore(Options.Create(new MigratorOptions { DataDirectory = _dir }), app.Service<AuditLog>());
-        await using var ctx = Pages.PageTestContext.Create(app, "admin@sandbox.local", MigratorRoles.Admin, s =>
+    /// <summary>An Admin's page context with what the Settings page needs, the store under test among it.</summary>
+    private BunitContext AdminContext(NewPlanDefaultsStore store) =>
+        Pages.PageTestContext.Create(app, "admin@sandbox.local", MigratorRoles.Admin, s =>
         {
             s.AddSingleton(store);
             s.AddSingleton(app.Service<IOptions<MigratorOptions>>());
             s.AddSingleton(app.Service<Migrator.Jobs.Heartbeat.HeartbeatScheduler>());
             s.AddSingleton(app.Service<Migrator.Web.Route53.Route53AccountProvider>());
         });
+
+    /// <summary>The Settings page, rendered and loaded (its accounts table shown).</summary>
+    private static IRenderedComponent<Migrator.Web.Components.Pages.Settings> RenderSettings(BunitContext ctx)
+    {
         var cut = ctx.Render<Migrator.Web.Components.Pages.Settings>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=aws-accounts]"), TimeSpan.FromSeconds(30));
+        return cut;
+    }
+
+    [Fact]
+    public async Task SaveDefaults_StoresTheTypedTargetTtl_WhenAdminSaves()
+    {
+        var store = new NewPlanDefaultsStore(Options.Create(new MigratorOptions { DataDirectory = _dir }), app.Service<AuditLog>());
+        await using var ctx = AdminContext(store);
+        var cut = RenderSettings(ctx);
 
         await cut.Find("#defaults-target-ttl").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "120" });
         await cut.Find("[data-testid=defaults-save]").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
@@ -123,15 +134,8 @@ public sealed class SettingsFormTests(SandboxApp app) : IDisposable
     public async Task SaveDefaults_ShowsTheReason_WhenTheAccountIsUnknown()
     {
         var store = new NewPlanDefaultsStore(Options.Create(new MigratorOptions { DataDirectory = _dir }), app.Service<AuditLog>());
-        await using var ctx = Pages.PageTestContext.Create(app, "admin@sandbox.local", MigratorRoles.Admin, s =>
-        {
-            s.AddSingleton(store);
-            s.AddSingleton(app.Service<IOptions<MigratorOptions>>());
-            s.AddSingleton(app.Service<Migrator.Jobs.Heartbeat.HeartbeatScheduler>());
-            s.AddSingleton(app.Service<Migrator.Web.Route53.Route53AccountProvider>());
-        });
-        var cut = ctx.Render<Migrator.Web.Components.Pages.Settings>();
-        cut.WaitForAssertion(() => cut.Find("[data-testid=aws-accounts]"), TimeSpan.FromSeconds(30));
+        await using var ctx = AdminContext(store);
+        var cut = RenderSettings(ctx);
 
         await cut.Find("#defaults-aws").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "no-such-account" });
         await cut.Find("[data-testid=defaults-save]").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
