@@ -37,14 +37,15 @@ public sealed record DnssecKey(int Flags, string PublicKey, string PrivateKey)
         }
     }
 
+    private static readonly Org.BouncyCastle.Math.EC.ECCurve P256 = Org.BouncyCastle.Asn1.Nist.NistNamedCurves.GetByName("P-256").Curve;
+
     /// <summary>Whether <paramref name="publicKey"/> is an algorithm-13 public key as RFC 6605 §4 writes it: x and y, 32 bytes each, on P-256.</summary>
     public static bool IsPointOnP256(byte[] publicKey)
     {
         if (publicKey.Length != 64) return false;
-        var curve = Org.BouncyCastle.Asn1.Nist.NistNamedCurves.GetByName("P-256").Curve;
         try
         {
-            return curve.CreatePoint(new Org.BouncyCastle.Math.BigInteger(1, publicKey, 0, 32), new Org.BouncyCastle.Math.BigInteger(1, publicKey, 32, 32)).IsValid();
+            return P256.CreatePoint(new Org.BouncyCastle.Math.BigInteger(1, publicKey, 0, 32), new Org.BouncyCastle.Math.BigInteger(1, publicKey, 32, 32)).IsValid();
         }
         catch (ArgumentException)
         {
