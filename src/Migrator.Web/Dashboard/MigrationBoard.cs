@@ -21,7 +21,7 @@ public sealed record Health(HealthLevel Level, string Reason)
 public sealed record MigrationFilter(MigrationState? State = null, string? Owner = null, bool NeedsMe = false);
 
 /// <summary>One user action the detail page can offer, computed from the transition table and the actor's roles.</summary>
-public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, WithdrawApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission, CheckDrift, AcceptDrift }
+public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, WithdrawApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission, CheckDrift, AcceptDrift, Resync }
 
 public static class MigrationBoard
 {
@@ -88,6 +88,8 @@ public static class MigrationBoard
             actions.Add(MigrationAction.CheckDrift);
             if (driftBlocked) actions.Add(MigrationAction.AcceptDrift);
         }
+        // Re-sync (Waited, Approved): the transition table says who may; the workflow checks again on the server.
+        if (MigrationLifecycle.Find(MigrationStep.Resync, s.State) is { } resync && actor.MayAct(resync.Roles)) actions.Add(MigrationAction.Resync);
         if (s.State == MigrationState.Waited && approve && s.ApprovalRequestedBy is { } requester
             && !string.Equals(requester, actor.Name, StringComparison.OrdinalIgnoreCase))
         {
@@ -102,6 +104,12 @@ public static class MigrationBoard
         if (MigrationLifecycle.Find(MigrationStep.Abandon, s.State) is { } ab && actor.MayAct(ab.Roles)) actions.Add(MigrationAction.Abandon);
         return actions;
     }
+
+    /// <summary>What a re-sync would void, in words (an approval, or an open request for one); null when there is nothing to void.</summary>
+    public static string? ResyncVoids(MigrationStatus s) =>
+        s.ApprovedBy is { } by ? $"the approval {by} gave" + (s.ApprovedPlanHash is { Length: >= 12 } h ? $" (plan {h[..12]})" : "")
+        : s.ApprovalRequestedBy is { } requester ? $"the approval request {requester} opened"
+        : null;
 
     /// <summary>Why this person cannot approve, in words, when they look at a request they cannot sign.</summary>
     public static string? WhyNotApprove(MigrationStatus s, MigrationActor actor)

@@ -84,6 +84,28 @@ public sealed class MigrationBoardTests
         Assert.DoesNotContain(MigrationAction.AcceptDrift, MigrationBoard.ActionsFor(Status(MigrationState.Waited), Vera, driftBlocked: true));
     }
 
+    [Theory]
+    [InlineData(MigrationState.TtlLowered, false)]
+    [InlineData(MigrationState.Waited, true)]
+    [InlineData(MigrationState.Approved, true)]
+    [InlineData(MigrationState.CutOver, false)]
+    public void ActionsFor_OffersResyncToOperatorsOnly_WhileWaitedOrApproved(MigrationState state, bool offered)
+    {
+        Assert.Equal(offered, MigrationBoard.ActionsFor(Status(state), Alice).Contains(MigrationAction.Resync));
+        Assert.Equal(offered, MigrationBoard.ActionsFor(Status(state), new MigrationActor("root@x.test", MigrationRole.Admin)).Contains(MigrationAction.Resync));
+        Assert.DoesNotContain(MigrationAction.Resync, MigrationBoard.ActionsFor(Status(state), Bob));
+        Assert.DoesNotContain(MigrationAction.Resync, MigrationBoard.ActionsFor(Status(state), Vera));
+    }
+
+    [Fact]
+    public void ResyncVoids_NamesTheApprovalOrTheRequest_ThatAResyncWouldVoid()
+    {
+        Assert.Null(MigrationBoard.ResyncVoids(Status(MigrationState.Waited)));
+        Assert.Equal("the approval request alice@x.test opened", MigrationBoard.ResyncVoids(Status(MigrationState.Waited, requestedBy: "alice@x.test")));
+        var approved = Status(MigrationState.Approved, requestedBy: "alice@x.test") with { ApprovedBy = "bob@x.test", ApprovedPlanHash = "abcdef0123456789" };
+        Assert.Equal("the approval bob@x.test gave (plan abcdef012345)", MigrationBoard.ResyncVoids(approved));
+    }
+
     [Fact]
     public void ActionsFor_OffersNothing_WhileAStepRuns() =>
         Assert.Empty(MigrationBoard.ActionsFor(Status(MigrationState.Approved, running: "CutOver"), Alice));

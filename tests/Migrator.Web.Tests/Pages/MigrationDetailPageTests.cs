@@ -76,6 +76,57 @@ public sealed class MigrationDetailPageTests(SandboxApp app)
         Assert.NotNull(cut.Find("[data-testid=drift-check]"));
     }
 
+    private async Task AddDriftAsync(Guid id, string summary)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        db.MigrationSamples.Add(new MigrationSample(id, MigrationSampleKinds.Drift, DateTimeOffset.UtcNow, false, summary, "{}"));
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task Resync_StartsTheStepInTheBackground_WhenOperatorPressesItOnDrift()
+    {
+        var id = await SeedWaitingAsync(null);
+        await AddDriftAsync(id, "1 name differs: www A");
+        await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=drift] [data-testid=resync]"), Wait);
+
+        await cut.Find("[data-testid=drift] [data-testid=resync]").ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Contains("Resync started in the background", cut.Find("[data-testid=action-result]").TextContent), Wait);
+    }
+
+    [Fact]
+    public async Task Resync_AsksFirstAndNamesTheRequest_WhenItWouldVoidAnApprovalRequest()
+    {
+        var id = await SeedWaitingAsync("operator@sandbox.local");
+        await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=actions] [data-testid=resync]"), Wait);
+
+        await cut.Find("[data-testid=resync]").ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Contains("the approval request operator@sandbox.local opened", cut.Find("[data-testid=resync-confirmation]").TextContent), Wait);
+        var stored = (await Workflow.GetStatusAsync(id))!;
+        Assert.Equal(("operator@sandbox.local", (string?)null), (stored.ApprovalRequestedBy, stored.RunningStep));
+        Assert.Empty(cut.FindAll("[data-testid=action-result]"));
+    }
+
+    [Theory]
+    [InlineData("approver@sandbox.local", MigratorRoles.Approver)]
+    [InlineData("viewer@sandbox.local", MigratorRoles.Viewer)]
+    public async Task Resync_IsNotOffered_WhenTheUserIsNoOperator(string user, string role)
+    {
+        var id = await SeedWaitingAsync("operator@sandbox.local");
+        await AddDriftAsync(id, "3 names differ");
+        await using var ctx = PageTestContext.Create(app, user, role);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => Assert.Contains("3 names differ", cut.Find("[data-testid=drift]").TextContent), Wait);
+
+        Assert.Empty(cut.FindAll("[data-testid=resync]"));
+    }
+
     [Fact]
     public async Task Drift_IsShownWithoutAnAcceptButton_ToViewers()
     {

@@ -240,6 +240,7 @@ public partial class MigrationDetail : IDisposable
     private Task UploadAsync() => Run(a => Workflow.UploadZoneAsync(Id, zoneText ?? "", a));
     private Task WithdrawApprovalAsync() => Run(a => Workflow.WithdrawApprovalRequestAsync(Id, a));
     private Task CheckDriftAsync() => Run(a => Workflow.CheckDriftAsync(Id, a));
+    private Task ResyncAsync() => Run(a => Workflow.ResyncAsync(Id, a));
     private Task AcceptDriftAsync() => Run(a => Workflow.AcceptDriftAsync(Id, driftReason ?? "", a));
     private Task AcceptAsync(string key) => Run(a => Workflow.AcceptFindingAsync(Id, key, findingReason ?? "", a));
 }
