@@ -44,19 +44,12 @@ public sealed class MigrationTimerStore(IDbContextFactory<MigratorDbContext> con
     /// <summary>Sets the due time of the migration's timer for <paramref name="step"/> (creating it), releasing any lease.</summary>
     public void Schedule(Guid migrationId, MigrationStep step, DateTimeOffset dueAt)
     {
-        var name = step.ToString();
         for (var attempt = 0; ; attempt++)
         {
             using var db = contexts.CreateDbContext();
-            var updated = db.MigrationTimers.Where(t => t.MigrationId == migrationId && t.Step == name)
-                .ExecuteUpdate(s => s.SetProperty(t => t.DueAt, dueAt).SetProperty(t => t.Version, t => t.Version + 1)
-                    .SetProperty(t => t.LeasedBy, (string?)null).SetProperty(t => t.LeaseUntil, (DateTimeOffset?)null)
-                    .SetProperty(t => t.Attempts, 0).SetProperty(t => t.LastError, (string?)null).SetProperty(t => t.GaveUpAt, (DateTimeOffset?)null));
-            if (updated > 0) return;
-            db.MigrationTimers.Add(new MigrationTimer(migrationId, step, dueAt));
             try
             {
-                db.SaveChanges();
+                ScheduleInAsync(db, migrationId, step, dueAt, CancellationToken.None).GetAwaiter().GetResult();
                 return;
             }
             catch (DbUpdateException) when (attempt < 3)
@@ -64,6 +57,25 @@ public sealed class MigrationTimerStore(IDbContextFactory<MigratorDbContext> con
                 // Another process inserted the same (migration, step) first: update theirs.
             }
         }
+    }
+
+    /// <summary>
+    /// The upsert of <see cref="Schedule"/> inside the caller's context and transaction, so a timer commits (or not)
+    /// together with the state change that calls for it. The caller has written the migration's row in the same
+    /// transaction first: that row lock serialises writers of the migration's timers.
+    /// </summary>
+    public static async Task ScheduleInAsync(MigratorDbContext db, Guid migrationId, MigrationStep step, DateTimeOffset dueAt, CancellationToken ct)
+    {
+        var name = step.ToString();
+        var updated = await db.MigrationTimers.Where(t => t.MigrationId == migrationId && t.Step == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.DueAt, dueAt).SetProperty(t => t.Version, t => t.Version + 1)
+                .SetProperty(t => t.LeasedBy, (string?)null).SetProperty(t => t.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(t => t.Attempts, 0).SetProperty(t => t.LastError, (string?)null).SetProperty(t => t.GaveUpAt, (DateTimeOffset?)null), ct);
+        if (updated > 0) return;
+        var timer = new MigrationTimer(migrationId, step, dueAt);
+        db.MigrationTimers.Add(timer);
+        try { await db.SaveChangesAsync(ct); }
+        finally { db.Entry(timer).State = EntityState.Detached; }
     }
 
     /// <summary>Claims up to <paramref name="max"/> due, unleased (or lease-expired) timers for <paramref name="owner"/>, oldest due first.</summary>

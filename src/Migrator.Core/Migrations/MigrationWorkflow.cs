@@ -441,6 +441,39 @@ public sealed class MigrationWorkflow(
 
     private static readonly MigrationRole[] DnssecRoles = [MigrationRole.Operator, MigrationRole.Admin, MigrationRole.System];
 
+    /// <summary>
+    /// Sets whether completion turns DNSSEC signing on and with which KMS key (Operators, Admins), from Planned until
+    /// completion starts. <paramref name="kmsKeyArn"/>: null keeps the stored key, blank removes it. Signing happens at
+    /// completion, after the cutover the approval covers, so this does not void an approval. After completion signing is
+    /// turned off with <see cref="TurnOffDnssecAsync"/>.
+    /// </summary>
+    public async Task<WorkflowResult> SetDnssecAsync(Guid id, DnssecTiming signing, string? kmsKeyArn, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not change DNSSEC (Operators and Admins may)", await GetStatusAsync(id, ct));
+        if (m.Answers is not { } before) return WorkflowResult.Invalid("answer the plan first; DNSSEC is one of its answers", await GetStatusAsync(id, ct));
+        if (m.State is MigrationState.Completed or MigrationState.Decommissioned)
+            return WorkflowResult.Conflict($"completion has decided DNSSEC for {m.ZoneName}; {(before.SignsAtCompletion ? "turn signing off with a reason" : "it was not signed")}", await GetStatusAsync(id, ct));
+        if (m.State == MigrationState.Abandoned) return WorkflowResult.Conflict("the migration was abandoned", await GetStatusAsync(id, ct));
+        if (m.RunningStep == nameof(MigrationStep.Complete) && !IsStale(m))
+            return WorkflowResult.Conflict($"completion is running (since {m.RunningSince:u}); DNSSEC can no longer change", await GetStatusAsync(id, ct));
+        var arn = kmsKeyArn is null ? before.DnssecKmsKeyArn : string.IsNullOrWhiteSpace(kmsKeyArn) ? null : kmsKeyArn.Trim();
+        var after = before with { Dnssec = signing, DnssecKmsKeyArn = arn };
+        if (after == before) return WorkflowResult.Ok("DNSSEC unchanged", await GetStatusAsync(id, ct));
+        if (MigrationPlanAnswers.DnssecKeyError(arn) is { } keyError) return WorkflowResult.Invalid(keyError, await GetStatusAsync(id, ct));
+        var evidence = new
+        {
+            from = new { signing = before.Dnssec, kmsKeyArn = before.DnssecKmsKeyArn },
+            to = new { signing = after.Dnssec, kmsKeyArn = after.DnssecKmsKeyArn },
+            signsAtCompletion = after.SignsAtCompletion,
+        };
+        var message = after.SignsAtCompletion ? $"completion signs {m.ZoneName} with KMS key {arn}"
+            : after.Dnssec == DnssecTiming.Never ? $"completion does not sign {m.ZoneName}"
+            : $"DNSSEC chosen for {m.ZoneName}, but no KMS key is named: completion cannot sign until one is";
+        return await WriteAsync(m, actor, MigrationAuditActions.DnssecChanged, evidence, new MigrationPatch().Set(x => x.PlanJson, after.ToJson()), message, ct);
+    }
+
     /// <summary>Not a transition: claims the migration (compare-and-set), runs the way back, releases the claim; history row when done.</summary>
     private async Task<WorkflowResult> TurnOffDnssecStepAsync(Migration m, MigrationActor actor, string? reason, bool fromJob, CancellationToken ct)
     {
@@ -501,8 +534,7 @@ public sealed class MigrationWorkflow(
                 return WorkflowResult.Ok(done.Message, await GetStatusAsync(m.Id, ct));
             }
             case StepOutcome.Pending pending:
-                await SaveClaimedAsync(m.Id, step, release, ct);
-                if (jobs.RunsInBackground) jobs.Schedule(m.Id, step, pending.RetryAt);
+                await SaveClaimedAsync(m.Id, step, release, ct, timers: [new FollowUp(step, pending.RetryAt)]);
                 return WorkflowResult.Accepted(pending.Message, await GetStatusAsync(m.Id, ct));
             default:
                 await SaveClaimedAsync(m.Id, step, release, ct, audit: (actor.Name, MigrationAuditActions.StepBlocked, $"{step}: {outcome.Message}"));
@@ -520,9 +552,8 @@ public sealed class MigrationWorkflow(
         if (!actor.MayAct(t.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not retry migrations");
         var patch = new MigrationPatch().Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null).Set(x => x.ApprovedAt, (DateTimeOffset?)null)
             .Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.CutoverStage, (string?)null).Set(x => x.DueAt, (DateTimeOffset?)null);
-        var result = await TransitionAsync(m, MigrationStep.Retry, actor, new { reason = reason.Trim() }, patch, "back to Waited; a new approval is needed", ct);
-        if (result.IsSuccess && jobs.RunsInBackground) jobs.Schedule(id, MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval);
-        return result;
+        return await TransitionAsync(m, MigrationStep.Retry, actor, new { reason = reason.Trim() }, patch, "back to Waited; a new approval is needed", ct,
+            timers: [new FollowUp(MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval)]);
     }
 
     /// <summary>
@@ -618,18 +649,17 @@ public sealed class MigrationWorkflow(
                 if (t.Step == MigrationStep.Resync)
                     patch.Set(x => x.ApprovedPlanHash, (string?)null).Set(x => x.ApprovedBy, (string?)null).Set(x => x.ApprovedAt, (DateTimeOffset?)null)
                         .Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null);
-                var result = await TransitionAsync(m, t.Step, actor, evidence, patch, done.Message, ct, claimedAs: t.Step);
+                var timers = new List<FollowUp>();
+                if (t.FollowUp is { } f && done.FollowUpAt is { } at) timers.Add(new FollowUp(f.Step, done.FirstRunAt is { } first && first < at ? first : at));
+                // The parallel run before cutover: old and new compared on a schedule until the cutover (or abandonment) ends it.
+                if (t.To == MigrationState.Waited) timers.Add(new FollowUp(MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval));
+                var result = await TransitionAsync(m, t.Step, actor, evidence, patch, done.Message, ct, claimedAs: t.Step, timers: timers);
                 // After a re-sync, old and new are compared against the new inventory: alike clears the drift block.
                 if (result.IsSuccess && t.Step == MigrationStep.Resync && await LoadAsync(m.Id, ct) is { } synced)
                 {
                     var sample = await runner.SampleDriftAsync(Context(synced, MigrationStep.CheckDrift, actor), ct);
                     result = result with { Message = $"{result.Message}; drift check: {sample.Summary}", Status = await GetStatusAsync(m.Id, ct) };
                 }
-                if (result.IsSuccess && t.FollowUp is { } f && done.FollowUpAt is { } at && jobs.RunsInBackground)
-                    jobs.Schedule(m.Id, f.Step, done.FirstRunAt is { } first && first < at ? first : at);
-                // The parallel run before cutover: old and new compared on a schedule until the cutover (or abandonment) ends it.
-                if (result.IsSuccess && t.To == MigrationState.Waited && jobs.RunsInBackground)
-                    jobs.Schedule(m.Id, MigrationStep.CheckDrift, time.GetUtcNow() + _options.DriftCheckInterval);
                 return result;
             }
             case StepOutcome.Pending pending:
@@ -637,8 +667,7 @@ public sealed class MigrationWorkflow(
                 var patch = pending.Patch ?? new MigrationPatch();
                 patch.Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null)
                     .Set(x => x.Blocker, pending.Message);
-                await SaveClaimedAsync(m.Id, t.Step, patch, ct);
-                if (jobs.RunsInBackground) jobs.Schedule(m.Id, t.Step, pending.RetryAt);
+                await SaveClaimedAsync(m.Id, t.Step, patch, ct, timers: [new FollowUp(t.Step, pending.RetryAt)]);
                 return WorkflowResult.Accepted(pending.Message, await GetStatusAsync(m.Id, ct));
             }
             case StepOutcome.Blocked blocked:
@@ -666,8 +695,8 @@ public sealed class MigrationWorkflow(
                 var patch = rolled.Patch ?? new MigrationPatch();
                 patch.Set(x => x.Blocker, rolled.Message).Set(x => x.DueAt, rolled.VerifyAt);
                 var result = await TransitionAsync(m, t.Step, actor, rolled.Evidence, patch, rolled.Message, ct, claimedAs: t.Step,
-                    thenRolledBack: new { reason = "automatic rollback: " + rolled.Message });
-                if (result.IsSuccess && rolled.VerifyAt is { } at && jobs.RunsInBackground) jobs.Schedule(m.Id, MigrationStep.RollBack, at);
+                    thenRolledBack: new { reason = "automatic rollback: " + rolled.Message },
+                    timers: rolled.VerifyAt is { } at ? [new FollowUp(MigrationStep.RollBack, at)] : null);
                 return result.IsSuccess ? WorkflowResult.Invalid(rolled.Message, result.Status) : result;
             }
             default:
@@ -726,7 +755,7 @@ public sealed class MigrationWorkflow(
 
     /// <summary>Writes columns while holding the claim of <paramref name="step"/>; false when the claim is gone (rolled back meanwhile).</summary>
     private async Task<bool> SaveClaimedAsync(Guid id, MigrationStep step, MigrationPatch patch, CancellationToken ct,
-        (string Actor, string Action, string Details)? audit = null)
+        (string Actor, string Action, string Details)? audit = null, IReadOnlyList<FollowUp>? timers = null)
     {
         var now = time.GetUtcNow();
         var running = step.ToString();
@@ -739,8 +768,28 @@ public sealed class MigrationWorkflow(
                 foreach (var set in patch.Setters) set(s);
             }, ct);
         if (rows == 1 && audit is { } a) { db.AuditEvents.Add(AuditEvent.Create(now, a.Actor, a.Action, Target(id), Truncate(a.Details))); await db.SaveChangesAsync(ct); }
+        if (rows == 1) await WriteTimersAsync(db, id, timers, ct);
         await tx.CommitAsync(ct);
+        if (rows == 1) TimersCommitted(id, timers);
         return rows == 1;
+    }
+
+    /// <summary>A timed step a change calls for: <see cref="Step"/> runs at <see cref="At"/>.</summary>
+    private readonly record struct FollowUp(MigrationStep Step, DateTimeOffset At);
+
+    /// <summary>Inside the transaction of the change that calls for them: the timers, where they are rows of the database.</summary>
+    private async Task WriteTimersAsync(MigratorDbContext db, Guid id, IReadOnlyList<FollowUp>? timers, CancellationToken ct)
+    {
+        if (timers is null || !jobs.RunsInBackground || !jobs.TimersInDatabase) return;
+        foreach (var t in timers) await MigrationTimerStore.ScheduleInAsync(db, id, t.Step, t.At, ct);
+    }
+
+    /// <summary>After the commit: wakes the timer runner, or hands the follow-ups to a scheduler that keeps them elsewhere.</summary>
+    private void TimersCommitted(Guid id, IReadOnlyList<FollowUp>? timers)
+    {
+        if (timers is not { Count: > 0 } || !jobs.RunsInBackground) return;
+        if (jobs.TimersInDatabase) jobs.TimersWritten();
+        else foreach (var t in timers) jobs.Schedule(id, t.Step, t.At);
     }
 
     /// <summary>A write without a state change (answers, findings, ticks, approval requests): compare-and-set on the version.</summary>
@@ -768,7 +817,8 @@ public sealed class MigrationWorkflow(
     /// history row and the audit event, in one transaction. 0 rows: someone else moved first → Conflict.
     /// </summary>
     private async Task<WorkflowResult> TransitionAsync(Migration m, MigrationStep step, MigrationActor actor, object? evidence, MigrationPatch patch,
-        string message, CancellationToken ct, MigrationStep? claimedAs = null, string? expectedPlanHash = null, object? thenRolledBack = null)
+        string message, CancellationToken ct, MigrationStep? claimedAs = null, string? expectedPlanHash = null, object? thenRolledBack = null,
+        IReadOnlyList<FollowUp>? timers = null)
     {
         var t = MigrationLifecycle.Find(step, m.State) ?? throw new InvalidOperationException($"{step} from {m.State} is not in the table");
         var to = thenRolledBack is null ? t.To : MigrationState.RolledBack;
@@ -806,7 +856,9 @@ public sealed class MigrationWorkflow(
                 Truncate($"{m.ZoneName} RollBack: {t.To} → RolledBack; {message}")));
         }
         await db.SaveChangesAsync(ct);
+        await WriteTimersAsync(db, m.Id, timers, ct);
         await tx.CommitAsync(ct);
+        TimersCommitted(m.Id, timers);
         _log.LogInformation("Migration {Id} ({Zone}): {Step} {From} → {To} by {Actor}", m.Id, m.ZoneName, step, from, to, actor.Name);
         return WorkflowResult.Ok(message, await GetStatusAsync(m.Id, ct));
     }

@@ -14,6 +14,10 @@ public sealed class HangfireMigrationJobScheduler(IBackgroundJobClient jobs, Tim
 {
     public bool RunsInBackground => true;
 
+    public bool TimersInDatabase => timers is not null;
+
+    public void TimersWritten() => signal?.Wake();
+
     public string Schedule(Guid migrationId, MigrationStep step, DateTimeOffset runAt)
     {
         var delay = runAt - time.GetUtcNow();

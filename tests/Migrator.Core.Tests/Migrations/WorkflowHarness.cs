@@ -48,6 +48,13 @@ public sealed class RecordingJobs(bool background) : IMigrationJobScheduler
     public List<(Guid Id, MigrationStep Step, DateTimeOffset At)> Scheduled { get; } = [];
     public bool RunsInBackground => background;
 
+    /// <summary>As the Hangfire scheduler with the timers table: the workflow writes timed steps itself, in its transactions.</summary>
+    public bool TimersInDatabase { get; init; }
+
+    public int TimersWrittenCalls;
+
+    public void TimersWritten() => Interlocked.Increment(ref TimersWrittenCalls);
+
     public string Schedule(Guid migrationId, MigrationStep step, DateTimeOffset runAt)
     {
         lock (Scheduled) Scheduled.Add((migrationId, step, runAt));
@@ -77,8 +84,12 @@ public sealed class WorkflowHarness : IDbContextFactory<MigratorDbContext>, IAsy
         Updaters = [new AutomatedUpdater("certbot", "web team")],
     };
 
+    /// <summary>EF Core interceptors every context of the harness gets (e.g. a crash right after a commit).</summary>
+    public List<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> Interceptors { get; } = [];
+
     private DbContextOptions<MigratorDbContext> Options => new DbContextOptionsBuilder<MigratorDbContext>()
         .UseSqlite(MigratorDbContext.SqliteConnectionString(Path.Combine(_directory, "migrator.db")))
+        .AddInterceptors(Interceptors)
         .Options;
 
     public MigratorDbContext CreateDbContext() => new(Options);

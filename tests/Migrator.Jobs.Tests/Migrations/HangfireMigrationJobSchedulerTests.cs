@@ -88,6 +88,18 @@ public sealed class HangfireMigrationJobSchedulerTests
     }
 
     [Fact]
+    public async Task TimersWritten_WakesTheDispatcher_AndTheWorkflowIsToldTimersAreRows_WhenATimerStoreIsGiven()
+    {
+        var signal = new MigrationTimerSignal();
+        var withTimers = new HangfireMigrationJobScheduler(new RecordingClient(), Time, new MigrationTimerStore(new Contexts("unused.db"), Time), signal);
+        Assert.True(withTimers.TimersInDatabase);
+        Assert.False(((Core.Ports.IMigrationJobScheduler)new HangfireMigrationJobScheduler(new RecordingClient(), Time)).TimersInDatabase);
+        Assert.False(await signal.WaitAsync(TimeSpan.Zero, default));
+        withTimers.TimersWritten();
+        Assert.True(await signal.WaitAsync(TimeSpan.Zero, default));
+    }
+
+    [Fact]
     public void EveryMigrationJob_DeclaresItsRetryPolicy()
     {
         foreach (var type in new[] { typeof(MigrationStepJob), typeof(WaitElapsedJob), typeof(VerifyCutoverJob), typeof(SoakSampleJob), typeof(RollbackCheckJob) })
