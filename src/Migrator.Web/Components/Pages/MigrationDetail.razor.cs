@@ -134,7 +134,9 @@ public partial class MigrationDetail : IDisposable
         if (change.Kind == MigrationChangeKind.Audit) return;
         if (change.Kind == MigrationChangeKind.Progress)
         {
-            // A step reporting its own progress (a parity sweep, an import): shown as it comes, without a reload.
+            // A step reporting its own progress (a parity sweep, an import): shown as it comes, without a reload. Progress of
+            // work nobody here waits for (the scheduler's periodic drift check) is not kept: it would show under the next step.
+            if (status?.RunningStep is null && !busy) return;
             liveProgress = change;
             StateHasChanged();
             return;
@@ -194,6 +196,7 @@ public partial class MigrationDetail : IDisposable
     {
         if (busy) return;
         busy = true;
+        liveProgress = null;
         try
         {
             // Roles are read again from the server-side principal for every command; the workflow checks them too.
