@@ -180,6 +180,21 @@ public sealed class MigrationDetailPageTests(SandboxApp app)
     }
 
     [Fact]
+    public async Task Blocker_ShowsItsUtcInstantAsALocalTime_WhenCoreWroteOneIntoTheMessage()
+    {
+        var zone = $"blk-{Guid.NewGuid():N}"[..16] + ".example.";
+        var due = new DateTimeOffset(2026, 12, 2, 10, 15, 0, TimeSpan.Zero);
+        var id = await MigrationSeed.AddAsync(Contexts, zone, MigrationState.TtlLowered, DateTimeOffset.UtcNow, MigrationSeed.Zone(zone, 5),
+            blocker: $"waiting until {due:u} (caches of the old TTL expire); last drift check: 8 sets alike");
+        await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
+
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+
+        cut.WaitForAssertion(() => Assert.Equal("2026-12-02T10:15:00Z", cut.Find("[data-testid=blocker] time").GetAttribute("datetime")), Wait);
+        Assert.DoesNotContain("10:15:00Z", cut.Find("[data-testid=blocker]").TextContent);
+    }
+
+    [Fact]
     public async Task Drift_IsShownWithoutAnAcceptButton_ToViewers()
     {
         var id = await SeedWaitingAsync(null);
