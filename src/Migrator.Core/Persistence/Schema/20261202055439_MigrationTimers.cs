@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Migrator.Core.Persistence.Migrations
+namespace Migrator.Core.Persistence.Schema
 {
     /// <inheritdoc />
     public partial class MigrationTimers : Migration

@@ -2,17 +2,20 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Migrator.Core.Persistence;
 
 #nullable disable
 
-namespace Migrator.Core.Persistence.Migrations
+namespace Migrator.Core.Persistence.Schema
 {
     [DbContext(typeof(MigratorDbContext))]
-    partial class MigratorDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261202003016_ApiTokens")]
+    partial class ApiTokens
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -290,13 +293,6 @@ namespace Migrator.Core.Persistence.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("Sequence")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Target")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -304,9 +300,6 @@ namespace Migrator.Core.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique();
 
                     b.ToTable("AuditEvents");
                 });
@@ -362,9 +355,6 @@ namespace Migrator.Core.Persistence.Migrations
 
                     b.Property<string>("Blocker")
                         .HasColumnType("TEXT");
-
-                    b.Property<bool>("BlockerIsWait")
-                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -601,53 +591,6 @@ namespace Migrator.Core.Persistence.Migrations
                     b.ToTable("MigrationSamples");
                 });
 
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationTimer", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DueAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("GaveUpAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LeasedBy")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("MigrationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Step")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("DueAt");
-
-                    b.HasIndex("MigrationId", "Step")
-                        .IsUnique();
-
-                    b.ToTable("MigrationTimers");
-                });
-
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -727,15 +670,6 @@ namespace Migrator.Core.Persistence.Migrations
                 });
 
             modelBuilder.Entity("Migrator.Core.Migrations.MigrationSample", b =>
-                {
-                    b.HasOne("Migrator.Core.Migrations.Migration", null)
-                        .WithMany()
-                        .HasForeignKey("MigrationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationTimer", b =>
                 {
                     b.HasOne("Migrator.Core.Migrations.Migration", null)
                         .WithMany()

@@ -8,7 +8,7 @@ using Migrator.Core.Persistence;
 
 #nullable disable
 
-namespace Migrator.Core.Persistence.Migrations
+namespace Migrator.Core.Persistence.Schema
 {
     [DbContext(typeof(MigratorDbContext))]
     [Migration("20261126203616_Initial")]

@@ -8,11 +8,11 @@ using Migrator.Core.Persistence;
 
 #nullable disable
 
-namespace Migrator.Core.Persistence.Migrations
+namespace Migrator.Core.Persistence.Schema
 {
     [DbContext(typeof(MigratorDbContext))]
-    [Migration("20261201233510_MigrationWorkflow")]
-    partial class MigrationWorkflow
+    [Migration("20261201233208_AuditHashChain")]
+    partial class AuditHashChain
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -235,6 +235,13 @@ namespace Migrator.Core.Persistence.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Target")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -243,59 +250,16 @@ namespace Migrator.Core.Persistence.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.ToTable("AuditEvents");
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.DelegationSnapshotRecord", b =>
-                {
-                    b.Property<Guid>("MigrationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("TakenAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("MigrationId");
-
-                    b.ToTable("DelegationSnapshots");
                 });
 
             modelBuilder.Entity("Migrator.Core.Migrations.Migration", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AcceptedFindingsJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("ApprovalRequestedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ApprovalRequestedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("ApprovedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ApprovedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ApprovedPlanHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Blocker")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -306,79 +270,12 @@ namespace Migrator.Core.Persistence.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CutoverPlanJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CutoverStage")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("DelegationChangedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DelegationTtlSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DueAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("HostedZoneId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("InventoryHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("InventoryJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("InventorySerial")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LintJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("OldTtlSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PlanHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PlanJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RunningBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RunningSince")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RunningStep")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("TargetNameServersJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("TtlsObservedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UpdaterTicksJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Version")
-                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ZoneName")
@@ -386,151 +283,11 @@ namespace Migrator.Core.Persistence.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ZoneUpload")
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
-
-                    b.HasIndex("State");
 
                     b.HasIndex("ZoneName");
 
                     b.ToTable("Migrations");
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationHistoryEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EvidenceJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("From")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("MigrationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Step")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("To")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MigrationId", "Id");
-
-                    b.ToTable("MigrationHistory");
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationOperation", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ConfirmedBy")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ExternalId")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Key")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("MigrationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResultJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MigrationId", "Key")
-                        .IsUnique();
-
-                    b.ToTable("MigrationOperations");
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationSample", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DetailJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("MigrationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Ok")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Summary")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MigrationId", "Kind", "Id");
-
-                    b.ToTable("MigrationSamples");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -580,42 +337,6 @@ namespace Migrator.Core.Persistence.Migrations
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.DelegationSnapshotRecord", b =>
-                {
-                    b.HasOne("Migrator.Core.Migrations.Migration", null)
-                        .WithMany()
-                        .HasForeignKey("MigrationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationHistoryEntry", b =>
-                {
-                    b.HasOne("Migrator.Core.Migrations.Migration", null)
-                        .WithMany()
-                        .HasForeignKey("MigrationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationOperation", b =>
-                {
-                    b.HasOne("Migrator.Core.Migrations.Migration", null)
-                        .WithMany()
-                        .HasForeignKey("MigrationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Migrator.Core.Migrations.MigrationSample", b =>
-                {
-                    b.HasOne("Migrator.Core.Migrations.Migration", null)
-                        .WithMany()
-                        .HasForeignKey("MigrationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Migrator.Core.Persistence.Migrations
+namespace Migrator.Core.Persistence.Schema
 {
     /// <inheritdoc />
     public partial class BlockerIsWait : Migration
