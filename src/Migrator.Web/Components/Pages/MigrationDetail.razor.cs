@@ -245,5 +245,7 @@ public partial class MigrationDetail : IDisposable
     private Task CheckDriftAsync() => Run(a => Workflow.CheckDriftAsync(Id, a));
     private Task ResyncAsync() => Run(a => Workflow.ResyncAsync(Id, a));
     private Task AcceptDriftAsync() => Run(a => Workflow.AcceptDriftAsync(Id, driftReason ?? "", a));
+    private Task SetDnssecAsync((DnssecTiming Signing, string KmsKeyArn) choice) => Run(a => Workflow.SetDnssecAsync(Id, choice.Signing, choice.KmsKeyArn, a));
+    private Task TurnOffDnssecAsync(string reason) => Run(a => Workflow.TurnOffDnssecAsync(Id, reason, a));
     private Task AcceptAsync(string key) => Run(a => Workflow.AcceptFindingAsync(Id, key, findingReason ?? "", a));
 }
