@@ -41,8 +41,9 @@ read -r passed failed skipped < <(awk '
 # The failures again at the very end, so that the last lines of a red run name them.
 if [ "$rc" != 0 ]; then
   echo "== failed tests and test-run errors:"
-  grep -E -A 8 '^ +Failed [A-Za-z_]|Test Run Aborted|The active test run was aborted|error MSB|: error ' /tmp/migrator-test.log \
-    | grep -v -E '^\[[0-9:]+ (INF|DBG|WRN)\]' | head -200 || true
+  # Enough lines after each failure for a browser test's aria snapshot of the page it saw.
+  grep -E -A 60 '^ +Failed [A-Za-z_]|Test Run Aborted|The active test run was aborted|error MSB|: error ' /tmp/migrator-test.log \
+    | grep -v -E '^\[[0-9:]+ (INF|DBG|WRN)\]' | head -400 || true
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

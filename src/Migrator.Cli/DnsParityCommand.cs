@@ -38,7 +38,7 @@ internal static class DnsParityCommand
 
         using var probe = new MultiplexedUdpProbe(DnsProbeSettings.Default with { MaxConcurrency = Math.Max(1, concurrency) * 2 });
         var report = await new ParityChecker(probe, Math.Max(1, concurrency))
-            .CheckAsync(zone, RecordSet.Group(read.Records), oldEp[0], newEp[0], options, ct);
+            .CheckAsync(zone, RecordSet.Group(read.Records), oldEp[0], newEp[0], options, cancellationToken: ct);
 
         if (json) stdout.WriteLine(JsonSerializer.Serialize(report, DnsCliSupport.Json));
         else

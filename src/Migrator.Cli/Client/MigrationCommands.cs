@@ -7,7 +7,7 @@ using Migrator.Core.Zones;
 namespace Migrator.Cli.Client;
 
 /// <summary>
-/// <c>migrator migration list | create | show | plan | advance | request-approval | withdraw-approval | drift check|resync|accept | approve | reject | rollback | abandon | wait</c>: the REST API from a terminal or
+/// <c>migrator migration list | create | show | plan | advance | request-approval | withdraw-approval | drift check|resync|accept | dnssec set|turn-off | approve | reject | rollback | abandon | wait</c>: the REST API from a terminal or
 /// a pipeline. Every command takes --server/--token/--json; exit codes as in <see cref="ExitCodes"/>.
 /// </summary>
 internal static class MigrationCommands
@@ -23,6 +23,7 @@ internal static class MigrationCommands
         migration.Subcommands.Add(Step("request-approval", "Freeze the cutover plan under its hash and ask an Approver (in Waited).", "request-approval", console));
         migration.Subcommands.Add(Step("withdraw-approval", "Withdraw your own open approval request (its requester or an Admin); the plan stays.", "request-approval/withdraw", console));
         migration.Subcommands.Add(Drift(console));
+        migration.Subcommands.Add(Dnssec(console));
         migration.Subcommands.Add(Approve(console));
         migration.Subcommands.Add(WithReason("reject", "Refuse the cutover plan waiting for approval.", "reject", console));
         migration.Subcommands.Add(WithReason("rollback", "Put the saved delegation back (no approval needed; a reason is).", "rollback", console));
@@ -175,6 +176,41 @@ internal static class MigrationCommands
         drift.Subcommands.Add(Step("resync", "Re-read the old zone, import it into Route 53 and recompute the cutover plan (voids the approval; runs in the background).", "drift/resync", console));
         drift.Subcommands.Add(WithReason("accept", "Accept the latest drift check's differences with a reason; the same differences no longer block cutover.", "drift/accept", console));
         return drift;
+    }
+
+    /// <summary><c>dnssec set --signing WHEN [--kms-key-arn ARN] | turn-off --reason</c>: DNSSEC signing at Route 53 after the migration.</summary>
+    private static Command Dnssec(Func<CliConsole> console)
+    {
+        var dnssec = new Command("dnssec", "DNSSEC signing at Route 53: chosen before completion (which signs), turned off after it (DS withdrawn first).");
+        var key = Key();
+        var signing = new Option<string>("--signing") { Description = $"Whether completion signs the zone: {string.Join(", ", Enum.GetNames<DnssecTiming>())}", Required = true };
+        var arn = new Option<string?>("--kms-key-arn")
+        {
+            Description = "The customer-managed KMS key (ECC_NIST_P256, us-east-1) for the key-signing key; omitted keeps the stored one, \"\" removes it",
+        };
+        var set = new Command("set", "Choose whether completion signs the zone and with which KMS key (until completion starts; an approval stays valid).") { key, signing, arn };
+        RemoteCommand.AddConnectionOptions(set);
+        set.SetAction((parse, ct) =>
+        {
+            var io = console();
+            if (!TryKey(parse.GetValue(key)!, io, out var k)) return Task.FromResult(ExitCodes.BadInput);
+            if (!Enum.TryParse<DnssecTiming>(parse.GetValue(signing), ignoreCase: true, out var when) || int.TryParse(parse.GetValue(signing), out _))
+            {
+                io.Error.WriteLine($"migrator: --signing '{parse.GetValue(signing)}' is not one of {string.Join(", ", Enum.GetNames<DnssecTiming>())}");
+                return Task.FromResult(ExitCodes.BadInput);
+            }
+            var kms = parse.GetValue(arn);
+            if (kms is not null && kms.Trim().Length > 0 && MigrationPlanAnswers.DnssecKeyError(kms.Trim()) is { } error)
+            {
+                io.Error.WriteLine($"migrator: --kms-key-arn: {error}");
+                return Task.FromResult(ExitCodes.BadInput);
+            }
+            return RemoteCommand.RunAsync(parse, io, async (client, json) =>
+                Report(await client.PutAsync($"{MigrationPath(k)}/dnssec", new { signing = when.ToString(), kmsKeyArn = kms?.Trim() }, ct), json, io, null));
+        });
+        dnssec.Subcommands.Add(set);
+        dnssec.Subcommands.Add(WithReason("turn-off", "After completion: withdraw the DS at the parent, wait out its TTL, then stop signing (runs in the background).", "dnssec/turn-off", console));
+        return dnssec;
     }
 
     private static Command Approve(Func<CliConsole> console)

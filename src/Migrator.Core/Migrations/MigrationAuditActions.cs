@@ -16,4 +16,5 @@ public static class MigrationAuditActions
     public const string SnapshotSaved = "migration delegation snapshot saved";
     public const string StepBlocked = "migration step blocked";
     public const string DnssecTurnedOff = "migration dnssec turned off";
+    public const string DnssecChanged = "migration dnssec changed";
 }

@@ -105,8 +105,7 @@ public sealed record MigrationPlanAnswers
             if (QueryLogging.RetentionDays is < 1 or > 3653) errors.Add("query log retention must be 1–3653 days");
             if (string.IsNullOrWhiteSpace(QueryLogging.LogGroup)) errors.Add("query logging needs a CloudWatch Logs group (us-east-1)");
         }
-        if (DnssecKmsKeyArn is { } arn && !System.Text.RegularExpressions.Regex.IsMatch(arn, "^arn:aws:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$"))
-            errors.Add($"the DNSSEC KMS key '{arn}' is not the ARN of a key in us-east-1 (arn:aws:kms:us-east-1:ACCOUNT:key/ID), where Route 53 requires it");
+        if (DnssecKeyError(DnssecKmsKeyArn) is { } keyError) errors.Add(keyError);
         foreach (var u in Updaters)
             if (string.IsNullOrWhiteSpace(u.Name) || string.IsNullOrWhiteSpace(u.Owner)) errors.Add("every automated updater needs a name and an owner");
         if (Updaters.Select(u => u.Name.Trim()).GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
@@ -140,6 +139,11 @@ public sealed record MigrationPlanAnswers
         if (Window is { } w && w.Closes <= w.Opens) errors.Add("the cutover window must close after it opens");
         return errors;
     }
+
+    /// <summary>Why <paramref name="arn"/> cannot be the DNSSEC KMS key (null when it can, or when none is named).</summary>
+    public static string? DnssecKeyError(string? arn) =>
+        arn is null || System.Text.RegularExpressions.Regex.IsMatch(arn, "^arn:aws:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$") ? null
+            : $"the DNSSEC KMS key '{arn}' is not the ARN of a key in us-east-1 (arn:aws:kms:us-east-1:ACCOUNT:key/ID), where Route 53 requires it";
 
     /// <summary>Whether completion turns DNSSEC signing on: chosen, and a KMS key named.</summary>
     [JsonIgnore]

@@ -6,6 +6,7 @@ using Migrator.Core.Diffing;
 using Migrator.Core.DynamicUpdate;
 using Migrator.Core.Linting;
 using Migrator.Core.Migrations.Adapters;
+using Migrator.Core.Notifications;
 using Migrator.Core.Persistence;
 using Migrator.Core.Ports;
 using Migrator.Core.Probing;
@@ -42,7 +43,9 @@ public sealed record CutoverCheckpoint(Guid MigrationId, string ZoneName, char S
 /// Every step is resumable: outside operations are recorded before they start (keyed per step), cutover records the
 /// last sub-step finished, and a rerun skips what is done instead of doing it twice.
 /// </summary>
-public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbContextFactory<MigratorDbContext> contexts, MigrationStepOptions? options = null)
+/// <param name="notifier">Where parity sweeps report their progress to open pages (none: no live progress).</param>
+public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbContextFactory<MigratorDbContext> contexts, MigrationStepOptions? options = null,
+    IMigrationNotifier? notifier = null)
     : IMigrationStepRunner
 {
     private readonly MigrationStepOptions _options = options ?? new MigrationStepOptions();
@@ -166,7 +169,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var pending = await ApplyAsync(c, target, plan.Changes, $"rehearse:{plan.Hash[..12]}", ct);
         if (pending is not null) return pending;
 
-        var parity = await ParityAsync(a, m.Zone, desired, ns, ct);
+        var parity = await ParityAsync(a, m.Zone, desired, ns, ct, report: (m.Id, "Rehearsal parity sweep"));
         if (parity.Problems.Count > 0)
             return new StepOutcome.Blocked($"rehearsal parity: {parity.Problems.Count} set(s) differ between old and new: {string.Join("; ", parity.Problems.Take(10))}",
                 parity);
@@ -440,7 +443,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         {
             var reread = await adapters.ReExportSource(m, a).ReadAsync(zone, ct);
             if (reread.Succeeded) desired = WithCeiling(MigratableSets(reread.Records, null), new Ttl(a.TargetTtlSeconds), zone);
-            var parity = await ParityAsync(a, zone, desired, ns, ct);
+            var parity = await ParityAsync(a, zone, desired, ns, ct, report: (m.Id, "Cutover (f) parity sweep"));
             if (parity.Problems.Count > 0)
             {
                 await Stage(c, "a", ct); // a rerun re-checks the plan first: the old zone may have changed
@@ -496,7 +499,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         }
 
         // (h) test at once: the parent's servers show the new NS set, every new server answers with parity.
-        var failure = await DelegationTestAsync(a, zone, approved.DelegationTo, desired, ns, ct);
+        var failure = await DelegationTestAsync(a, zone, approved.DelegationTo, desired, ns, ct, (m.Id, "Cutover (h) parity sweep"));
         if (failure is not null)
             return await AutomaticRollbackAsync(c, a, changer, snapshot, desiredDelegation, failure, ct);
         await CheckpointAsync(m, 'h', "the immediate test passed; the stage and the transition are not recorded", ct);
@@ -545,14 +548,14 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
 
     /// <summary>Null when the parent's servers all show <paramref name="to"/> and every new server answers authoritatively with parity; else why not.</summary>
     private async Task<string?> DelegationTestAsync(MigrationPlanAnswers a, DomainName zone, DelegationView to, IReadOnlyList<RecordSet> desired,
-        IReadOnlyList<DomainName> ns, CancellationToken ct)
+        IReadOnlyList<DomainName> ns, CancellationToken ct, (Guid MigrationId, string What)? report = null)
     {
         foreach (var p in await ReadParentsAsync(a, zone, ct))
         {
             if (p.Delegation is not { } d) return $"parent server {p.Server}: {p.Error}";
             if (!d.SameNameServers(to)) return $"parent server {p.Server} shows NS [{string.Join(" ", d.NsNames.Order())}]";
         }
-        var parity = await ParityAsync(a, zone, desired, ns, ct);
+        var parity = await ParityAsync(a, zone, desired, ns, ct, report: report);
         return parity.Problems.Count == 0 ? null : $"{parity.Problems.Count} set(s) not served alike by the new servers: {string.Join("; ", parity.Problems.Take(5))}";
     }
 
@@ -564,7 +567,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         if (m.DueAt is { } due && c.Now < due) return new StepOutcome.Pending($"verification is due at {due:u}", due);
         var approved = CutoverPlan.FromJson(m.CutoverPlanJson!);
         var desired = WithCeiling(MigratableSets(Inventory(m), null), new Ttl(a.TargetTtlSeconds), m.Zone);
-        var failure = await DelegationTestAsync(a, m.Zone, approved.DelegationTo, desired, approved.TargetNameServers.Select(n => DomainName.Parse(n)).ToList(), ct);
+        var failure = await DelegationTestAsync(a, m.Zone, approved.DelegationTo, desired, approved.TargetNameServers.Select(n => DomainName.Parse(n)).ToList(), ct,
+            (m.Id, "Verification parity sweep"));
         await c.AddSampleAsync(new MigrationSample(m.Id, MigrationSampleKinds.Delegation, c.Now, failure is null, failure ?? "parent and new servers verified", null), ct);
         if (failure is not null) return new StepOutcome.Blocked($"verification failed: {failure}; consider rolling back");
         var soak = TimeSpan.FromSeconds(5 * Math.Max(a.TargetTtlSeconds, a.IspTtlFloorSeconds));
@@ -599,7 +603,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         {
             var ns = m.TargetNameServersJson is null ? [] : (JsonSerializer.Deserialize<List<string>>(m.TargetNameServersJson) ?? []).Select(n => DomainName.Parse(n)).ToList();
             var desired = WithCeiling(MigratableSets(Inventory(m), null), new Ttl(a.TargetTtlSeconds), m.Zone);
-            var parity = await ParityAsync(a, m.Zone, desired, ns, ct, ignoreTtl: true);
+            var parity = await ParityAsync(a, m.Zone, desired, ns, ct, ignoreTtl: true, report: (m.Id, "Drift check"));
             sample = new MigrationSample(m.Id, MigrationSampleKinds.Drift, c.Now, parity.Problems.Count == 0,
                 parity.Problems.Count == 0 ? $"{parity.Checked} sets alike" : $"{parity.Problems.Count} of {parity.Checked} differ: {string.Join("; ", parity.Problems.Take(5))}",
                 JsonSerializer.Serialize(parity.Problems.Take(50), Json));
@@ -821,19 +825,21 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     /// <summary>A problem per set (and per new server) where the old and new servers answer differently.</summary>
     public sealed record ParitySummary(int Checked, IReadOnlyList<string> Problems);
 
+    /// <param name="report">The migration whose open pages see the sweep's progress, and what the sweep is for (in their words).</param>
     private async Task<ParitySummary> ParityAsync(MigrationPlanAnswers a, DomainName zone, IReadOnlyList<RecordSet> sets, IReadOnlyList<DomainName> ns,
-        CancellationToken ct, bool ignoreTtl = false)
+        CancellationToken ct, bool ignoreTtl = false, (Guid MigrationId, string What)? report = null)
     {
         var checker = new ParityChecker(adapters.Probe, 16);
         var newServers = await adapters.NewServerEndpointsAsync(a, ns, ct);
         if (newServers.Count == 0) return new ParitySummary(0, ["the new name servers have no address"]);
         var problems = new List<string>();
         var checkedCount = 0;
-        foreach (var server in newServers)
+        var sweep = notifier is not null && report is { } r ? new ParitySweepProgress(notifier, r.MigrationId, r.What, newServers.Count) : null;
+        foreach (var (server, index) in newServers.Select((s, i) => (s, i)))
         {
-            var report = await checker.CheckAsync(zone, sets, a.OldEndpoints[0], server, new ParityOptions(IgnoreTtl: ignoreTtl), ct);
-            checkedCount = report.Checked;
-            problems.AddRange(report.Problems.Select(p => $"{p.Key} {p.Outcome}{(p.Detail is null ? "" : $" ({p.Detail})")} [new {server}]"));
+            var result = await checker.CheckAsync(zone, sets, a.OldEndpoints[0], server, new ParityOptions(IgnoreTtl: ignoreTtl), sweep?.ForServer(index, server.ToString()), ct);
+            checkedCount = result.Checked;
+            problems.AddRange(result.Problems.Select(p => $"{p.Key} {p.Outcome}{(p.Detail is null ? "" : $" ({p.Detail})")} [new {server}]"));
         }
         return new ParitySummary(checkedCount, problems);
     }

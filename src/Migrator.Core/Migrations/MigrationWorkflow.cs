@@ -449,6 +449,39 @@ public sealed class MigrationWorkflow(
 
     private static readonly MigrationRole[] DnssecRoles = [MigrationRole.Operator, MigrationRole.Admin, MigrationRole.System];
 
+    /// <summary>
+    /// Sets whether completion turns DNSSEC signing on and with which KMS key (Operators, Admins), from Planned until
+    /// completion starts. <paramref name="kmsKeyArn"/>: null keeps the stored key, blank removes it. Signing happens at
+    /// completion, after the cutover the approval covers, so this does not void an approval. After completion signing is
+    /// turned off with <see cref="TurnOffDnssecAsync"/>.
+    /// </summary>
+    public async Task<WorkflowResult> SetDnssecAsync(Guid id, DnssecTiming signing, string? kmsKeyArn, MigrationActor actor, CancellationToken ct = default)
+    {
+        var m = await LoadAsync(id, ct);
+        if (m is null) return WorkflowResult.NotFound(id);
+        if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not change DNSSEC (Operators and Admins may)", await GetStatusAsync(id, ct));
+        if (m.Answers is not { } before) return WorkflowResult.Invalid("answer the plan first; DNSSEC is one of its answers", await GetStatusAsync(id, ct));
+        if (m.State is MigrationState.Completed or MigrationState.Decommissioned)
+            return WorkflowResult.Conflict($"completion has decided DNSSEC for {m.ZoneName}; {(before.SignsAtCompletion ? "turn signing off with a reason" : "it was not signed")}", await GetStatusAsync(id, ct));
+        if (m.State == MigrationState.Abandoned) return WorkflowResult.Conflict("the migration was abandoned", await GetStatusAsync(id, ct));
+        if (m.RunningStep == nameof(MigrationStep.Complete) && !IsStale(m))
+            return WorkflowResult.Conflict($"completion is running (since {m.RunningSince:u}); DNSSEC can no longer change", await GetStatusAsync(id, ct));
+        var arn = kmsKeyArn is null ? before.DnssecKmsKeyArn : string.IsNullOrWhiteSpace(kmsKeyArn) ? null : kmsKeyArn.Trim();
+        var after = before with { Dnssec = signing, DnssecKmsKeyArn = arn };
+        if (after == before) return WorkflowResult.Ok("DNSSEC unchanged", await GetStatusAsync(id, ct));
+        if (MigrationPlanAnswers.DnssecKeyError(arn) is { } keyError) return WorkflowResult.Invalid(keyError, await GetStatusAsync(id, ct));
+        var evidence = new
+        {
+            from = new { signing = before.Dnssec, kmsKeyArn = before.DnssecKmsKeyArn },
+            to = new { signing = after.Dnssec, kmsKeyArn = after.DnssecKmsKeyArn },
+            signsAtCompletion = after.SignsAtCompletion,
+        };
+        var message = after.SignsAtCompletion ? $"completion signs {m.ZoneName} with KMS key {arn}"
+            : after.Dnssec == DnssecTiming.Never ? $"completion does not sign {m.ZoneName}"
+            : $"DNSSEC chosen for {m.ZoneName}, but no KMS key is named: completion cannot sign until one is";
+        return await WriteAsync(m, actor, MigrationAuditActions.DnssecChanged, evidence, new MigrationPatch().Set(x => x.PlanJson, after.ToJson()), message, ct);
+    }
+
     /// <summary>Not a transition: claims the migration (compare-and-set), runs the way back, releases the claim; history row when done.</summary>
     private async Task<WorkflowResult> TurnOffDnssecStepAsync(Migration m, MigrationActor actor, string? reason, bool fromJob, CancellationToken ct)
     {

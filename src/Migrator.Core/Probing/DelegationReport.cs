@@ -87,11 +87,4 @@ public sealed record DelegationReport(
     IReadOnlyList<DelegationFinding> Findings)
 {
     public bool Healthy => Findings.All(f => f.Severity == FindingSeverity.Notice);
-
-    /// <summary>The parent's view as the port's <see cref="Delegation"/> (for snapshots before a change).</summary>
-    public Delegation ToDelegation() => new(
-        Zone,
-        ParentNs.Select(n => new DelegatedNameServer(n, Glue.FirstOrDefault(g => g.Name.Equals(n))?.Addresses ?? [])).ToList(),
-        Ds,
-        ParentNsTtl);
 }

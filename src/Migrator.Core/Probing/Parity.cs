@@ -42,15 +42,21 @@ public sealed record ParityReport(string Zone, string OldServer, string NewServe
     public double QueriesPerSecond => Elapsed.TotalSeconds > 0 ? Results.Count * 2 / Elapsed.TotalSeconds : 0;
 }
 
+/// <summary>How far a parity sweep has come: <see cref="Checked"/> of <see cref="Total"/> RRsets compared (0 ≤ Checked ≤ Total).</summary>
+public readonly record struct ParityProgress(int Checked, int Total);
+
 /// <summary>Asks the old and the new servers directly for every RRset of a zone and compares the answers.</summary>
 public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
 {
+    /// <param name="progress">Told once with 0 checked, then after every RRset compared (from the sweep's worker threads, counts in any order).</param>
     public async Task<ParityReport> CheckAsync(DomainName zone, IEnumerable<RecordSet> sets, DnsEndpoint oldServer, DnsEndpoint newServer,
-        ParityOptions? options = null, CancellationToken cancellationToken = default)
+        ParityOptions? options = null, IProgress<ParityProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= ParityOptions.Default;
         var keys = ParityComparer.SelectKeys(zone, sets, options);
         var results = new ParityResult[keys.Count];
+        var done = 0;
+        progress?.Report(new ParityProgress(0, keys.Count));
         var sw = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrency), CancellationToken = cancellationToken },
@@ -60,6 +66,7 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
                 var oldTask = probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
                 var newTask = probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
                 results[i] = ParityComparer.Compare(key, await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false), options);
+                progress?.Report(new ParityProgress(Interlocked.Increment(ref done), keys.Count));
             }).ConfigureAwait(false);
         sw.Stop();
         return new ParityReport(zone.ToString(), oldServer.ToString(), newServer.ToString(), results, sw.Elapsed);

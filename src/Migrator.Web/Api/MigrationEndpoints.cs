@@ -44,6 +44,10 @@ public sealed record TickUpdaterRequest(string? Name);
 
 public sealed record ConfirmOperationRequest(string? Note);
 
+/// <param name="Signing">Whether completion signs the zone at Route 53: AfterMigration, Now or Never. Required.</param>
+/// <param name="KmsKeyArn">The customer-managed KMS key (ECC_NIST_P256, us-east-1) of the key-signing key; omitted keeps the stored one, "" removes it.</param>
+public sealed record DnssecRequest(DnssecTiming? Signing, string? KmsKeyArn);
+
 /// <summary>/api/migrations: the lifecycle over HTTP. Every command goes through <see cref="MigrationWorkflow"/>, which checks roles and compare-and-set again.</summary>
 public static class MigrationEndpoints
 {
@@ -86,6 +90,8 @@ public static class MigrationEndpoints
         operate.MapPost("/drift/check", CheckDriftAsync).WithSummary("Compare old and new now while waiting for cutover; stored as a drift sample (a match clears a drift block).").Produces422();
         operate.MapPost("/drift/resync", ResyncAsync).WithSummary("Re-sync after drift (Waited, Approved): re-read the old zone, import it into Route 53, recompute the cutover plan; voids the approval (202 while it runs).").Produces422();
         operate.MapPost("/drift/accept", AcceptDriftAsync).WithSummary("Accept the latest drift sample's differences with a reason; the same differences no longer block cutover.").Produces422();
+        operate.MapPut("/dnssec", SetDnssecAsync).WithSummary("Choose whether completion signs the zone (DNSSEC) and with which KMS key, until completion starts; does not void an approval.").Produces422();
+        operate.MapPost("/dnssec/turn-off", TurnOffDnssecAsync).WithSummary("After completion: withdraw the DS at the parent, wait out its TTL, then stop signing (a reason; 202 while it waits).").Produces422();
         operate.MapPost("/cutover", CutOverAsync).WithSummary("Cut over (Approved): snapshot, re-export, recompute, apply, prove parity, delegate, test.").Produces422();
         operate.MapPost("/rollback", RollBackAsync).WithSummary("Put the saved delegation back (CutOver, Verified, Soaked); no approval, a reason.").Produces422();
         operate.MapPost("/abandon", AbandonAsync).WithSummary("End a migration that has not touched the delegation (or was rolled back), with a reason.").Produces422();
@@ -272,6 +278,17 @@ public static class MigrationEndpoints
     internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult, ValidationProblem>> AcceptDriftAsync(
         string key, ReasonRequest request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
         WithReasonAsync(key, request, user, workflow, (id, reason, actor) => workflow.AcceptDriftAsync(id, reason, actor, ct), ct);
+
+    internal static async Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult, ValidationProblem>> SetDnssecAsync(
+        string key, DnssecRequest request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct)
+    {
+        if (request.Signing is not { } signing) return Required("signing", "one of AfterMigration, Now, Never");
+        return Widen(await OnAsync(key, workflow, user, (id, actor) => workflow.SetDnssecAsync(id, signing, request.KmsKeyArn, actor, ct), ct));
+    }
+
+    internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult, ValidationProblem>> TurnOffDnssecAsync(
+        string key, ReasonRequest request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
+        WithReasonAsync(key, request, user, workflow, (id, reason, actor) => workflow.TurnOffDnssecAsync(id, reason, actor, ct), ct);
 
     internal static async Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult, ValidationProblem>> ApproveAsync(
         string key, ApproveRequest request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct)

@@ -21,7 +21,7 @@ public sealed record Health(HealthLevel Level, string Reason)
 public sealed record MigrationFilter(MigrationState? State = null, string? Owner = null, bool NeedsMe = false);
 
 /// <summary>One user action the detail page can offer, computed from the transition table and the actor's roles.</summary>
-public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, WithdrawApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission, CheckDrift, AcceptDrift, Resync }
+public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, WithdrawApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission, CheckDrift, AcceptDrift, Resync, SetDnssec, TurnOffDnssec }
 
 public static class MigrationBoard
 {
@@ -100,6 +100,12 @@ public static class MigrationBoard
         if (s.State == MigrationState.Completed && operate) actions.Add(MigrationAction.Decommission);
         if (MigrationLifecycle.RollbackStates.Contains(s.State) && MigrationLifecycle.Find(MigrationStep.RollBack, s.State) is { } rb && actor.MayAct(rb.Roles))
             actions.Add(MigrationAction.RollBack);
+        if (operate && s.Plan is not null && s.State is MigrationState.Planned or MigrationState.Inventoried or MigrationState.Rehearsed
+                or MigrationState.TtlLowered or MigrationState.Waited or MigrationState.Approved or MigrationState.CutOver or MigrationState.Verified
+                or MigrationState.Soaked or MigrationState.RolledBack)
+            actions.Add(MigrationAction.SetDnssec);
+        if (operate && s.State is MigrationState.Completed or MigrationState.Decommissioned && s.Plan is { SignsAtCompletion: true })
+            actions.Add(MigrationAction.TurnOffDnssec);
         if (MigrationLifecycle.Find(MigrationStep.Retry, s.State) is { } retry && actor.MayAct(retry.Roles)) actions.Add(MigrationAction.Retry);
         if (MigrationLifecycle.Find(MigrationStep.Abandon, s.State) is { } ab && actor.MayAct(ab.Roles)) actions.Add(MigrationAction.Abandon);
         return actions;
@@ -110,6 +116,29 @@ public static class MigrationBoard
         s.ApprovedBy is { } by ? $"the approval {by} gave" + (s.ApprovedPlanHash is { Length: >= 12 } h ? $" (plan {h[..12]})" : "")
         : s.ApprovalRequestedBy is { } requester ? $"the approval request {requester} opened"
         : null;
+
+    /// <summary>
+    /// Where DNSSEC stands, in words: what completion will do (before it), whether Route 53 signs (after it), and when
+    /// signing was turned off (the last <see cref="MigrationStep.TurnOffDnssec"/> in <paramref name="history"/>).
+    /// </summary>
+    public static string DnssecSummary(MigrationStatus s, IReadOnlyList<MigrationHistoryView> history)
+    {
+        if (s.Plan is not { } plan) return "not decided: the plan is not answered yet";
+        if (s.State is MigrationState.Completed or MigrationState.Decommissioned)
+        {
+            if (DnssecTurnedOff(history) is { } off) return $"not signed: signing was turned off by {off.Actor} (the DS was withdrawn first)";
+            if (s.RunningStep == nameof(MigrationStep.TurnOffDnssec)) return "being turned off: the DS is withdrawn first, signing stops after its TTL";
+            return plan.SignsAtCompletion ? $"signed by Route 53 since completion (key-signing key from {plan.DnssecKmsKeyArn})" : "not signed";
+        }
+        if (s.State == MigrationState.Abandoned) return "not signed: the migration was abandoned";
+        return plan.SignsAtCompletion ? $"completion signs the zone with a key-signing key from {plan.DnssecKmsKeyArn}, then publishes the DS at the parent"
+            : plan.Dnssec == DnssecTiming.Never ? "completion does not sign the zone"
+            : "chosen, but no KMS key is named: completion cannot sign until one is";
+    }
+
+    /// <summary>The history row of a finished turn-off of DNSSEC, or null when signing was never turned off.</summary>
+    public static MigrationHistoryView? DnssecTurnedOff(IReadOnlyList<MigrationHistoryView> history) =>
+        history.LastOrDefault(h => h.Step == nameof(MigrationStep.TurnOffDnssec));
 
     /// <summary>Why this person cannot approve, in words, when they look at a request they cannot sign.</summary>
     public static string? WhyNotApprove(MigrationStatus s, MigrationActor actor)

@@ -26,6 +26,8 @@ public sealed class PlanDraft
     public string Readers { get; set; } = "";
     public string? KmsKey { get; set; }
     public DnssecTiming Dnssec { get; set; } = DnssecTiming.AfterMigration;
+    /// <summary>The KMS key Route 53's key-signing key is made from (see <see cref="MigrationPlanAnswers.DnssecKmsKeyArn"/>).</summary>
+    public string? DnssecKmsKeyArn { get; set; }
     public List<UpdaterRow> Updaters { get; } = [];
     public string ConsoleAccess { get; set; } = "";
 
@@ -66,6 +68,7 @@ public sealed class PlanDraft
             Readers = Join(a.QueryLogging.Readers ?? []),
             KmsKey = a.QueryLogging.KmsKey,
             Dnssec = a.Dnssec,
+            DnssecKmsKeyArn = a.DnssecKmsKeyArn,
             ConsoleAccess = Join(a.ConsoleAccess),
             SourceKind = a.Source.Kind,
             AxfrServer = a.Source.AxfrServer,
@@ -122,6 +125,7 @@ public sealed class PlanDraft
         {
             QueryLogging = new QueryLoggingAnswer(QueryLogging, Blank(LogGroup), RetentionDays, OrNull(Split(Readers)), Blank(KmsKey)),
             Dnssec = Dnssec,
+            DnssecKmsKeyArn = Blank(DnssecKmsKeyArn),
             Updaters = Updaters.Where(u => !string.IsNullOrWhiteSpace(u.Name) || !string.IsNullOrWhiteSpace(u.Owner))
                 .Select(u => new AutomatedUpdater(u.Name.Trim(), u.Owner.Trim())).ToList(),
             ConsoleAccess = Split(ConsoleAccess),

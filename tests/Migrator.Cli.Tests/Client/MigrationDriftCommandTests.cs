@@ -6,7 +6,7 @@ using System.Text;
 namespace Migrator.Cli.Tests.Client;
 
 /// <summary>
-/// <c>migration withdraw-approval</c> and <c>migration drift check|resync|accept</c> against a stand-in API on loopback: the
+/// <c>migration withdraw-approval</c>, <c>migration drift check|resync|accept</c> and <c>migration dnssec set|turn-off</c> against a stand-in API on loopback: the
 /// request each sends (path, body, token) and how the answer becomes the exit code.
 /// </summary>
 public sealed class MigrationDriftCommandTests : IDisposable
@@ -120,7 +120,40 @@ public sealed class MigrationDriftCommandTests : IDisposable
         Assert.Contains("the migration changed", stderr);
     }
 
+    [Fact]
+    public void DnssecSet_PutsTheChoiceAndTheKey_AndExitsZero()
+    {
+        const string Key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        _answers["/dnssec"] = (200, Waited);
+
+        var (code, stdout, stderr) = Run("migration", "dnssec", "set", "example.com", "--signing", "aftermigration", "--kms-key-arn", Key);
+
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        var r = Assert.Single(_requests);
+        Assert.Equal(("PUT", "/api/migrations/example.com./dnssec"), (r.Method, r.Path));
+        Assert.Contains("\"signing\":\"AfterMigration\"", r.Body);
+        Assert.Contains($"\"kmsKeyArn\":\"{Key}\"", r.Body);
+    }
+
+    [Fact]
+    public void DnssecTurnOff_SendsTheReason_AndExitsOne_WhenTheServerRefuses()
+    {
+        _answers["/dnssec/turn-off"] = (409, """{"title":"Conflict","detail":"DNSSEC is turned off only after completion (the migration is Waited)"}""");
+
+        var (code, _, stderr) = Run("migration", "dnssec", "turn-off", "example.com", "--reason", "registrar cannot take DS");
+
+        Assert.Equal(1, code);
+        var r = Assert.Single(_requests);
+        Assert.Equal(("POST", "/api/migrations/example.com./dnssec/turn-off"), (r.Method, r.Path));
+        Assert.Contains("\"reason\":\"registrar cannot take DS\"", r.Body);
+        Assert.Contains("only after completion", stderr);
+    }
+
     [Theory]
+    [InlineData("migration", "dnssec", "set", "example.com")]
+    [InlineData("migration", "dnssec", "set", "example.com", "--signing", "sometimes")]
+    [InlineData("migration", "dnssec", "set", "example.com", "--signing", "Now", "--kms-key-arn", "arn:aws:kms:eu-west-1:111122223333:key/x")]
+    [InlineData("migration", "dnssec", "turn-off", "example.com")]
     [InlineData("migration", "drift", "accept", "example.com")]
     [InlineData("migration", "drift", "accept", "example.com", "--reason", " ")]
     [InlineData("migration", "drift", "check", "bad..zone")]

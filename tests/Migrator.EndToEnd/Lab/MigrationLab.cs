@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Migrator.Core.DynamicUpdate;
 using Migrator.Core.Migrations;
+using Migrator.Core.Notifications;
 using Migrator.Core.Migrations.Adapters;
 using Migrator.Core.Persistence;
 using Migrator.Core.Ports;
@@ -92,6 +93,9 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
     public DnsEndpoint EmulatorDns => new(EmulatorIp);
     public MigrationWorkflow Workflow { get; private set; } = null!;
     public LabJobRunner Jobs { get; } = new();
+
+    /// <summary>What the real step runner tells open pages (parity sweep progress), for tests to listen to.</summary>
+    public InProcessMigrationNotifier Notifier { get; } = new();
     public DnsClientProbe Probe { get; } = new(new DnsProbeSettings(TimeSpan.FromSeconds(2)));
 
     private MigrationWorkflow _handOff = null!;
@@ -176,7 +180,7 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
         {
             PollInterval = TimeSpan.FromMilliseconds(300), SampleInterval = TimeSpan.FromSeconds(2),
             CutoverCheckpoint = (point, ct) => m.OnCutoverCheckpoint?.Invoke(point, ct) ?? Task.CompletedTask,
-        });
+        }, m.Notifier);
         var workflowOptions = new MigrationWorkflowOptions { DriftCheckInterval = TimeSpan.FromSeconds(2) };
         m.Workflow = new MigrationWorkflow(m, TimeProvider.System, runner, keys, m.Jobs, workflowOptions);
         m._handOff = new MigrationWorkflow(m, TimeProvider.System, runner, keys, new HandOffScheduler(), workflowOptions);

@@ -19,8 +19,18 @@ public sealed class MigrationLifecycleLabTests
     public async Task FullMigration_ReachesSoaked_AndUnboundAnswersFromTheNewServers_ThenRollbackRestoresTheSnapshot()
     {
         await using var m = await MigrationLab.StartAsync();
+        var progress = new List<Migrator.Core.Notifications.MigrationChange>();
+        using var listening = m.Notifier.Subscribe(c => { lock (progress) progress.Add(c); return Task.CompletedTask; });
         Assert.Equal(OldNs, (await m.ResolverNsAsync()).Order());
         var id = await m.MigrateUntilWaitedAsync();
+
+        // The rehearsal's parity sweep against the real servers told open pages how far it was, up to the end.
+        lock (progress)
+        {
+            var sweep = progress.Where(c => c.MigrationId == id && c.Message?.StartsWith("Rehearsal parity sweep", StringComparison.Ordinal) == true).ToList();
+            Assert.True(sweep.Count >= 2, $"rehearsal parity progress published: {string.Join(" | ", progress.Select(c => c.Message))}");
+            Assert.Equal(1.0, sweep[^1].Progress);
+        }
 
         // Four eyes: the requester cannot approve.
         var requested = await m.Workflow.RequestApprovalAsync(id, Alice);

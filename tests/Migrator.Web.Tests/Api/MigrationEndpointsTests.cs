@@ -34,6 +34,13 @@ public sealed class MigrationEndpointsTests(SandboxApp app)
         { MigratorRoles.Approver, "POST", "rollback", HttpStatusCode.Forbidden },
         { MigratorRoles.Approver, "POST", "request-approval", HttpStatusCode.Forbidden },
         { MigratorRoles.Operator, "POST", "approve", HttpStatusCode.Forbidden },
+        { MigratorRoles.Viewer, "PUT", "dnssec", HttpStatusCode.Forbidden },
+        { MigratorRoles.Approver, "PUT", "dnssec", HttpStatusCode.Forbidden },
+        { MigratorRoles.Viewer, "POST", "dnssec/turn-off", HttpStatusCode.Forbidden },
+        { MigratorRoles.Approver, "POST", "dnssec/turn-off", HttpStatusCode.Forbidden },
+        // DNSSEC after completion only; its choice needs a plan (and "signing" in the body).
+        { MigratorRoles.Operator, "POST", "dnssec/turn-off", HttpStatusCode.Conflict },
+        { MigratorRoles.Operator, "PUT", "dnssec", HttpStatusCode.BadRequest },
         { MigratorRoles.Operator, "POST", "reject", HttpStatusCode.Forbidden },
         // Allowed roles reach the workflow, which answers by state: a Drafted migration cannot advance (plan first) or be approved.
         { MigratorRoles.Operator, "POST", "advance", HttpStatusCode.UnprocessableEntity },
@@ -53,6 +60,7 @@ public sealed class MigrationEndpointsTests(SandboxApp app)
         using var client = await SignIn.AsAsync(app, role);
         var request = new HttpRequestMessage(new HttpMethod(method), $"/api/migrations/{zone}" + (action.Length > 0 ? "/" + action : ""));
         if (action == "zone-file") request.Content = new StringContent("$TTL 300\n@ SOA ns hostmaster 1 7200 900 1209600 300\n", System.Text.Encoding.UTF8, "text/plain");
+        else if (action == "dnssec" && role == MigratorRoles.Viewer) request.Content = JsonContent.Create(new { signing = "AfterMigration" });
         else if (method != "GET") request.Content = JsonContent.Create(new { reason = "role matrix", planHash = "0000", oldServers = new[] { "127.0.0.1:53" } });
         var response = await client.SendAsync(request);
         Assert.True(expected == response.StatusCode, $"{role} {method} {action}: expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -146,6 +154,33 @@ public sealed class MigrationEndpointsTests(SandboxApp app)
         var problem = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>(result.Result);
         Assert.Equal(status, problem.StatusCode);
         Assert.Equal("because", problem.ProblemDetails.Detail);
+    }
+
+    [Fact]
+    public async Task Dnssec_StoresTheKmsKeyAndAudits_ForAnOperator_AndRefusesAKeyOutsideUsEast1()
+    {
+        const string Key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        var zone = Zone() + ".";
+        var id = await Pages.MigrationSeed.AddAsync(app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<Migrator.Core.Persistence.MigratorDbContext>>(),
+            zone, MigrationState.Waited, DateTimeOffset.UtcNow);
+        using var op = await SignIn.AsAsync(app, MigratorRoles.Operator);
+
+        var set = await op.PutAsJsonAsync($"/api/migrations/{zone}/dnssec", new { signing = "AfterMigration", kmsKeyArn = Key });
+        Assert.True(set.StatusCode == HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
+        var plan = (await set.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("plan");
+        Assert.Equal((Key, "AfterMigration"), (plan.GetProperty("dnssecKmsKeyArn").GetString(), plan.GetProperty("dnssec").GetString()));
+
+        var bad = await op.PutAsJsonAsync($"/api/migrations/{id}/dnssec", new { signing = "AfterMigration", kmsKeyArn = "arn:aws:kms:eu-west-1:111122223333:key/x" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.Contains("us-east-1", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        var audit = await op.GetFromJsonAsync<JsonElement[]>($"/api/audit?action={Uri.EscapeDataString(MigrationAuditActions.DnssecChanged)}");
+        var e = Assert.Single(audit!, e => e.GetProperty("target").GetString() == $"migration:{id}");
+        Assert.Equal("operator@sandbox.local", e.GetProperty("actor").GetString());
+
+        using var viewer = await SignIn.AsAsync(app, MigratorRoles.Viewer);
+        var shown = await viewer.GetFromJsonAsync<JsonElement>($"/api/migrations/{id}");
+        Assert.Equal(Key, shown.GetProperty("plan").GetProperty("dnssecKmsKeyArn").GetString());
     }
 
     [Fact]

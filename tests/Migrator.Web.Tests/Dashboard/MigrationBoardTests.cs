@@ -38,6 +38,23 @@ public sealed class MigrationBoardTests
         Assert.Null(MigrationBoard.WhyNotApprove(Status(MigrationState.Waited, requestedBy: "alice@x.test"), Bob));
     }
 
+    [Theory]
+    [InlineData(MigrationState.Drafted, false, false, false)]
+    [InlineData(MigrationState.Waited, false, true, false)]
+    [InlineData(MigrationState.Soaked, true, true, false)]
+    [InlineData(MigrationState.Completed, false, false, false)]
+    [InlineData(MigrationState.Completed, true, false, true)]
+    [InlineData(MigrationState.Decommissioned, true, false, true)]
+    public void ActionsFor_OffersDnssecChoiceBeforeCompletion_AndTheWayBackAfterASigningCompletion(MigrationState state, bool signs, bool set, bool turnOff)
+    {
+        var plan = new MigrationPlanAnswers { DnssecKmsKeyArn = signs ? "arn:aws:kms:us-east-1:111122223333:key/k" : null };
+        var s = Status(state) with { Plan = state == MigrationState.Drafted ? null : plan };
+        var actions = MigrationBoard.ActionsFor(s, Alice);
+        Assert.Equal((set, turnOff), (actions.Contains(MigrationAction.SetDnssec), actions.Contains(MigrationAction.TurnOffDnssec)));
+        Assert.DoesNotContain(MigrationAction.SetDnssec, MigrationBoard.ActionsFor(s, Bob));
+        Assert.DoesNotContain(MigrationAction.TurnOffDnssec, MigrationBoard.ActionsFor(s, Vera));
+    }
+
     [Fact]
     public void ActionsFor_OffersNothing_WhenViewer()
     {

@@ -37,6 +37,23 @@ public sealed class PlanFormTests
     }
 
     [Fact]
+    public async Task Save_KeepsTheDnssecKmsKey_WhenThePlanNamesOne()
+    {
+        // A plan changed on the page once dropped the key: completion then signed nothing.
+        var signed = ShopDefaults with { DnssecKmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
+        Assert.Equal(signed.ToJson(), PlanDraft.From(signed, null).ToAnswers(null).Answers!.ToJson());
+
+        await using var ctx = NewContext();
+        MigrationPlanAnswers? saved = null;
+        var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, signed).Add(c => c.OnSave, (MigrationPlanAnswers a) => saved = a));
+        Assert.Equal(signed.DnssecKmsKeyArn, cut.Find("#plan-dnssec-kms").GetAttribute("value"));
+
+        cut.Find("form").Submit();
+
+        Assert.True(saved!.SignsAtCompletion);
+    }
+
+    [Fact]
     public async Task Save_HandsTheDefaultsToTheWorkflow_WhenNewcomerJustConfirms()
     {
         await using var ctx = NewContext();

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using Migrator.Core.Migrations;
+using Migrator.Core.Notifications;
 using Migrator.Core.Persistence;
 using Migrator.Web.Access;
 using Migrator.Web.Components.Pages;
@@ -125,6 +126,72 @@ public sealed class MigrationDetailPageTests(SandboxApp app)
         cut.WaitForAssertion(() => Assert.Contains("3 names differ", cut.Find("[data-testid=drift]").TextContent), Wait);
 
         Assert.Empty(cut.FindAll("[data-testid=resync]"));
+    }
+
+    private IMigrationNotifier Notifier => app.Service<IMigrationNotifier>();
+
+    [Fact]
+    public async Task LiveProgress_ShowsTheSweepsNewestCount_WhileAStepRuns()
+    {
+        var id = await SeedWaitingAsync(null);
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            var m = await db.Migrations.SingleAsync(x => x.Id == id);
+            db.Entry(m).Property(x => x.RunningStep).CurrentValue = nameof(MigrationStep.Resync);
+            db.Entry(m).Property(x => x.RunningBy).CurrentValue = "operator@sandbox.local";
+            await db.SaveChangesAsync();
+        }
+        await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=running]"), Wait);
+
+        Notifier.Publish(new MigrationChange(id, MigrationChangeKind.Progress, "Drift check: 100 of 400 record sets compared with the new server 127.0.0.13:53", 0.25));
+        Notifier.Publish(new MigrationChange(Guid.NewGuid(), MigrationChangeKind.Progress, "another migration's sweep", 0.9));
+        Notifier.Publish(new MigrationChange(id, MigrationChangeKind.Progress, "Drift check: 300 of 400 record sets compared with the new server 127.0.0.13:53", 0.75));
+
+        cut.WaitForAssertion(() =>
+        {
+            var live = cut.Find("[data-testid=running] [data-testid=live-progress]");
+            Assert.Contains("300 of 400 record sets compared", live.TextContent);
+            Assert.Equal("75", live.QuerySelector("[role=progressbar]")?.GetAttribute("aria-valuenow"));
+        }, Wait);
+    }
+
+    [Fact]
+    public async Task LiveProgress_IsNotCarriedIntoTheNextStep_WhenItCameWhileNothingRan()
+    {
+        var id = await SeedWaitingAsync(null);
+        await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=actions]"), Wait);
+
+        // The scheduler's periodic drift check reports progress; nobody on the page waits for it.
+        Notifier.Publish(new MigrationChange(id, MigrationChangeKind.Progress, "Drift check: 1 of 2 record sets compared", 0.5));
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            var m = await db.Migrations.SingleAsync(x => x.Id == id);
+            db.Entry(m).Property(x => x.RunningStep).CurrentValue = nameof(MigrationStep.Resync);
+            await db.SaveChangesAsync();
+        }
+        Notifier.Publish(new MigrationChange(id, MigrationChangeKind.StateChanged));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=running]"), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=live-progress]"));
+    }
+
+    [Fact]
+    public async Task Blocker_ShowsItsUtcInstantAsALocalTime_WhenCoreWroteOneIntoTheMessage()
+    {
+        var zone = $"blk-{Guid.NewGuid():N}"[..16] + ".example.";
+        var due = new DateTimeOffset(2026, 12, 2, 10, 15, 0, TimeSpan.Zero);
+        var id = await MigrationSeed.AddAsync(Contexts, zone, MigrationState.TtlLowered, DateTimeOffset.UtcNow, MigrationSeed.Zone(zone, 5),
+            blocker: $"waiting until {due:u} (caches of the old TTL expire); last drift check: 8 sets alike");
+        await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
+
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+
+        cut.WaitForAssertion(() => Assert.Equal("2026-12-02T10:15:00Z", cut.Find("[data-testid=blocker] time").GetAttribute("datetime")), Wait);
+        Assert.DoesNotContain("10:15:00Z", cut.Find("[data-testid=blocker]").TextContent);
     }
 
     [Fact]

@@ -134,7 +134,9 @@ public partial class MigrationDetail : IDisposable
         if (change.Kind == MigrationChangeKind.Audit) return;
         if (change.Kind == MigrationChangeKind.Progress)
         {
-            // A step reporting its own progress (a parity sweep, an import): shown as it comes, without a reload.
+            // A step reporting its own progress (a parity sweep, an import): shown as it comes, without a reload. Progress of
+            // work nobody here waits for (the scheduler's periodic drift check) is not kept: it would show under the next step.
+            if (status?.RunningStep is null && !busy) return;
             liveProgress = change;
             StateHasChanged();
             return;
@@ -194,6 +196,7 @@ public partial class MigrationDetail : IDisposable
     {
         if (busy) return;
         busy = true;
+        liveProgress = null;
         try
         {
             // Roles are read again from the server-side principal for every command; the workflow checks them too.
@@ -242,5 +245,7 @@ public partial class MigrationDetail : IDisposable
     private Task CheckDriftAsync() => Run(a => Workflow.CheckDriftAsync(Id, a));
     private Task ResyncAsync() => Run(a => Workflow.ResyncAsync(Id, a));
     private Task AcceptDriftAsync() => Run(a => Workflow.AcceptDriftAsync(Id, driftReason ?? "", a));
+    private Task SetDnssecAsync((DnssecTiming Signing, string KmsKeyArn) choice) => Run(a => Workflow.SetDnssecAsync(Id, choice.Signing, choice.KmsKeyArn, a));
+    private Task TurnOffDnssecAsync(string reason) => Run(a => Workflow.TurnOffDnssecAsync(Id, reason, a));
     private Task AcceptAsync(string key) => Run(a => Workflow.AcceptFindingAsync(Id, key, findingReason ?? "", a));
 }

@@ -4,3 +4,10 @@ window.migrator = {
         try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { return null; }
     }
 };
+
+// Blazor starts here (App.razor loads blazor.web.js with autostart="false"; the CSP allows no inline script) with
+// enhanced navigation off. With it on, a link followed before the circuit is up was fetched and shown, and then the
+// circuit, started for the previous address, rendered the previous page over it: the click was undone
+// (EarlyClickTests makes that race certain). Without it, such a click is an ordinary page load; once the circuit is
+// up, the interactive router handles links as before.
+Blazor.start({ ssr: { disableDomPreservation: true } });
