@@ -68,6 +68,7 @@ public sealed class SandboxWorld : IAsyncDisposable
         emulator.Domains = RegisteredDomains().ToList();
         var registrar = keys[WorldKeys.Registrar];
         emulator.ParentZone = new ParentZoneSpec(new IPEndPoint(world.TldAddress, world.Port), registrar.Name, registrar.Algorithm, registrar.SecretBase64, world.DelegationTtl);
+        emulator.DnskeyTtl = world.DnskeyTtl;
     }
 
     /// <summary>The demo domains at the emulated Route 53 Domains, with the old provider's name servers (first state).</summary>

@@ -27,6 +27,12 @@ public sealed class WorldOptions
     /// <summary>SOA minimum of the demo zones: how long resolvers cache "no such name" (RFC 2308).</summary>
     public int NegativeTtl { get; set; } = 10;
 
+    /// <summary>
+    /// TTL of the DNSKEY set the Route 53 emulator serves for signing zones (Route 53's is 3600 s, scaled to seconds like
+    /// the rest of the world): DNSSEC waits for it before the DS goes to the parent.
+    /// </summary>
+    public int DnskeyTtl { get; set; } = 30;
+
     /// <summary>The floor the ISP-like resolver lifts every TTL to (the article's ISP, scaled to seconds).</summary>
     public int IspTtlFloor { get; set; } = 90;
 
@@ -48,6 +54,7 @@ public sealed class WorldOptions
         Range(nameof(RecordTtl), RecordTtl, 1, 3600);
         Range(nameof(NegativeTtl), NegativeTtl, 1, 3600);
         Range(nameof(IspTtlFloor), IspTtlFloor, 0, 86400);
+        Range(nameof(DnskeyTtl), DnskeyTtl, 1, 86400);
         if (Port is < 0 or > 65535) errors.Add($"Migrator:Sandbox:World:Port must be 0–65535, not {Port}");
         return errors;
     }

@@ -29,8 +29,8 @@ public sealed class SandboxWorldService(WorldOptions options, EmulatorHostedServ
             var world = await SandboxWorld.StartAsync(options, cancellationToken);
             var elapsed = clock.Elapsed;
             var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
-            logger.LogInformation("Sandbox world started in {Milliseconds} ms on port {Port} (TTLs: records {RecordTtl} s, delegations {DelegationTtl} s, ISP floor {IspTtlFloor} s); managed heap +{HeapKiB} KiB, working set +{WorkingSetKiB} KiB",
-                (long)elapsed.TotalMilliseconds, world.Port, options.RecordTtl, options.DelegationTtl, options.IspTtlFloor,
+            logger.LogInformation("Sandbox world started in {Milliseconds} ms on port {Port} (TTLs: records {RecordTtl} s, delegations {DelegationTtl} s, DNSKEY {DnskeyTtl} s, ISP floor {IspTtlFloor} s); managed heap +{HeapKiB} KiB, working set +{WorkingSetKiB} KiB",
+                (long)elapsed.TotalMilliseconds, world.Port, options.RecordTtl, options.DelegationTtl, options.DnskeyTtl, options.IspTtlFloor,
                 (heapAfter - heapBefore) / 1024, (Environment.WorkingSet - setBefore) / 1024);
             _started.TrySetResult(world);
         }

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Migrator.Sandbox.Tests.World;
 
-/// <summary>The world joined to the Route 53 emulator: its name servers at the TLD, Route 53 Domains changing the TLD.</summary>
+/// <summary>The world joined to the Route 53 emulator: its name servers at the TLD, Route 53 Domains changing the TLD, its DNSKEY TTL.</summary>
 public sealed class RegistrarDelegationTests
 {
     [Fact]
@@ -57,6 +57,40 @@ public sealed class RegistrarDelegationTests
         Assert.Equal("192.0.2.10", await WwwAsync(world, 2)); // t = 90 s - 1 ms
         time.Advance(ms);
         Assert.Equal("198.51.100.10", await WwwAsync(world, 2));
+    }
+
+    [Fact]
+    public void DnskeyTtl_IsShortInTheSandbox_AndRefusedOutOfRange()
+    {
+        Assert.InRange(new WorldOptions().DnskeyTtl, 1, 60); // Route 53's 3600 s would make the sandbox's DNSSEC walk wait an hour
+        var options = new WorldOptions { DnskeyTtl = 0 };
+        Assert.Contains("Migrator:Sandbox:World:DnskeyTtl must be 1–86400 s, not 0", options.Validate());
+    }
+
+    [Fact]
+    public async Task SignedZone_ServesItsDnskeySetWithTheWorldsDnskeyTtl_WhenTheEmulatorIsJoinedToTheWorld()
+    {
+        var options = TestWorlds.Options();
+        options.DnskeyTtl = 7;
+        options.Port = SandboxWorld.ChoosePort(options);
+        await using var world = await SandboxWorld.StartAsync(options);
+        var emulatorOptions = new EmulatorOptions { Url = "http://127.0.0.1:0", InsyncDelay = TimeSpan.Zero };
+        SandboxWorld.ConfigureEmulator(emulatorOptions, options, world.Keys);
+        Assert.Equal(7, emulatorOptions.DnskeyTtl);
+        await using var emulator = await EmulatorHost.StartAsync(emulatorOptions);
+        var route53 = emulator.Emulator.Route53;
+        var zoneId = route53.CreateHostedZone("shop.example", "dnskey-ttl-test", null, false, null, null).Value.Zone.Id;
+        var key = route53.CreateKeySigningKey("ksk-ttl-test", zoneId, "arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "ksk_ttl", "ACTIVE");
+        Assert.Null(key.Error);
+        var enabled = route53.EnableDnssec(zoneId);
+        Assert.Null(enabled.Error);
+        await WaitUntilAsync(() => route53.GetChange(enabled.Value!.Id).Value?.Status == "INSYNC");
+
+        var answer = await TestWorlds.QueryAsync(emulatorOptions.DnsEndPoint!, "shop.example.", RecordType.DnsKey, recursion: false);
+
+        var dnskeys = answer.AnswerRecords.OfType<DnsKeyRecord>().ToList();
+        Assert.NotEmpty(dnskeys);
+        Assert.All(dnskeys, k => Assert.Equal(7, k.TimeToLive));
     }
 
     private static async Task<string> WwwAsync(SandboxWorld world, int resolver)

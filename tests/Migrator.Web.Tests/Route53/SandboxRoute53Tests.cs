@@ -26,6 +26,14 @@ public sealed class SandboxRoute53Tests(SandboxApp app)
     }
 
     [Fact]
+    public void SandboxEmulator_ServesTheWorldsShortDnskeyTtl_NotRoute53sHour()
+    {
+        var world = app.Service<Migrator.Sandbox.World.WorldOptions>();
+        Assert.Equal(world.DnskeyTtl, app.Service<EmulatorOptions>().DnskeyTtl);
+        Assert.True(world.DnskeyTtl < Migrator.Sandbox.Route53.Route53State.DefaultDnskeyTtl, $"DNSKEY TTL {world.DnskeyTtl} s");
+    }
+
+    [Fact]
     public async Task GetRoute53Zones_ListsZoneCreatedThroughSandboxAccount_ForViewer()
     {
         var client = (await app.Service<Route53AccountProvider>().GetAsync()).Get("sandbox").Client;
