@@ -3,6 +3,7 @@ using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
+using Migrator.Core.Zones.Rdata;
 
 namespace Migrator.Core.Manual;
 
@@ -54,14 +55,14 @@ public sealed class ManualDelegationChanger(IDnsProbe probe, IReadOnlyList<DnsEn
     {
         var (desired, entry) = await GetAsync(operationId, cancellationToken).ConfigureAwait(false);
         var want = desired.NameServers.Select(n => n.Name.ToLowerString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var wantDs = desired.DsRecords.Select(DnssecRollout.DsComparisonForm).ToHashSet(StringComparer.Ordinal);
+        var wantDs = desired.DsRecords.Select(ds => RdataFormat.CanonicalOrSelf(RecordType.DS, ds)).ToHashSet(StringComparer.Ordinal);
         var pending = new List<string>();
         foreach (var server in parentServers)
         {
             var view = await ParentDelegationReader.ReadAsync(probe, server, desired.Zone, cancellationToken).ConfigureAwait(false);
             if (view.Delegation is not { } d) { pending.Add($"{server}: {view.Error}"); continue; }
             if (!d.NsNames.SetEquals(want)) { pending.Add($"{server} shows NS [{string.Join(" ", d.NsNames.Order(StringComparer.Ordinal))}]"); continue; }
-            var haveDs = d.Ds.Select(DnssecRollout.DsComparisonForm).ToHashSet(StringComparer.Ordinal);
+            var haveDs = d.Ds.Select(ds => RdataFormat.CanonicalOrSelf(RecordType.DS, ds)).ToHashSet(StringComparer.Ordinal);
             if (!haveDs.SetEquals(wantDs)) pending.Add($"{server} shows DS [{string.Join(" | ", d.Ds)}]");
         }
         if (pending.Count == 0)

@@ -3,6 +3,7 @@ using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Route53;
 using Migrator.Core.Zones;
+using Migrator.Core.Zones.Rdata;
 
 namespace Migrator.Core.Migrations;
 
@@ -200,7 +201,7 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
             JsonSerializer.Serialize(new DsRequest(keys, dsTtlBefore), Json), c.Now), ct);
         if (op.Status == MigrationOperationStatus.Succeeded) { _steps.Add($"{description}: done"); return null; }
         if (op.Status == MigrationOperationStatus.Failed) return new StepOutcome.Blocked($"{description} failed: {op.ResultJson}");
-        var want = keys.Select(k => DsComparisonForm(k.DsRecord)).ToHashSet(StringComparer.Ordinal);
+        var want = keys.Select(k => RdataFormat.CanonicalOrSelf(RecordType.DS, k.DsRecord)).ToHashSet(StringComparer.Ordinal);
         if (op.ExternalId is { } id)
         {
             var state = await changer.GetStatusAsync(id, ct);
@@ -246,14 +247,7 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
     }
 
     private static bool SameDs(IEnumerable<string> have, IReadOnlySet<string> want) =>
-        have.Select(DsComparisonForm).ToHashSet(StringComparer.Ordinal).SetEquals(want);
-
-    /// <summary>"tag algorithm digest-type DIGEST": the digest in one upper-case run (servers print it split into groups).</summary>
-    public static string DsComparisonForm(string ds)
-    {
-        var fields = ds.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length < 4 ? string.Join(' ', fields) : $"{fields[0]} {fields[1]} {fields[2]} {string.Concat(fields[3..]).ToUpperInvariant()}";
-    }
+        have.Select(ds => RdataFormat.CanonicalOrSelf(RecordType.DS, ds)).ToHashSet(StringComparer.Ordinal).SetEquals(want);
 
     private async Task<IReadOnlyList<ParentServerView>> ReadParentsAsync(CancellationToken ct)
     {

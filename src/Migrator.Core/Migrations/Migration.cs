@@ -78,6 +78,13 @@ public sealed class Migration
     /// <summary>Why the last attempt of a step stopped (shown until the step succeeds).</summary>
     public string? Blocker { get; private set; }
 
+    /// <summary>
+    /// True while <see cref="Blocker"/> says what the migration waits for (a due time, a change not yet INSYNC): the
+    /// scheduler will go on by itself. False when it is a problem a person must solve. Set with the blocker by
+    /// <see cref="MigrationPatch"/> (<c>Set(x =&gt; x.Blocker, …)</c> is a problem, <c>Waiting(…)</c> a wait).
+    /// </summary>
+    public bool BlockerIsWait { get; private set; }
+
     /// <summary>Automated updaters ticked off (JSON: name, who, when).</summary>
     public string? UpdaterTicksJson { get; private set; }
 

@@ -52,6 +52,12 @@ public sealed record MigrationStatus(
     DelegationSnapshot? Snapshot,
     string? SnapshotSha256)
 {
+    /// <summary>
+    /// True when <see cref="Blocker"/> is a wait the scheduler ends by itself (soaking until, waiting for INSYNC), false
+    /// when a person must act on it. Dashboards show the first as progress, the second as a problem.
+    /// </summary>
+    public bool BlockerIsWait { get; init; }
+
     /// <summary>Who must act next in words ("an Approver who is not alice", "the scheduler at 12:05").</summary>
     public string WhoActsNext => NextStep switch
     {
@@ -75,7 +81,10 @@ public sealed record MigrationStatus(
             m.InventorySerial, m.InventoryHash, m.InventoryJson is null ? 0 : InventoryRecords.Count(m.InventoryJson),
             FindingsOf(m), (answers?.Updaters ?? []).Select(u => ticks.TryGetValue(u.Name, out var t)
                 ? new UpdaterStatus(u.Name, u.Owner, true, t.By, t.At) : new UpdaterStatus(u.Name, u.Owner, false, null, null)).ToList(),
-            answers, snapshot is null ? null : DelegationSnapshot.FromJson(snapshot.Json), snapshot?.Sha256);
+            answers, snapshot is null ? null : DelegationSnapshot.FromJson(snapshot.Json), snapshot?.Sha256)
+        {
+            BlockerIsWait = m.Blocker is not null && m.BlockerIsWait,
+        };
     }
 
     internal sealed record Tick(string By, DateTimeOffset At);

@@ -515,7 +515,9 @@ public sealed class MigrationWorkflow(
             throw;
         }
         var release = new MigrationPatch().Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null)
-            .Set(x => x.RunningBy, (string?)null).Set(x => x.Blocker, outcome is StepOutcome.Done ? null : outcome.Message);
+            .Set(x => x.RunningBy, (string?)null);
+        if (outcome is StepOutcome.Pending) release.Waiting(outcome.Message);
+        else release.Set(x => x.Blocker, outcome is StepOutcome.Done ? null : outcome.Message);
         switch (outcome)
         {
             case StepOutcome.Done done:
@@ -674,7 +676,7 @@ public sealed class MigrationWorkflow(
             {
                 var patch = pending.Patch ?? new MigrationPatch();
                 patch.Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null)
-                    .Set(x => x.Blocker, pending.Message);
+                    .Waiting(pending.Message);
                 await SaveClaimedAsync(m.Id, t.Step, patch, ct, timers: [new FollowUp(t.Step, pending.RetryAt)]);
                 return WorkflowResult.Accepted(pending.Message, await GetStatusAsync(m.Id, ct));
             }
@@ -858,6 +860,7 @@ public sealed class MigrationWorkflow(
                 .SetProperty(x => x.RunningStep, (string?)null).SetProperty(x => x.RunningSince, (DateTimeOffset?)null)
                 .SetProperty(x => x.RunningBy, (string?)null);
             if (thenRolledBack is null) s.SetProperty(x => x.Blocker, (string?)null);
+            if (!patch.SetsBlocker) s.SetProperty(x => x.BlockerIsWait, false);
             foreach (var set in patch.Setters) set(s);
         }, ct);
         if (rows != 1)
@@ -886,7 +889,8 @@ public sealed class MigrationWorkflow(
     private async Task SaveBlockerAsync(Guid id, string message, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        await db.Migrations.Where(x => x.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Blocker, message).SetProperty(x => x.Version, x => x.Version + 1), ct);
+        await db.Migrations.Where(x => x.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Blocker, message).SetProperty(x => x.BlockerIsWait, false)
+            .SetProperty(x => x.Version, x => x.Version + 1), ct);
     }
 
     private static string Truncate(string s) => s.Length <= 4000 ? s : s[..3997] + "...";

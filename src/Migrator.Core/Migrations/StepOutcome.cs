@@ -6,15 +6,33 @@ namespace Migrator.Core.Migrations;
 /// <summary>Columns a step writes with its transition (or while it runs), applied inside the compare-and-set.</summary>
 public sealed class MigrationPatch
 {
-    internal readonly List<Action<UpdateSettersBuilder<Migration>>> Setters = [];
+    private readonly List<Action<UpdateSettersBuilder<Migration>>> _setters = [];
+    private bool? _blockerIsWait;
 
+    /// <summary>The setters to apply; a patch that sets <see cref="Migration.Blocker"/> also says whether it is a wait.</summary>
+    internal IEnumerable<Action<UpdateSettersBuilder<Migration>>> Setters =>
+        _blockerIsWait is { } wait ? _setters.Append(s => s.SetProperty(x => x.BlockerIsWait, wait)) : _setters;
+
+    /// <summary>True when this patch sets the blocker (and with it whether the blocker is a wait).</summary>
+    internal bool SetsBlocker => _blockerIsWait is not null;
+
+    /// <summary>Sets one property. Setting <see cref="Migration.Blocker"/> here marks it a problem; see <see cref="Waiting"/>.</summary>
     public MigrationPatch Set<T>(Expression<Func<Migration, T>> property, T value)
     {
-        Setters.Add(s => s.SetProperty(property, value));
+        if (property.Body is MemberExpression { Member.Name: nameof(Migration.Blocker) }) _blockerIsWait ??= false;
+        _setters.Add(s => s.SetProperty(property, value));
         return this;
     }
 
-    public bool IsEmpty => Setters.Count == 0;
+    /// <summary>The migration waits (a due time not reached, a change not yet INSYNC): shown as a wait, not as a problem.</summary>
+    public MigrationPatch Waiting(string message)
+    {
+        Set(x => x.Blocker, message);
+        _blockerIsWait = true;
+        return this;
+    }
+
+    public bool IsEmpty => _setters.Count == 0;
 }
 
 /// <summary>What running a step came to. Evidence is any JSON-serialisable object; it goes to the history row.</summary>

@@ -34,7 +34,8 @@ public static class MigrationBoard
         if (s.State is MigrationState.Completed or MigrationState.Decommissioned) return new(HealthLevel.Finished, "finished: Route 53 serves the zone");
         if (s.State == MigrationState.Abandoned) return new(HealthLevel.Finished, "abandoned");
         if (s.State == MigrationState.RolledBack) return new(HealthLevel.Problem, "rolled back: the old delegation is in place again" + (s.Blocker is { } b ? $" ({b})" : ""));
-        if (s.Blocker is { } blocker) return new(HealthLevel.Problem, $"blocked: {blocker}");
+        if (s.Blocker is { } blocker)
+            return s.BlockerIsWait ? new(HealthLevel.Good, $"waiting: {blocker}") : new(HealthLevel.Problem, $"blocked: {blocker}");
         if (s.RunningStep is { } running) return new(HealthLevel.Good, $"running: {running}" + (s.CutoverStage is { } stage ? $", {stage}" : ""));
         var openErrors = s.Findings.Count(f => f.IsError && !f.IsAccepted);
         if (openErrors > 0) return new(HealthLevel.Attention, $"{openErrors} lint error(s) to fix or accept with a reason");

@@ -220,6 +220,27 @@ public sealed class MigrationWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BlockerIsWait_IsTrueWhilePending_FalseOnceBlocked_AndClearedByTheTransition()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.TtlLowered);
+        var due = _h.Time.GetUtcNow().AddMinutes(10);
+        _h.Runner.Run = (_, _) => Task.FromResult<StepOutcome>(new StepOutcome.Pending("waiting until the old TTLs expire", due));
+        var pending = await _h.Workflow().RunStepAsync(id, MigrationStep.Wait, MigrationActor.System, fromJob: true);
+        Assert.Equal(("waiting until the old TTLs expire", true), (pending.Status!.Blocker, pending.Status.BlockerIsWait));
+
+        _h.Runner.Run = (_, _) => Task.FromResult<StepOutcome>(new StepOutcome.Blocked("old and new differ in 1 set"));
+        var blocked = await _h.Workflow().RunStepAsync(id, MigrationStep.Wait, MigrationActor.System, fromJob: true);
+        Assert.Equal(("old and new differ in 1 set", false), (blocked.Status!.Blocker, blocked.Status.BlockerIsWait));
+
+        _h.Runner.Run = (_, _) => Task.FromResult<StepOutcome>(new StepOutcome.Pending("waiting again", due));
+        Assert.True((await _h.Workflow().RunStepAsync(id, MigrationStep.Wait, MigrationActor.System, fromJob: true)).Status!.BlockerIsWait);
+        _h.Runner.Run = (_, _) => Task.FromResult<StepOutcome>(new StepOutcome.Done("waited", new { }));
+        var done = await _h.Workflow().RunStepAsync(id, MigrationStep.Wait, MigrationActor.System, fromJob: true);
+        Assert.Equal((MigrationState.Waited, (string?)null, false), (done.Status!.State, done.Status.Blocker, done.Status.BlockerIsWait));
+        Assert.False((await _h.Workflow().GetStatusAsync(id))!.BlockerIsWait);
+    }
+
+    [Fact]
     public async Task Blocked_KeepsTheStateAndShowsWhy()
     {
         var id = await _h.MigrationInAsync(MigrationState.Inventoried);

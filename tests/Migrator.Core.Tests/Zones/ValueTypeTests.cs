@@ -168,6 +168,17 @@ public class RdataFormatTests
     public void TryCanonicalize_Fails_WhenDataIsInvalidOrUnsupported(string type, string presentation) =>
         Assert.False(RdataFormat.TryCanonicalize(RecordType.Parse(type), presentation, Origin, out _, out _));
 
+    [Fact]
+    public void CanonicalOrSelf_GivesOneFormForADs_HoweverItsDigestIsPrinted()
+    {
+        // Route 53's GetDNSSEC prints the digest in one upper-case run; BIND and dig split it into groups.
+        const string Route53 = "2371 13 2 1F987CC6583E92DF0890718C42D8D8B8B6B3F9C5F0A0C9D2E4B7A1C3D5E7F901";
+        const string Dig = "2371 13 2 1f987cc6583e92df0890718c42d8d8b8b6b3f9c5 f0a0c9d2e4b7a1c3d5e7f901";
+        Assert.Equal(RdataFormat.CanonicalOrSelf(RecordType.DS, Route53), RdataFormat.CanonicalOrSelf(RecordType.DS, Dig));
+        Assert.NotEqual(RdataFormat.CanonicalOrSelf(RecordType.DS, Route53), RdataFormat.CanonicalOrSelf(RecordType.DS, Route53.Replace("2371", "2372")));
+        Assert.Equal("2371 13 2 not-hex", RdataFormat.CanonicalOrSelf(RecordType.DS, " 2371  13 2\tnot-hex "));
+    }
+
     [Theory]
     [InlineData("SRV", "0 5 5060 sip.example.com.")]
     [InlineData("TXT", "\"x\\\"y\" \"\\200\"")]

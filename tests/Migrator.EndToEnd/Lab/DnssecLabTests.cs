@@ -3,6 +3,7 @@ using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Zones;
+using Migrator.Core.Zones.Rdata;
 using Xunit.Abstractions;
 using static Migrator.EndToEnd.Lab.MigrationLab;
 
@@ -67,7 +68,7 @@ public sealed class DnssecLabTests(ITestOutputHelper output)
         Assert.Equal(["dnssec:ds", "dnssec:ksk", "dnssec:served", "dnssec:signing"],
             operations.Where(o => o.Key.StartsWith("dnssec:", StringComparison.Ordinal)).Select(o => o.Key).Order(StringComparer.Ordinal));
         var evidence = (await m.Workflow.GetHistoryAsync(id))[^1].Evidence.GetProperty("dnssec");
-        Assert.Equal(DnssecRollout.DsComparisonForm(ds), DnssecRollout.DsComparisonForm(evidence.GetProperty("dsRecord").GetString()!));
+        Assert.Equal(RdataFormat.CanonicalOrSelf(RecordType.DS, ds), RdataFormat.CanonicalOrSelf(RecordType.DS, evidence.GetProperty("dsRecord").GetString()!));
         Assert.Contains(evidence.GetProperty("resolvers").EnumerateArray(), v => v.GetProperty("verdict").GetString() == DnssecResolverView.Secure);
         var secure = await AskAsync(m, Www);
         Assert.True(secure.IsNoError && secure.AuthenticData, $"unbound does not validate {Www} as secure after the DS was published: {secure}");

@@ -157,22 +157,13 @@ public sealed class SandboxWorldTests(ITestOutputHelper output)
         await using var world = await SandboxWorld.StartAsync(TestWorlds.Options());
         var dnskey = await TestWorlds.QueryAsync(world.OldProviderEndPoint, "signed.example.", RecordType.DnsKey, recursion: false);
         var ksk = dnskey.AnswerRecords.OfType<DnsKeyRecord>().Single(k => k.IsSecureEntryPoint);
-        var anchor = Path.Combine(Path.GetTempPath(), $"anchor-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(anchor, $"trust-anchors {{ \"signed.example.\" static-key {(int)ksk.Flags} 3 {(int)ksk.Algorithm} \"{Convert.ToBase64String(ksk.PublicKey)}\"; }};\n");
-        try
+        var anchor = $"{(int)ksk.Flags} 3 {(int)ksk.Algorithm} {Convert.ToBase64String(ksk.PublicKey)}";
+        foreach (var (name, type, expect) in new[]
         {
-            foreach (var (name, type, expect) in new[]
-            {
-                ("www.signed.example.", "A", "; fully validated"),
-                ("www.signed.example.", "TXT", "; negative response, fully validated"),
-            })
-            {
-                var delv = await Support.TestProcess.RunAsync("delv", [$"@{world.OldProviderEndPoint.Address}", "-p", world.Port.ToString(CultureInfo.InvariantCulture),
-                    "-a", anchor, "+root=signed.example", "+tcp", name, type]);
-                Assert.True((delv.StdOut + delv.StdErr).Contains(expect, StringComparison.Ordinal), $"{name} {type}: expected '{expect}'\n{delv}");
-            }
-        }
-        finally { File.Delete(anchor); }
+            ("www.signed.example.", "A", "; fully validated"),
+            ("www.signed.example.", "TXT", "; negative response, fully validated"),
+        })
+            await Support.Delv.AssertSaysAsync(world.OldProviderEndPoint, "signed.example.", anchor, name, type, expect);
     }
 
     [Fact]

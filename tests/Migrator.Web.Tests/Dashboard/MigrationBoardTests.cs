@@ -151,6 +151,15 @@ public sealed class MigrationBoardTests
     }
 
     [Fact]
+    public void HealthOf_IsGoodAndSaysWaiting_WhenTheBlockerIsAWait()
+    {
+        var soaking = Status(MigrationState.Verified, blocker: "soaking until 2026-12-02 10:00:00Z") with { BlockerIsWait = true };
+
+        Assert.Equal(new Migrator.Web.Dashboard.Health(HealthLevel.Good, "waiting: soaking until 2026-12-02 10:00:00Z"), MigrationBoard.HealthOf(soaking, Now));
+        Assert.Equal(HealthLevel.Problem, MigrationBoard.HealthOf(soaking with { BlockerIsWait = false }, Now).Level);
+    }
+
+    [Fact]
     public void HealthOf_SaysWhy_ForBlockerOverdueAndFindings()
     {
         Assert.Equal(new Migrator.Web.Dashboard.Health(HealthLevel.Problem, "blocked: parity failed for www"), MigrationBoard.HealthOf(Status(MigrationState.Rehearsed, blocker: "parity failed for www"), Now));

@@ -227,6 +227,25 @@ public sealed class MigrationDetailPageTests(SandboxApp app)
 
         cut.WaitForAssertion(() => Assert.Contains("could not read this migration", cut.Find("[data-testid=page-error]").TextContent), Wait);
     }
+
+    [Theory]
+    [InlineData(true, "wait", "Waiting:", "mud-alert-text-info")]
+    [InlineData(false, "problem", "Blocked:", "mud-alert-text-error")]
+    public async Task Blocker_IsShownAsAWaitOrAsAProblem_AsTheWorkflowMarkedIt(bool isWait, string kind, string label, string cssClass)
+    {
+        var id = await SeedWaitingAsync(null);
+        await using (var db = await Contexts.CreateDbContextAsync())
+            await db.Migrations.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Blocker, "soaking until 2026-12-02 10:00:00Z").SetProperty(m => m.BlockerIsWait, isWait));
+        await using var ctx = PageTestContext.Create(app, "viewer@sandbox.local", MigratorRoles.Viewer);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+
+        cut.WaitForAssertion(() => Assert.Contains("soaking until", cut.Find("[data-testid=blocker]").TextContent), Wait);
+        var blocker = cut.Find("[data-testid=blocker]");
+        Assert.Equal(kind, blocker.GetAttribute("data-kind"));
+        Assert.StartsWith(label, blocker.TextContent.Trim());
+        Assert.Contains(cssClass, blocker.ClassList);
+    }
 }
 
 public sealed class StepWordTests

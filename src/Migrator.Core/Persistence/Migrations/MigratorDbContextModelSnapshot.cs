@@ -363,6 +363,9 @@ namespace Migrator.Core.Persistence.Migrations
                     b.Property<string>("Blocker")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("BlockerIsWait")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 

@@ -19,6 +19,15 @@ public static class RdataFormat
         return true;
     }
 
+    /// <summary>
+    /// The canonical form when <paramref name="presentation"/> parses (relative names taken from the root), else the text
+    /// with its whitespace collapsed: for comparing RDATA that servers and APIs print differently (a DS digest in one run
+    /// or in groups, upper or lower case).
+    /// </summary>
+    public static string CanonicalOrSelf(RecordType type, string presentation) =>
+        TryCanonicalize(type, presentation, DomainName.Root, out var canonical, out _) ? canonical
+            : string.Join(' ', presentation.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>Parses RDATA tokens (as a zone file reader splits them) into wire form.</summary>
     /// <param name="errorToken">Index of the token the error is about, or −1 when it is about the end of the data.</param>
     public static bool TryParse(RecordType type, IReadOnlyList<RdataToken> tokens, DomainName origin,
