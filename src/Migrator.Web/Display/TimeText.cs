@@ -12,7 +12,7 @@ public readonly record struct TimeTextPart(string? Text, DateTimeOffset? At);
 /// </summary>
 public static partial class TimeText
 {
-    [GeneratedRegex(@"(?<![\d-])\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|[+-]\d{2}:\d{2})(?![\d:])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\d-])\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|[+-]\d{2}:\d{2})(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex Instant();
 
     /// <summary>The message in order; joined back, the text parts and the instants' original text give the message again.</summary>

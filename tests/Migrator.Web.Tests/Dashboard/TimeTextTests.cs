@@ -27,6 +27,14 @@ public sealed class TimeTextTests
         Assert.Equal("'ci' …ab12, expires , made at ", string.Concat(parts.Select(p => p.Text)));
     }
 
+    [Fact]
+    public void Split_FindsTheInstant_WhenAColonFollowsIt()
+    {
+        var parts = TimeText.Split($"old and new differ (drift check at {Due:u}: 2 of 23 differ)");
+
+        Assert.Equal([new TimeTextPart("old and new differ (drift check at ", null), new TimeTextPart(null, Due), new TimeTextPart(": 2 of 23 differ)", null)], parts);
+    }
+
     [Theory]
     [InlineData("no time here")]
     [InlineData("serial 2026120101, plan abcdef012345")]
