@@ -155,7 +155,7 @@ public static class MigrationLifecycle
                 "who, why"),
         };
         foreach (var from in new[] { Waited, Approved })
-            t.Add(new(MigrationStep.Resync, from, Waited, Operators,
+            t.Add(new(MigrationStep.Resync, from, Waited, OperatorsThenScheduler,
                 "old and new drifted apart during the wait (or the old zone changed on purpose)",
                 "re-reads the old zone through the source and stores it as the inventory; imports it into the hosted zone (waits INSYNC); recomputes the cutover plan; voids any approval or open request; checks drift again",
                 "records, serial, hash, Route 53 changes, the new plan hash, the voided approval",

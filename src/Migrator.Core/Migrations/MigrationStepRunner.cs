@@ -421,8 +421,15 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var target = await adapters.TargetAsync(m, a, ct);
         if (stage == "d")
         {
-            var pending = await ApplyAsync(c, target, approved.Changes, "cutover:e", ct,
+            // Keyed by the approved plan: after a stop and a new approval, the new plan's batches are new operations, never
+            // taken for the earlier plan's (a batch with the same number but other changes would be skipped as done).
+            var pending = await ApplyAsync(c, target, approved.Changes, $"cutover:e:{approved.Hash[..12]}", ct,
                 afterSubmit: (info, ct2) => CheckpointAsync(m, 'e', $"Route 53 change {info.Id} submitted; its id is not recorded", ct2));
+            if (pending is StepOutcome.Blocked)
+            {
+                await Stage(c, "a", ct); // a refused batch: the next attempt recomputes the plan (the zone or Route 53 may have been fixed)
+                return pending;
+            }
             if (pending is not null) return pending;
             if (approved.Changes.Count == 0) await CheckpointAsync(m, 'e', "no record change to apply; the stage is not recorded", ct);
             await Stage(c, "e", ct);
@@ -860,12 +867,67 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         foreach (var op in (await c.Operations(ct)).Where(o => o.Key.StartsWith(keyPrefix, StringComparison.Ordinal)
                      && o.Kind == MigrationOperationKinds.Route53Change && o.Status == MigrationOperationStatus.Submitted))
         {
-            if (!await target.IsInSyncAsync(op.ExternalId!, ct))
-                return new StepOutcome.Pending($"{op.Description}: change {op.ExternalId} is PENDING", c.Now + _options.PollInterval);
+            if (await NotInSyncAsync(c, target, op, ct) is { } why)
+                return new StepOutcome.Pending($"{op.Description}: {why}", c.Now + _options.PollInterval);
             op.Succeeded(null, c.Now);
             await c.UpdateOperationAsync(op, ct);
         }
         return null;
+    }
+
+    /// <summary>
+    /// The <see cref="MigrationOperation.ExternalId"/> of a Route 53 change found in the zone whose change id was lost
+    /// (the process died between the submit and recording its id, or the answer never came): without the id GetChange
+    /// cannot say INSYNC, so INSYNC is observed the way it is defined — every new name server serves, for each name and
+    /// type of the batch, exactly what Route 53 lists (nothing, for a deleted set).
+    /// </summary>
+    public const string LostChangeId = "lost-change-id";
+
+    /// <summary>The keys a lost-id change's batch touched, stored in its operation row's result.</summary>
+    private sealed record LostChange(string Note, IReadOnlyList<AwaitedSet> Awaiting);
+
+    private sealed record AwaitedSet(string Name, string Type);
+
+    /// <summary>Null when the operation's change is INSYNC; else why not (its change id PENDING, or the names not yet served).</summary>
+    private async Task<string?> NotInSyncAsync(StepContext c, Route53TargetZone target, MigrationOperation op, CancellationToken ct)
+    {
+        if (op.ExternalId != LostChangeId)
+            return await target.IsInSyncAsync(op.ExternalId!, ct) ? null : $"change {op.ExternalId} is PENDING";
+        var lost = JsonSerializer.Deserialize<LostChange>(op.ResultJson!, Json)!;
+        var keys = lost.Awaiting.Select(k => new RecordSetKey(DomainName.Parse(k.Name), RecordType.Parse(k.Type))).ToList();
+        return await FirstNotServedAsync(c, target, keys, ct) is { } waiting ? $"its change id was lost; waiting until every new name server serves it: {waiting}" : null;
+    }
+
+    /// <summary>The first (set, server) where a new name server does not yet serve what Route 53 lists; null when all do.</summary>
+    private async Task<string?> FirstNotServedAsync(StepContext c, Route53TargetZone target, IReadOnlyList<RecordSetKey> keys, CancellationToken ct)
+    {
+        var listed = (await target.CurrentAsync(ct)).ToDictionary(s => s.Key);
+        var servers = await adapters.NewServerEndpointsAsync(c.Migration.Answers!, await target.GetNameServersAsync(ct), ct);
+        if (servers.Count == 0) return "the new name servers have no address";
+        foreach (var server in servers)
+            foreach (var key in keys.Distinct())
+            {
+                var side = ParityComparer.Side(key, await adapters.Probe.QueryAsync(server, key.Name, key.Type, ProbeOptions.Default, ct));
+                if (side.Error is not null) return $"{key} at {server}: {side.Error}";
+                if (!listed.TryGetValue(key, out var want))
+                {
+                    if (side.Present) return $"{key} at {server} is still served";
+                    continue;
+                }
+                var served = side.Values.Select(v => ParityComparer.Normalize(key.Type, v)).ToHashSet(StringComparer.Ordinal);
+                if (!side.Present || !served.SetEquals(want.Values.Select(v => ParityComparer.Normalize(key.Type, v))) || side.Ttl != want.Ttl.Seconds)
+                    return $"{key} at {server} is not served as listed";
+            }
+        return null;
+    }
+
+    /// <summary>Records a change found in the zone without its id (see <see cref="LostChangeId"/>), then whether it is INSYNC.</summary>
+    private async Task<string?> RecordLostChangeAsync(StepContext c, Route53TargetZone target, MigrationOperation op, ChangeBatch batch, string note, CancellationToken ct)
+    {
+        var keys = batch.Changes.Select(x => new AwaitedSet(x.RecordSet.Name.ToString(), x.RecordSet.Type.ToString())).Distinct().ToList();
+        op.Submitted(LostChangeId, JsonSerializer.Serialize(new LostChange(note, keys), Json), c.Now);
+        await c.UpdateOperationAsync(op, ct);
+        return await NotInSyncAsync(c, target, op, ct);
     }
 
     /// <summary>
@@ -888,8 +950,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             if (op.Status == MigrationOperationStatus.Failed) return new StepOutcome.Blocked($"{op.Description} was refused: {op.ResultJson}");
             if (op.Status == MigrationOperationStatus.Submitted)
             {
-                if (!await target.IsInSyncAsync(op.ExternalId!, ct))
-                    return new StepOutcome.Pending($"{op.Description}: change {op.ExternalId} is PENDING", c.Now + _options.PollInterval);
+                if (await NotInSyncAsync(c, target, op, ct) is { } why)
+                    return new StepOutcome.Pending($"{op.Description}: {why}", c.Now + _options.PollInterval);
                 op.Succeeded(null, c.Now);
                 await c.UpdateOperationAsync(op, ct);
                 continue;
@@ -898,7 +960,10 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             var resumed = op.Id != fresh.Id;
             if (resumed && await target.HoldsAsync(batches[i], ct))
             {
-                op.Succeeded(JsonSerializer.Serialize(new { note = "found applied after a restart" }), c.Now);
+                // Route 53 lists a PENDING change's sets: held is not INSYNC. The id is gone, so DNS says when it is.
+                if (await RecordLostChangeAsync(c, target, op, batches[i], "found in the zone after a restart; its change id was not recorded", ct) is { } why)
+                    return new StepOutcome.Pending($"{op.Description}: {why}", c.Now + _options.PollInterval);
+                op.Succeeded(null, c.Now);
                 await c.UpdateOperationAsync(op, ct);
                 continue;
             }
@@ -907,7 +972,9 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             catch (Route53AmbiguousChangeException e)
             {
                 if (!await target.HoldsAsync(batches[i], ct)) return new StepOutcome.Blocked($"{op.Description}: {e.Message}");
-                op.Succeeded(JsonSerializer.Serialize(new { note = "applied; its answer was lost" }), c.Now);
+                if (await RecordLostChangeAsync(c, target, op, batches[i], "applied; its answer was lost", ct) is { } why)
+                    return new StepOutcome.Pending($"{op.Description}: {why}", c.Now + _options.PollInterval);
+                op.Succeeded(null, c.Now);
                 await c.UpdateOperationAsync(op, ct);
                 continue;
             }

@@ -176,6 +176,7 @@ public sealed class MigrationWorkflow(
         }
 
         if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not change the plan");
+        if (DelegationInFlight(m) is { } inFlight) return WorkflowResult.Conflict(inFlight, await GetStatusAsync(id, ct));
         if (m.State is not (MigrationState.Planned or MigrationState.Inventoried or MigrationState.Rehearsed or MigrationState.TtlLowered
             or MigrationState.Waited or MigrationState.Approved))
             return WorkflowResult.Invalid($"the plan cannot change in state {m.State}", await GetStatusAsync(id, ct));
@@ -194,7 +195,12 @@ public sealed class MigrationWorkflow(
         var m = await LoadAsync(id, ct);
         if (m is null) return WorkflowResult.NotFound(id);
         if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not upload zones");
-        if (m.State is not (MigrationState.Drafted or MigrationState.Planned)) return WorkflowResult.Invalid($"a zone file can be uploaded in Drafted or Planned, not {m.State}");
+        // Waiting for the cutover, a new upload is what the next re-sync (and the cutover's re-export) reads: the way out
+        // when the old zone changed under an uploaded inventory.
+        if (m.State is not (MigrationState.Drafted or MigrationState.Planned or MigrationState.Waited or MigrationState.Approved))
+            return WorkflowResult.Invalid($"a zone file can be uploaded in Drafted or Planned, or in Waited or Approved for a re-sync; not in {m.State}");
+        if (DelegationInFlight(m) is { } inFlight) return WorkflowResult.Conflict(inFlight, await GetStatusAsync(id, ct));
+        if (m.RunningStep is not null && !IsStale(m)) return WorkflowResult.Conflict($"{m.RunningStep} is running; upload when it stops", await GetStatusAsync(id, ct));
         if (string.IsNullOrWhiteSpace(zoneText)) return WorkflowResult.Invalid("the zone file is empty");
         if (zoneText.Length > 64 * 1024 * 1024) return WorkflowResult.Invalid("the zone file is larger than 64 MiB");
         return await WriteAsync(m, actor, MigrationAuditActions.ZoneUploaded, new { characters = zoneText.Length },
@@ -285,8 +291,9 @@ public sealed class MigrationWorkflow(
         if (!string.Equals(planHash?.Trim(), m.PlanHash, StringComparison.OrdinalIgnoreCase))
             return WorkflowResult.Conflict($"the plan changed: its hash is {m.PlanHash}, not {planHash}; review it again", await GetStatusAsync(id, ct));
         var now = time.GetUtcNow();
+        // A new approval's cutover starts from the top: (b)–(d) re-check the plan even if an earlier attempt got further.
         var patch = new MigrationPatch().Set(x => x.ApprovedPlanHash, m.PlanHash).Set(x => x.ApprovedBy, actor.Name).Set(x => x.ApprovedAt, now)
-            .Set(x => x.DueAt, m.Answers?.Window?.Opens);
+            .Set(x => x.DueAt, m.Answers?.Window?.Opens).Set(x => x.CutoverStage, (string?)null);
         return await TransitionAsync(m, MigrationStep.Approve, actor, new { planHash = m.PlanHash, requestedBy = m.ApprovalRequestedBy }, patch,
             $"approved plan {m.PlanHash[..12]}", ct, expectedPlanHash: m.PlanHash);
     }
@@ -424,6 +431,7 @@ public sealed class MigrationWorkflow(
         if (t is null) return WorkflowResult.Conflict($"a migration in {m.State} cannot be abandoned: the delegation was changed; roll back first", await GetStatusAsync(id, ct));
         if (!actor.MayAct(t.Roles)) return WorkflowResult.Forbidden($"{actor.Name} may not abandon migrations");
         if (m.RunningStep is not null && !IsStale(m)) return WorkflowResult.Conflict($"{m.RunningStep} is running; try again when it stops", await GetStatusAsync(id, ct));
+        if (DelegationInFlight(m) is { } inFlight) return WorkflowResult.Conflict(inFlight, await GetStatusAsync(id, ct));
         return await TransitionAsync(m, MigrationStep.Abandon, actor, new { reason = reason.Trim() },
             new MigrationPatch().Set(x => x.DueAt, (DateTimeOffset?)null).Set(x => x.RunningStep, (string?)null), "abandoned", ct);
     }
@@ -718,6 +726,8 @@ public sealed class MigrationWorkflow(
             case MigrationStep.Rehearse:
                 var open = MigrationStatus.FindingsOf(m).Where(f => f.IsError && !f.IsAccepted).Select(f => f.Key).ToList();
                 return open.Count == 0 ? null : $"{open.Count} lint error(s) are neither fixed nor accepted: {string.Join("; ", open.Take(10))}";
+            case MigrationStep.Resync when DelegationInFlight(m) is { } inFlight:
+                return inFlight;
             case MigrationStep.CutOver when m.ApprovedPlanHash is null || m.ApprovedPlanHash != m.PlanHash:
                 return "the cutover plan is not approved";
             case MigrationStep.CutOver when m.Answers?.Window is { } w && time.GetUtcNow() < w.Opens:
@@ -731,6 +741,16 @@ public sealed class MigrationWorkflow(
         }
         return null;
     }
+
+    /// <summary>
+    /// Why nothing but the cutover itself may move an Approved migration now, or null: once (f) proved parity the cutover
+    /// changes the delegation — between its polls (the parent showing the change, a manual registrar) no claim is held,
+    /// and a re-sync, a plan change or an abandonment then would leave a changed delegation in a state that cannot roll back.
+    /// </summary>
+    private static string? DelegationInFlight(Migration m) =>
+        m.State == MigrationState.Approved && m.CutoverStage is "f" or "g" or "h"
+            ? $"the cutover is changing the delegation (past sub-step {m.CutoverStage}); let it finish, then roll back if needed"
+            : null;
 
     private bool IsStale(Migration m) => m.RunningSince is { } since && time.GetUtcNow() - since > _options.ClaimTimeout;
 

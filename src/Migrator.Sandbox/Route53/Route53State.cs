@@ -199,18 +199,22 @@ public sealed partial class Route53State : IDisposable
         }
     }
 
-    /// <summary>Publishes, in submission order, every change whose INSYNC time has come. Caller holds the lock.</summary>
+    /// <summary>
+    /// Publishes, in submission order, every change whose INSYNC time has come, except those of held zones (see
+    /// <see cref="HoldInsync"/>), which wait without holding up other zones. Caller holds the lock.
+    /// </summary>
     private void PublishDue()
     {
         var now = _time.GetUtcNow();
         var served = _served;
         var changed = false;
-        while (_pending.Count > 0)
+        for (var i = 0; i < _pending.Count;)
         {
-            var p = _pending[0];
+            var p = _pending[i];
             var change = _changes[p.ChangeId];
             if (change.InsyncAt > now) break;
-            _pending.RemoveAt(0);
+            if (_heldZones.Contains(p.ZoneId)) { i++; continue; }
+            _pending.RemoveAt(i);
             served = p.Records is null || p.PrivateZone ? served.Remove(p.ZoneId) : served.SetItem(p.ZoneId, new ServedZone(p.ZoneId, p.Name, p.Sequence, p.Records));
             change.Published = true;
             changed = true;
@@ -218,11 +222,31 @@ public sealed partial class Route53State : IDisposable
         }
         if (changed) _served = served;
         // A timer that fired a little early (or a later change behind an earlier one) gets a fresh timer.
-        if (_pending.Count > 0 && !_timers.ContainsKey(_pending[0].ChangeId))
+        if (_pending.FirstOrDefault(p => !_heldZones.Contains(p.ZoneId)) is { } first && !_timers.ContainsKey(first.ChangeId))
         {
-            var first = _pending[0];
             var wait = _changes[first.ChangeId].InsyncAt - now;
             _timers[first.ChangeId] = _time.CreateTimer(OnTimer, first.ChangeId, wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private readonly HashSet<string> _heldZones = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A fault for tests: the hosted zone's changes stay PENDING (GetChange says so, ListResourceRecordSets already lists
+    /// them, the DNS listener does not serve them) until <see cref="ReleaseInsync"/>; other zones' changes go on.
+    /// </summary>
+    public void HoldInsync(string zoneId)
+    {
+        lock (_gate) _heldZones.Add(zoneId);
+    }
+
+    /// <summary>Ends <see cref="HoldInsync"/>: the zone's due changes turn INSYNC now, in order.</summary>
+    public void ReleaseInsync(string zoneId)
+    {
+        lock (_gate)
+        {
+            _heldZones.Remove(zoneId);
+            PublishDue();
         }
     }
 

@@ -20,6 +20,9 @@ namespace Migrator.EndToEnd.Lab;
 /// One lab serves nine zones: eight are cut over by one app process that halts each of them at its own sub-step (a
 /// deterministic checkpoint that writes a marker file, not a timer) and is then killed; a second process resumes
 /// them and cuts over the ninth, the clean run, at the same time.
+/// Inside (e) the kill comes after Route 53 accepted the change and before its id was recorded, and the emulator keeps
+/// that zone's change PENDING across the restart: the resumed cutover must find the change in the zone, not send it
+/// again, and wait until the new servers serve it (its id is lost, so GetChange cannot tell) before (f) compares.
 /// </summary>
 public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
 {
@@ -60,6 +63,9 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
                 ids[zone] = id;
             }
             output.WriteLine($"{clock.Elapsed}: nine zones approved");
+            var killedInE = zones[4];
+            var heldZoneId = (await m.Workflow.GetStatusAsync(ids[killedInE]))!.HostedZoneId!;
+            m.Emulator.Emulator.Route53.HoldInsync(heldZoneId);
             var updatesBefore = zones.ToDictionary(z => z, z => ParentUpdates(m, z));
             var serialBefore = await TldSerialAsync(m);
 
@@ -88,11 +94,29 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
             }
             Assert.Equal(NewNs, (await m.ParentNsAsync(zones[6])).Order()); // killed after (g) changed the parent
             Assert.Equal(OldNs, (await m.ParentNsAsync(zones[5])).Order()); // killed before (g)
+            Assert.Equal(1, changes.GetValueOrDefault(heldZoneId)); // killed in (e): submitted, PENDING, its id not recorded
+            Assert.Equal((MigrationOperationStatus.Pending, (string?)null), await OperationAsync(m, ids[killedInE], "cutover:e:", ":batch-0"));
 
             // 3. The second app process resumes the eight and runs the clean cutover beside them.
             Assert.Equal(WorkflowOutcome.Accepted, (await m.AcceptCutOverForAnotherProcessAsync(ids[clean])).Outcome);
             await using (var second = await WebAppProcess.StartAsync(data, AppEnvironment(m, null, null)))
             {
+                // The zone killed in (e): its change is found in the zone without an id and awaited by DNS, not sent again,
+                // and nothing after (e) runs while the new servers do not serve it.
+                var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+                while (await OperationAsync(m, ids[killedInE], "cutover:e:", ":batch-0") is var op && op != (MigrationOperationStatus.Submitted, MigrationStepRunner.LostChangeId))
+                {
+                    if (op.Status == MigrationOperationStatus.Succeeded || second.HasExited || DateTimeOffset.UtcNow > deadline)
+                        Assert.Fail($"{killedInE}: (e) was not resumed as a change without an id awaited by DNS; operation {op}, status {(await m.Workflow.GetStatusAsync(ids[killedInE]))!.Blocker}\n{second.Output}");
+                    await Task.Delay(200);
+                }
+                var waiting = (await m.Workflow.GetStatusAsync(ids[killedInE]))!;
+                Assert.Equal((MigrationState.Approved, "d"), (waiting.State, waiting.CutoverStage)); // (e) not finished
+                Assert.Equal(OldNs, (await m.ParentNsAsync(killedInE)).Order());
+                Assert.Equal(1, changes.GetValueOrDefault(heldZoneId));
+                output.WriteLine($"{clock.Elapsed}: {killedInE} waits for its PENDING change by DNS; releasing it");
+                m.Emulator.Emulator.Route53.ReleaseInsync(heldZoneId);
+
                 foreach (var zone in zones)
                 {
                     try { await m.WaitUntilAsync(ids[zone], s => s.State is MigrationState.Verified or MigrationState.Soaked && s.RunningStep is null); }
@@ -133,11 +157,16 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The status and external id of the operation whose key starts and ends so (a plan hash may sit between).</summary>
+    private static async Task<(string Status, string? ExternalId)> OperationAsync(MigrationLab m, Guid id, string start, string end) =>
+        (await m.Workflow.GetOperationsAsync(id)).Where(o => o.Key.StartsWith(start, StringComparison.Ordinal) && o.Key.EndsWith(end, StringComparison.Ordinal))
+            .Select(o => (o.Status, o.ExternalId)).SingleOrDefault();
+
     /// <summary>The cutover's operation rows and the count of journalled RFC 2136 updates (their keys are random ids), in one line.</summary>
     private static async Task<string> CutoverOperationsAsync(MigrationLab m, Guid id)
     {
         var ops = await m.Workflow.GetOperationsAsync(id);
-        return string.Join(" ", ops.Where(o => o.Key.StartsWith("cutover:", StringComparison.Ordinal)).Select(o => $"{o.Key}={o.Status}").Order(StringComparer.Ordinal))
+        return string.Join(" ", ops.Where(o => o.Key.StartsWith("cutover:", StringComparison.Ordinal)).Select(o => $"{PlanHash().Replace(o.Key, ":PLAN:")}={o.Status}").Order(StringComparer.Ordinal))
             + $" rfc2136×{ops.Count(o => o.Key.StartsWith("rfc2136-", StringComparison.Ordinal))}";
     }
 
@@ -190,4 +219,8 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    /// <summary>The approved plan's hash in an operation key ("cutover:e:0123456789ab:batch-0"): each zone has its own.</summary>
+    [GeneratedRegex(@":[0-9a-f]{12}:")]
+    private static partial Regex PlanHash();
 }

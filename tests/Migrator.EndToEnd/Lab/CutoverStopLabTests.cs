@@ -1,0 +1,70 @@
+using Migrator.Core.DynamicUpdate;
+using Migrator.Core.Migrations;
+using Migrator.Core.Ports;
+using Migrator.Core.Tsig;
+using Migrator.Core.Zones;
+using static Migrator.EndToEnd.Lab.MigrationLab;
+
+namespace Migrator.EndToEnd.Lab;
+
+/// <summary>
+/// A cutover that stopped after (e) had applied its changes goes on after a new approval: the old zone changes between
+/// (e) and (f), (f) stops before the delegation, the next attempt's (d) names the change and asks for a new approval,
+/// and the newly approved plan's change is applied in its own (e) — not skipped as the earlier plan's batch.
+/// </summary>
+public sealed class CutoverStopLabTests
+{
+    private static readonly string[] OldNs = ["ns1.old-dns.lab.", "ns2.old-dns.lab."];
+    private static readonly string[] NewNs = ["ns-1.r53.lab.", "ns-2.r53.lab."];
+
+    [Fact]
+    public async Task CutOver_AppliesTheNewlyApprovedChange_WhenAnEarlierAttemptStoppedAtParityAfterItsOwnChanges()
+    {
+        await using var m = await MigrationLab.StartAsync();
+        var id = await m.MigrateUntilWaitedAsync();
+        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+        async Task AddAsync(string label, string ip)
+        {
+            var r = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
+                new RecordSet(new RecordSetKey(DomainName.Parse($"{label}.example.lab."), RecordType.A), new Ttl(1), [ip]))], default);
+            Assert.True(r.Applied, r.ToString());
+        }
+
+        // The first approved plan holds one Route 53 change (a record added after the wait).
+        await AddAsync("first", "192.0.2.71");
+        await m.ApproveAsync(id);
+        Assert.Single((await m.Workflow.GetCutoverPlanAsync(id))!.Changes);
+
+        // While (e) applies it, another record is added at the old provider: (f) sees old and new differ and stops.
+        var added = 0;
+        m.OnCutoverCheckpoint = async (point, _) =>
+        {
+            if (point.SubStep == 'e' && Interlocked.Exchange(ref added, 1) == 0) await AddAsync("second", "192.0.2.72");
+        };
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        var stopped = await m.WaitUntilAsync(id, s => s.RunningStep is null && s.Blocker?.StartsWith("cutover (f)", StringComparison.Ordinal) == true);
+        Assert.Equal(MigrationState.Approved, stopped.State);
+        Assert.Contains("stopped before the delegation", stopped.Blocker);
+        Assert.Contains("second.example.lab. A", stopped.Blocker);
+        Assert.Equal(OldNs, (await m.ParentNsAsync()).Order());
+
+        // The next attempt recomputes the plan: it differs (the second record), so the approval is void and names it.
+        await m.Workflow.CutOverAsync(id, Alice);
+        var voided = await m.WaitUntilAsync(id, s => s.State == MigrationState.Waited && s.RunningStep is null && s.Blocker?.Contains("a new approval is needed", StringComparison.Ordinal) == true);
+        Assert.Contains("second.example.lab. A", voided.Blocker);
+
+        // Approved again, the cutover applies the new plan's change and goes through.
+        await m.ApproveAsync(id);
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        await m.WaitForAsync(id, MigrationState.CutOver);
+        Assert.Equal(NewNs, (await m.ParentNsAsync()).Order());
+        foreach (var (label, ip) in new[] { ("first", "192.0.2.71"), ("second", "192.0.2.72") })
+        {
+            var r = await m.Probe.QueryAsync(m.EmulatorDns, DomainName.Parse($"{label}.example.lab."), RecordType.A, ProbeOptions.Default);
+            Assert.Equal([ip], r.AnswerSet.Select(x => x.Data));
+        }
+        var batches = (await m.Workflow.GetOperationsAsync(id)).Where(o => o.Key.StartsWith("cutover:e:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, batches.Count); // one per approved plan, each applied once
+        Assert.All(batches, o => Assert.Equal(MigrationOperationStatus.Succeeded, o.Status));
+    }
+}
