@@ -60,6 +60,43 @@ public class Route53DomainsDelegationChangerTests
         Assert.Equal("""{"DomainName":"example.com","Nameservers":[{"Name":"ns-1.awsdns-01.com"},{"Name":"ns.example.com","GlueIps":["192.0.2.53"]}]}""", body.ToJsonString());
     }
 
+    [Fact]
+    public async Task RequestDsChangeAsync_RemovesTheUnwantedKeyFirst_ThenAddsTheMissingOne_ThenRefusesWhenExact()
+    {
+        // A registry that holds an old key (K0) and runs one operation at a time; the migration wants only K1.
+        var held = new List<JsonObject> { new() { ["Algorithm"] = 13, ["Flags"] = 257, ["PublicKey"] = "K0", ["Id"] = "id-k0", ["KeyTag"] = 1, ["DigestType"] = 2, ["Digest"] = "aa" } };
+        var (handler, changer) = Create((op, body) =>
+        {
+            switch (op)
+            {
+                case "GetDomainDetail":
+                    return (HttpStatusCode.OK, new JsonObject { ["DomainName"] = "example.com", ["Nameservers"] = new JsonArray(), ["DnssecKeys"] = new JsonArray(held.Select(k => (JsonNode)k.DeepClone()).ToArray()) }.ToJsonString());
+                case "DisassociateDelegationSignerFromDomain":
+                    held.RemoveAll(k => (string?)k["Id"] == (string?)body["Id"]);
+                    return (HttpStatusCode.OK, """{"OperationId":"op-remove"}""");
+                case "AssociateDelegationSignerToDomain":
+                    var attrs = body["SigningAttributes"]!.AsObject();
+                    held.Add(new JsonObject { ["Algorithm"] = (int)attrs["Algorithm"]!, ["Flags"] = (int)attrs["Flags"]!, ["PublicKey"] = (string)attrs["PublicKey"]!, ["Id"] = "id-new" });
+                    return (HttpStatusCode.OK, """{"OperationId":"op-add"}""");
+                default:
+                    return (HttpStatusCode.BadRequest, $$"""{"__type":"InvalidInput","message":"unexpected {{op}}"}""");
+            }
+        });
+        var zone = DomainName.Parse("example.com.");
+        IReadOnlyList<DsKeyMaterial> wanted = [new DsKeyMaterial("2 13 2 BB", 13, 257, "K1")];
+
+        Assert.Equal("op-remove", await changer.RequestDsChangeAsync(zone, wanted, CancellationToken.None));
+        Assert.Equal("""{"DomainName":"example.com","Id":"id-k0"}""", handler.Requests.Last().Body.ToJsonString());
+        Assert.Equal("op-add", await changer.RequestDsChangeAsync(zone, wanted, CancellationToken.None));
+        Assert.Equal("""{"DomainName":"example.com","SigningAttributes":{"Algorithm":13,"Flags":257,"PublicKey":"K1"}}""", handler.Requests.Last().Body.ToJsonString());
+        Assert.Equal(["K1"], held.Select(k => (string?)k["PublicKey"]));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => changer.RequestDsChangeAsync(zone, wanted, CancellationToken.None));
+
+        // And the way back: with no key wanted, the one held is removed.
+        Assert.Equal("op-remove", await changer.RequestDsChangeAsync(zone, [], CancellationToken.None));
+        Assert.Empty(held);
+    }
+
     [Theory]
     [InlineData("SUBMITTED", DelegationChangeStatus.Submitted)]
     [InlineData("IN_PROGRESS", DelegationChangeStatus.InProgress)]
