@@ -7,6 +7,7 @@ using Migrator.Core.Migrations;
 using Migrator.Core.Probing;
 using Migrator.Core.Tsig;
 using Migrator.Core.Zones;
+using static Migrator.EndToEnd.Lab.MigrationLab;
 using Migrator.EndToEnd.Browser;
 using Xunit.Abstractions;
 using Migrator.Core.Ports;
@@ -26,8 +27,6 @@ namespace Migrator.EndToEnd.Lab;
 /// </summary>
 public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
 {
-    private static readonly string[] OldNs = ["ns1.old-dns.lab.", "ns2.old-dns.lab."];
-    private static readonly string[] NewNs = ["ns-1.r53.lab.", "ns-2.r53.lab."];
 
     [Fact]
     public async Task CutOver_ResumesToTheCleanRunsEndState_WithNoChangeTwice_WhenKilledWithSigkillAtEachSubStep()
@@ -50,7 +49,7 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
 
             // 1. Every zone up to Approved (in-process, the app's database), each with a record added at the old provider
             //    after the wait, so the approved plan holds one Route 53 change for (e) to apply.
-            var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+            var old = m.Lab.OldZoneClient();
             var ids = new Dictionary<DomainName, Guid>();
             foreach (var (zone, id) in zones.Zip(await Task.WhenAll(zones.Select(z => m.MigrateUntilWaitedAsync(zone: z)))))
             {

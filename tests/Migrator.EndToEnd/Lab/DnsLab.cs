@@ -45,6 +45,10 @@ public sealed class DnsLab : IAsyncDisposable
     public string OldKeySecret { get; } = NewSecret();
     public string NewKeySecret { get; } = NewSecret();
 
+    /// <summary>An RFC 2136 client for the old provider's zone, signed with its TSIG key (the lab's "console" of the old provider).</summary>
+    public Migrator.Core.DynamicUpdate.DynamicUpdateClient OldZoneClient() =>
+        new(Old, Migrator.Core.Tsig.TsigKey.FromBase64("old-key", OldKeySecret), TimeProvider.System);
+
     /// <summary>A copy of the old provider's example.lab zone file as first served (for --zone-file).</summary>
     public string OldZoneFile => Path.Combine(Directory, "example.lab.zone");
     public string NewZoneFile => Path.Combine(Directory, "example.lab.new.zone");

@@ -24,7 +24,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
         Assert.Contains("mail2.example.lab. A at " + _lab.OldIp + " has TTL 10, not 5", before.Message);
 
         // the operator lowers the TTL "in the provider's console" (here: an RFC 2136 update standing in for it)
-        var console = new Rfc2136ZoneWriter(new DynamicUpdateClient(_lab.Old, TsigKey.FromBase64("old-key", _lab.OldKeySecret), TimeProvider.System));
+        var console = new Rfc2136ZoneWriter(_lab.OldZoneClient());
         Assert.True((await console.ReplaceAsync(DnsLab.Zone, [desired], null, default)).Applied);
 
         var after = await writer.VerifyAsync([desired], default);

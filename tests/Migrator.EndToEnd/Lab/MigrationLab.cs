@@ -132,6 +132,10 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
         return body;
     }
 
+    /// <summary>The old provider's name servers (in the lab's zone file) and the emulator's, as the parent lists them.</summary>
+    public static readonly string[] OldNs = ["ns1.old-dns.lab.", "ns2.old-dns.lab."];
+    public static readonly string[] NewNs = ["ns-1.r53.lab.", "ns-2.r53.lab."];
+
     public static readonly MigrationActor Alice = new("alice", MigrationRole.Operator);
     public static readonly MigrationActor Bob = new("bob", MigrationRole.Approver);
 
@@ -152,12 +156,12 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
             DnsEndPoint = new IPEndPoint(m.EmulatorIp, 53),
             InsyncDelay = TimeSpan.FromMilliseconds(500),
             DnskeyTtl = (int)ttl, // Route 53's 3600 s would make the DNSSEC waits an hour
-            NameServers = [new NameServerSpec("ns-1.r53.lab.", m.EmulatorIp), new NameServerSpec("ns-2.r53.lab.", m.EmulatorIp)],
+            NameServers = NewNs.Select(n => new NameServerSpec(n, m.EmulatorIp)).ToList(),
             RateLimitPerSecond = 0,
         });
         // The new name servers' addresses live in the TLD (as a registry's glue-less host records would).
         var tld = new DynamicUpdateClient(m.Lab.TldServer, TsigKey.FromBase64("tld-key", m.Lab.TldKeySecret), TimeProvider.System);
-        foreach (var ns in new[] { "ns-1.r53.lab.", "ns-2.r53.lab." })
+        foreach (var ns in NewNs)
         {
             var r = await tld.SendAsync(DnsLab.Tld, [], [new UpdateOperation.ReplaceRecordSet(
                 new RecordSet(new RecordSetKey(DomainName.Parse(ns), RecordType.A), new Ttl(300), [m.EmulatorIp.ToString()]))], default);

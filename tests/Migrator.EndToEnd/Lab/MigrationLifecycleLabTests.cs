@@ -1,6 +1,5 @@
 using Migrator.Core.DynamicUpdate;
 using Migrator.Core.Migrations;
-using Migrator.Core.Tsig;
 using Migrator.Core.Zones;
 using static Migrator.EndToEnd.Lab.MigrationLab;
 
@@ -12,8 +11,6 @@ namespace Migrator.EndToEnd.Lab;
 /// </summary>
 public sealed class MigrationLifecycleLabTests
 {
-    private static readonly string[] OldNs = ["ns1.old-dns.lab.", "ns2.old-dns.lab."];
-    private static readonly string[] NewNs = ["ns-1.r53.lab.", "ns-2.r53.lab."];
 
     [Fact]
     public async Task FullMigration_ReachesSoaked_AndUnboundAnswersFromTheNewServers_ThenRollbackRestoresTheSnapshot()
@@ -74,7 +71,7 @@ public sealed class MigrationLifecycleLabTests
         var id = await m.MigrateUntilWaitedAsync();
         await m.ApproveAsync(id);
 
-        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+        var old = m.Lab.OldZoneClient();
         var added = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
             new RecordSet(new RecordSetKey(DomainName.Parse("late.example.lab."), RecordType.A), new Ttl(1), ["192.0.2.99"]))], default);
         Assert.True(added.Applied, added.ToString());
@@ -96,7 +93,7 @@ public sealed class MigrationLifecycleLabTests
         var id = await m.MigrateUntilWaitedAsync(m.Answers(ZoneSourceKind.Upload), await File.ReadAllTextAsync(m.Lab.OldZoneFile));
         await m.ApproveAsync(id);
 
-        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+        var old = m.Lab.OldZoneClient();
         var changed = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
             new RecordSet(new RecordSetKey(DomainName.Parse("api.example.lab."), RecordType.A), new Ttl(1), ["203.0.113.99"]))], default);
         Assert.True(changed.Applied, changed.ToString());
@@ -163,7 +160,7 @@ public sealed class MigrationLifecycleLabTests
     {
         await using var m = await MigrationLab.StartAsync();
         var id = await m.MigrateUntilWaitedAsync();
-        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+        var old = m.Lab.OldZoneClient();
         async Task SetApiAsync(params string[] values)
         {
             var r = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(

@@ -25,7 +25,7 @@ public sealed class PropagationLabTests(ITestOutputHelper output)
         var newNs = new[] { DomainName.Parse("ns-1.new-dns.lab."), DomainName.Parse("ns-2.new-dns.lab.") };
 
         // canary at both providers, through our RFC 2136 writer
-        var oldWriter = new Rfc2136ZoneWriter(new DynamicUpdateClient(lab.Old, TsigKey.FromBase64("old-key", lab.OldKeySecret), TimeProvider.System));
+        var oldWriter = new Rfc2136ZoneWriter(lab.OldZoneClient());
         var newWriter = new Rfc2136ZoneWriter(new DynamicUpdateClient(lab.New, TsigKey.FromBase64("new-key", lab.NewKeySecret), TimeProvider.System));
         Assert.True((await oldWriter.WriteCanaryAsync(canary, CanarySide.Old, new Ttl(1), default)).Applied);
         Assert.True((await newWriter.WriteCanaryAsync(canary, CanarySide.New, new Ttl(1), default)).Applied);

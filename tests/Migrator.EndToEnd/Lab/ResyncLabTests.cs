@@ -1,7 +1,6 @@
 using Migrator.Core.DynamicUpdate;
 using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
-using Migrator.Core.Tsig;
 using Migrator.Core.Zones;
 using static Migrator.EndToEnd.Lab.MigrationLab;
 
@@ -15,7 +14,6 @@ namespace Migrator.EndToEnd.Lab;
 /// </summary>
 public sealed class ResyncLabTests
 {
-    private static readonly string[] NewNs = ["ns-1.r53.lab.", "ns-2.r53.lab."];
 
     [Fact]
     public async Task CutOver_IsBlockedByDrift_ThenAllowedAfterResync_AndTheNewServersServeTheDriftedRecords()
@@ -27,7 +25,7 @@ public sealed class ResyncLabTests
         var added = DomainName.Parse("added-during-wait.example.lab.");
 
         // 1. The old zone drifts during the wait, after the approval: one set changed, one added.
-        var old = new DynamicUpdateClient(m.Lab.Old, TsigKey.FromBase64("old-key", m.Lab.OldKeySecret), TimeProvider.System);
+        var old = m.Lab.OldZoneClient();
         var update = await old.SendAsync(DnsLab.Zone, [], [
             new UpdateOperation.ReplaceRecordSet(new RecordSet(new RecordSetKey(api, RecordType.A), new Ttl(1), ["203.0.113.99"])),
             new UpdateOperation.ReplaceRecordSet(new RecordSet(new RecordSetKey(added, RecordType.TXT), new Ttl(1), ["\"drifted\""])),
