@@ -25,11 +25,12 @@ public sealed class EarlyClickTests(SandboxAppFixture sandbox, BrowserFixture br
             // From here on the circuit's websocket goes through the test: the client's StartCircuit reaches the server
             // at once, but what the server sends back (the first render, the router's interception) waits for the click.
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var gate = new SemaphoreSlim(1, 1);
-            var queued = new List<IWebSocketFrame>();
-            var holding = true;
             await page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/_blazor"), ws =>
             {
+                // Each socket holds its own frames: the page load the click causes opens a second circuit socket, and its
+                // frames must be released to it, not to the first page's socket.
+                var queued = new List<IWebSocketFrame>();
+                var holding = true;
                 var server = ws.ConnectToServer();
                 var fromServer = 0;
                 ws.OnMessage(frame =>
