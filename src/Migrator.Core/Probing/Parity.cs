@@ -45,9 +45,18 @@ public sealed record ParityReport(string Zone, string OldServer, string NewServe
 /// <summary>How far a parity sweep has come: <see cref="Checked"/> of <see cref="Total"/> RRsets compared (0 ≤ Checked ≤ Total).</summary>
 public readonly record struct ParityProgress(int Checked, int Total);
 
-/// <summary>Asks the old and the new servers directly for every RRset of a zone and compares the answers.</summary>
+/// <summary>
+/// Asks the old and the new servers directly for every RRset of a zone and compares the answers. An RRset that got no
+/// usable answer (a timeout, a network error: a lost datagram, a server busy for seconds) is asked once more after the
+/// sweep, when such failures are few (at most <see cref="ReaskLimit"/> of the sweep): an unanswered query is no evidence
+/// of a difference, and one lost packet must not block a migration step. Many failures mean a server is down; they are
+/// reported as they are, without doubling the sweep's time.
+/// </summary>
 public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
 {
+    /// <summary>The largest share of a sweep's RRsets that is asked again after an error.</summary>
+    public const double ReaskLimit = 0.1;
+
     /// <param name="progress">Told once with 0 checked, then after every RRset compared (from the sweep's worker threads, counts in any order).</param>
     public async Task<ParityReport> CheckAsync(DomainName zone, IEnumerable<RecordSet> sets, DnsEndpoint oldServer, DnsEndpoint newServer,
         ParityOptions? options = null, IProgress<ParityProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -68,6 +77,20 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
                 results[i] = ParityComparer.Compare(key, await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false), options);
                 progress?.Report(new ParityProgress(Interlocked.Increment(ref done), keys.Count));
             }).ConfigureAwait(false);
+        var failed = Enumerable.Range(0, keys.Count).Where(i => results[i].Outcome == ParityOutcome.Error).ToList();
+        if (failed.Count > 0 && failed.Count <= Math.Max(1, (int)(keys.Count * ReaskLimit)))
+        {
+            // Again, a few at a time: what failed under the sweep's full concurrency gets a quieter second chance.
+            await Parallel.ForEachAsync(failed,
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(maxConcurrency / 4, 1, 4), CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    var key = keys[i];
+                    var oldResult = await probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Bulk, ct).ConfigureAwait(false);
+                    var newResult = await probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Bulk, ct).ConfigureAwait(false);
+                    results[i] = ParityComparer.Compare(key, oldResult, newResult, options);
+                }).ConfigureAwait(false);
+        }
         sw.Stop();
         return new ParityReport(zone.ToString(), oldServer.ToString(), newServer.ToString(), results, sw.Elapsed);
     }
