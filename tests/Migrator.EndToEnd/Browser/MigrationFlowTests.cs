@@ -144,10 +144,13 @@ public sealed class MigrationFlowTests(FastSandboxAppFixture sandbox, BrowserFix
             approverErrors.AssertNone("approver's flow");
             Console.WriteLine($"browser flow: shop.example drafted → rolled back and verified in {clock.Elapsed.TotalSeconds:0} s");
         }
-        catch
+        catch (Exception failure)
         {
             await page.ScreenshotAsync(new() { Path = Path.Combine(PageChecks.ScreenshotDirectory, "failure-migration-flow.png"), FullPage = true });
-            throw;
+            // What the person would have read on the page (the blocker, the last command's answer, a running step) and
+            // what the app logged: a CI log keeps only text, so the reason must be in the failure message itself.
+            throw new Exception($"{failure.Message}\n--- the page said:\n{await PageChecks.DescribeAsync(page, DiagnosticTestIds)}\n"
+                + $"--- the app's last warnings and errors:\n{PageChecks.LogTail(sandbox.App.Output, 40)}", failure);
         }
         finally
         {
@@ -155,6 +158,8 @@ public sealed class MigrationFlowTests(FastSandboxAppFixture sandbox, BrowserFix
             await approverPage.Context.CloseAsync();
         }
     }
+
+    private static readonly string[] DiagnosticTestIds = ["detail-state", "blocker", "action-result", "page-error", "running", "live-progress", "drift"];
 
     private static async Task Checkpoint(IPage page, string name)
     {

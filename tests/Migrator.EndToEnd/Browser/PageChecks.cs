@@ -48,6 +48,30 @@ public static class PageChecks
         return log;
     }
 
+    /// <summary>The visible text of each element with one of these test ids, one line each, for a failure message.</summary>
+    public static async Task<string> DescribeAsync(IPage page, IEnumerable<string> testIds)
+    {
+        var lines = new List<string> { $"url: {page.Url}" };
+        foreach (var id in testIds)
+        {
+            try
+            {
+                foreach (var text in await page.GetByTestId(id).AllInnerTextsAsync())
+                    lines.Add($"{id}: {string.Join(" ", text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))}");
+            }
+            catch (PlaywrightException e) { lines.Add($"{id}: (unreadable: {e.Message.Split('\n')[0]})"); }
+        }
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>The last <paramref name="count"/> lines of an app's log that are warnings, errors or exceptions.</summary>
+    public static string LogTail(string output, int count)
+    {
+        var lines = output.Split('\n').Where(l => l.Contains("WRN") || l.Contains("ERR") || l.Contains("FTL") || l.Contains("fail:")
+            || l.Contains("warn:") || l.Contains("Exception") || l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).ToList();
+        return lines.Count == 0 ? "(none)" : string.Join("\n", lines.TakeLast(count));
+    }
+
     /// <summary>Runs axe on the page as it is now; fails on any serious or critical violation, listing each with its nodes.</summary>
     public static async Task AssertAccessibleAsync(IPage page, string name)
     {
