@@ -46,6 +46,27 @@ public sealed record DelegationSnapshot(string Zone, DateTimeOffset TakenAt, str
 
     public static string Sha256(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
 
+    /// <summary>
+    /// Whether Migrator ever asked for this migration's delegation to become <paramref name="target"/>: a delegation
+    /// change that got an operation id (cutover, rollback), or a changer's journalled request (RFC 2136, manual) for the
+    /// target's NS set that was not refused. While false, a snapshot the parent no longer shows may be retired and taken
+    /// again; once true, never: rollback must restore the delegation as it was before our change.
+    /// </summary>
+    public static bool OurChangeSubmitted(IEnumerable<MigrationOperation> operations, DelegationView target) =>
+        operations.Any(o => o.Status != MigrationOperationStatus.Failed
+            && (o.Kind == MigrationOperationKinds.DelegationChange && o.ExternalId is not null || RequestsDelegation(o.RequestJson, target)));
+
+    private static bool RequestsDelegation(string? requestJson, DelegationView target)
+    {
+        if (requestJson is null || !requestJson.StartsWith('{')) return false;
+        try
+        {
+            return JsonSerializer.Deserialize<DelegationView>(requestJson) is { NameServers.Count: > 0 } asked
+                && string.Equals(asked.Zone, target.Zone, StringComparison.OrdinalIgnoreCase) && asked.SameNameServers(target);
+        }
+        catch (JsonException) { return false; }
+    }
+
     /// <summary>DS records at the parent (any server) — the DNSSEC guard looks at these.</summary>
     public IReadOnlyList<string> Ds => Registrar.Ds.Concat(ParentServers.SelectMany(p => p.Delegation?.Ds ?? [])).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 }

@@ -14,6 +14,7 @@ public static class MigrationAuditActions
     public const string ApprovalWithdrawn = "migration approval request withdrawn";
     public const string DriftAccepted = "migration drift accepted";
     public const string SnapshotSaved = "migration delegation snapshot saved";
+    public const string SnapshotRetired = "migration delegation snapshot retired";
     public const string StepBlocked = "migration step blocked";
     public const string DnssecTurnedOff = "migration dnssec turned off";
     public const string DnssecChanged = "migration dnssec changed";

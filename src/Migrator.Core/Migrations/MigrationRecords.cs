@@ -134,6 +134,8 @@ public sealed class MigrationSample
 /// <summary>
 /// The delegation as it was before cutover changed it (registrar's view and each parent server's), saved before any
 /// change. Invariant: one per migration, never updated (the primary key is the migration id; a second insert fails).
+/// It is removed only when a cutover stopped because the parent no longer shows it and no delegation change of ours was
+/// ever submitted, in the transaction that copies it verbatim into that stop's history row; the next cutover saves anew.
 /// </summary>
 public sealed class DelegationSnapshotRecord
 {

@@ -387,7 +387,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var approved = CutoverPlan.FromJson(m.CutoverPlanJson!);
         var changer = await adapters.DelegationAsync(a, Journal(c));
 
-        // (a) the snapshot, before any change; saved once, never rewritten.
+        // (a) the snapshot, before any change; saved once, never rewritten (retired only by a stop at (g), see SnapshotOutdatedAsync).
         var snapshotRecord = await c.Snapshot(ct);
         if (snapshotRecord is null)
         {
@@ -474,6 +474,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
                     {
                         gOp.Failed(JsonSerializer.Serialize(new { refusal }), c.Now);
                         await c.UpdateOperationAsync(gOp, ct);
+                        if (await SnapshotOutdatedAsync(c, changer, snapshotRecord, snapshot, approved, refusal, ct) is { } outdated) return outdated;
                         await Stage(c, "a", ct);
                         return new StepOutcome.Blocked($"cutover (g): the delegation was not changed: {refusal}");
                     }
@@ -509,6 +510,29 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         return new StepOutcome.Done($"cut over: the parent delegates {zone} to {string.Join(" ", approved.TargetNameServers)}; verification at {verifyAt:u}",
             new { snapshotSha256 = snapshotRecord.Sha256, plan = approved.Hash, delegationOperation = gOp.ExternalId, delegationTtl = ttl, test = "passed" },
             new MigrationPatch().Set(x => x.DelegationTtlSeconds, (long?)ttl), FollowUpAt: verifyAt);
+    }
+
+    /// <summary>
+    /// (g) was refused because someone else changed the delegation after the snapshot: when no change of ours was ever
+    /// submitted, the cutover stops naming what the parent shows now against the snapshot, the approval is void and the
+    /// snapshot retired, so a new approval's cutover saves a new one. Null when our change was submitted at some point
+    /// (the snapshot stays: rollback restores it) or the parent still shows the snapshot's name servers.
+    /// </summary>
+    private async Task<StepOutcome?> SnapshotOutdatedAsync(StepContext c, IDelegationChanger changer, DelegationSnapshotRecord record,
+        DelegationSnapshot snapshot, CutoverPlan approved, string? refusal, CancellationToken ct)
+    {
+        if (DelegationSnapshot.OurChangeSubmitted(await c.Operations(ct), approved.DelegationTo)) return null;
+        DelegationView now;
+        try { now = DelegationView.From(await changer.GetCurrentAsync(c.Migration.Zone, ct)); }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or Route53Exception or KeyNotFoundException) { return null; }
+        if (now.SameNameServers(snapshot.Registrar)) return null;
+        static string Ns(DelegationView d) => string.Join(" ", d.NsNames.Order(StringComparer.Ordinal));
+        var ds = now.Ds.SequenceEqual(snapshot.Registrar.Ds) ? "" : $" and DS [{string.Join(" | ", now.Ds)}] (saved: [{string.Join(" | ", snapshot.Registrar.Ds)}])";
+        var parents = await ReadParentsAsync(c.Migration.Answers!, c.Migration.Zone, ct);
+        return new StepOutcome.Voided(
+            $"cutover (g): stopped before the delegation: it changed since the snapshot of {snapshot.TakenAt:u}: the parent ({changer.Description}) shows NS [{Ns(now)}]{ds} now, the snapshot saved NS [{Ns(snapshot.Registrar)}]; Migrator changed nothing. The approval is void: check who changed it, then request a new approval; the next cutover saves a new snapshot",
+            new { refusal, retiredSnapshotSha256 = record.Sha256, snapshot = snapshot.Registrar, parentNow = now, parentServers = parents },
+            RetiresSnapshot: record.Sha256);
     }
 
     private async Task<StepOutcome> AutomaticRollbackAsync(StepContext c, MigrationPlanAnswers a, IDelegationChanger changer, DelegationSnapshot snapshot,

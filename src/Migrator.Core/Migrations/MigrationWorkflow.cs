@@ -695,7 +695,7 @@ public sealed class MigrationWorkflow(
                     .Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null)
                     .Set(x => x.CutoverStage, (string?)null);
                 var result = await TransitionAsync(m, MigrationStep.VoidApproval, MigrationActor.System, voided.Evidence, patch, voided.Message, ct,
-                    claimedAs: t.Step);
+                    claimedAs: t.Step, retireSnapshot: voided.RetiresSnapshot);
                 if (result.IsSuccess) await SaveBlockerAsync(m.Id, voided.Message, ct);
                 return result.IsSuccess ? WorkflowResult.Conflict(voided.Message, await GetStatusAsync(m.Id, ct)) : result;
             }
@@ -840,7 +840,7 @@ public sealed class MigrationWorkflow(
     /// </summary>
     private async Task<WorkflowResult> TransitionAsync(Migration m, MigrationStep step, MigrationActor actor, object? evidence, MigrationPatch patch,
         string message, CancellationToken ct, MigrationStep? claimedAs = null, string? expectedPlanHash = null, object? thenRolledBack = null,
-        IReadOnlyList<FollowUp>? timers = null)
+        IReadOnlyList<FollowUp>? timers = null, string? retireSnapshot = null)
     {
         var t = MigrationLifecycle.Find(step, m.State) ?? throw new InvalidOperationException($"{step} from {m.State} is not in the table");
         var to = thenRolledBack is null ? t.To : MigrationState.RolledBack;
@@ -868,6 +868,8 @@ public sealed class MigrationWorkflow(
             await tx.RollbackAsync(ct);
             return WorkflowResult.Conflict($"{step} lost a race: the migration changed meanwhile", await GetStatusAsync(m.Id, ct));
         }
+        if (retireSnapshot is not null && await RetireSnapshotAsync(db, m, retireSnapshot, actor, now, ct) is { } retired)
+            evidence = new { detail = evidence, retiredSnapshot = retired };
         var json = JsonSerializer.Serialize(evidence ?? new { }, EvidenceJson);
         db.MigrationHistory.Add(new MigrationHistoryEntry(m.Id, running, from, t.To, actor.Name, now, json));
         db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, MigrationAuditActions.Transition, Target(m.Id), Truncate($"{m.ZoneName} {step}: {from} → {t.To}; {message}")));
@@ -884,6 +886,23 @@ public sealed class MigrationWorkflow(
         TimersCommitted(m.Id, timers);
         _log.LogInformation("Migration {Id} ({Zone}): {Step} {From} → {To} by {Actor}", m.Id, m.ZoneName, step, from, to, actor.Name);
         return WorkflowResult.Ok(message, await GetStatusAsync(m.Id, ct));
+    }
+
+    /// <summary>
+    /// Inside a transition's transaction: removes the snapshot with SHA-256 <paramref name="sha256"/> and returns it as it was
+    /// stored (text and hash) for the history row, so it stays in the evidence byte for byte. Refused (null, the snapshot
+    /// kept) once a delegation change of ours was submitted: rollback must restore the delegation from before it.
+    /// </summary>
+    private static async Task<object?> RetireSnapshotAsync(MigratorDbContext db, Migration m, string sha256, MigrationActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var snapshot = await db.DelegationSnapshots.SingleOrDefaultAsync(s => s.MigrationId == m.Id && s.Sha256 == sha256, ct);
+        if (snapshot is null || m.CutoverPlanJson is null) return null;
+        var operations = await db.MigrationOperations.AsNoTracking().Where(o => o.MigrationId == m.Id).ToListAsync(ct);
+        if (DelegationSnapshot.OurChangeSubmitted(operations, CutoverPlan.FromJson(m.CutoverPlanJson).DelegationTo)) return null;
+        db.DelegationSnapshots.Remove(snapshot);
+        db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, MigrationAuditActions.SnapshotRetired, Target(m.Id),
+            $"sha256 {snapshot.Sha256} (taken {snapshot.TakenAt:u}): the parent no longer shows it and no delegation change was submitted; kept in the history"));
+        return new { snapshot.TakenAt, snapshot.Sha256, snapshot.Json };
     }
 
     private async Task SaveBlockerAsync(Guid id, string message, CancellationToken ct)

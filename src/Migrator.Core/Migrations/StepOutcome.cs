@@ -52,8 +52,13 @@ public abstract record StepOutcome(string Message, object? Evidence)
     /// <summary>A precondition does not hold; a person must act (accept findings, re-approve, fix drift).</summary>
     public sealed record Blocked(string Message, object? Evidence = null, MigrationPatch? Patch = null) : StepOutcome(Message, Evidence);
 
-    /// <summary>The cutover plan changed after approval: the approval is void (Approved → Waited) and a new one is needed.</summary>
-    public sealed record Voided(string Message, object? Evidence = null, MigrationPatch? Patch = null) : StepOutcome(Message, Evidence);
+    /// <summary>
+    /// The cutover cannot go on under this approval: the approval is void (Approved → Waited) and a new one is needed.
+    /// <paramref name="RetiresSnapshot"/> (a SHA-256) names a delegation snapshot the parent no longer shows, taken by a
+    /// cutover that never submitted a delegation change: the workflow copies it verbatim into the history row of this
+    /// stop and removes it, so the next cutover saves a new one at (a).
+    /// </summary>
+    public sealed record Voided(string Message, object? Evidence = null, MigrationPatch? Patch = null, string? RetiresSnapshot = null) : StepOutcome(Message, Evidence);
 
     /// <summary>Cutover failed after the delegation changed and the snapshot was restored: the migration is rolled back.</summary>
     public sealed record RolledBack(string Message, object? Evidence = null, MigrationPatch? Patch = null, DateTimeOffset? VerifyAt = null) : StepOutcome(Message, Evidence);

@@ -16,6 +16,9 @@ public sealed class ScriptedRunner : IMigrationStepRunner
 
     public string PlanHash { get; set; } = new('a', 64);
 
+    /// <summary>The cutover plan an approval request stores (a test that reads the plan sets a real one).</summary>
+    public string CutoverPlanJson { get; set; } = "{}";
+
     public int Calls;
 
     public Task<StepOutcome> RunAsync(StepContext context, CancellationToken cancellationToken)
@@ -39,7 +42,7 @@ public sealed class ScriptedRunner : IMigrationStepRunner
 
     public Task<StepOutcome> PrepareCutoverPlanAsync(StepContext context, CancellationToken cancellationToken) =>
         Task.FromResult<StepOutcome>(new StepOutcome.Done("plan ready", new { hash = PlanHash },
-            new MigrationPatch().Set(m => m.PlanHash, PlanHash).Set(m => m.CutoverPlanJson, "{}")));
+            new MigrationPatch().Set(m => m.PlanHash, PlanHash).Set(m => m.CutoverPlanJson, CutoverPlanJson)));
 }
 
 /// <summary>A records-only job scheduler: what the workflow asked to run, and when.</summary>

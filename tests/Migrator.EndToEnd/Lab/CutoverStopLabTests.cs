@@ -1,6 +1,7 @@
 using Migrator.Core.DynamicUpdate;
 using Migrator.Core.Migrations;
 using Migrator.Core.Ports;
+using Migrator.Core.Tsig;
 using Migrator.Core.Zones;
 using static Migrator.EndToEnd.Lab.MigrationLab;
 
@@ -63,5 +64,48 @@ public sealed class CutoverStopLabTests
         var batches = (await m.Workflow.GetOperationsAsync(id)).Where(o => o.Key.StartsWith("cutover:e:", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, batches.Count); // one per approved plan, each applied once
         Assert.All(batches, o => Assert.Equal(MigrationOperationStatus.Succeeded, o.Status));
+    }
+
+    /// <summary>
+    /// Someone else changes the delegation at the parent after (a) saved the snapshot and before (g): the guarded update
+    /// is refused at BIND, the cutover stops naming what the parent shows against the snapshot, the approval is void and
+    /// the snapshot kept in the history only; approved again, the cutover saves a new snapshot and goes through.
+    /// </summary>
+    [Fact]
+    public async Task CutOver_StopsAndTheNextApprovalRetakesTheSnapshot_WhenSomeoneElseChangedTheDelegationBeforeOurChange()
+    {
+        await using var m = await MigrationLab.StartAsync();
+        var id = await m.MigrateUntilWaitedAsync();
+        await m.ApproveAsync(id);
+        var tld = new DynamicUpdateClient(m.Lab.TldServer, TsigKey.FromBase64("tld-key", m.Lab.TldKeySecret), TimeProvider.System);
+        var changed = 0;
+        m.OnCutoverCheckpoint = async (point, ct) =>
+        {
+            // Parity is proved; before (g) a colleague at the parent drops ns2 from the delegation.
+            if (point.SubStep != 'f' || Interlocked.Exchange(ref changed, 1) != 0) return;
+            var r = await tld.SendAsync(DnsLab.Tld, [], [new UpdateOperation.ReplaceRecordSet(
+                new RecordSet(new RecordSetKey(DnsLab.Zone, RecordType.NS), new Ttl(2), [OldNs[0]]))], ct);
+            Assert.True(r.Applied, r.ToString());
+        };
+
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        var stopped = await m.WaitUntilAsync(id, s => s.State == MigrationState.Waited && s.RunningStep is null && s.Blocker is not null);
+        Assert.StartsWith("cutover (g): stopped before the delegation", stopped.Blocker);
+        Assert.Contains($"shows NS [{OldNs[0]}] now, the snapshot saved NS [{string.Join(" ", OldNs)}]", stopped.Blocker);
+        Assert.Null(stopped.ApprovedPlanHash);
+        Assert.Null(await m.Workflow.GetSnapshotAsync(id));
+        Assert.Equal([OldNs[0]], await m.ParentNsAsync());
+        var retired = (await m.Workflow.GetHistoryAsync(id))[^1].Evidence.GetProperty("retiredSnapshot");
+        Assert.Equal(OldNs, DelegationSnapshot.FromJson(retired.GetProperty("json").GetString()!).Registrar.NsNames.Order());
+
+        // A new approval (its plan's delegation now starts from ns1 alone), a new snapshot, and the cutover goes through.
+        await m.ApproveAsync(id);
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        await m.WaitForAsync(id, MigrationState.CutOver);
+        Assert.Equal(NewNs, (await m.ParentNsAsync()).Order());
+        var snapshot = (await m.Workflow.GetSnapshotAsync(id))!.Value;
+        Assert.Equal([OldNs[0]], snapshot.Snapshot.Registrar.NsNames);
+        Assert.NotEqual(retired.GetProperty("sha256").GetString(), snapshot.Sha256);
+        Assert.Equal(MigrationOperationStatus.Succeeded, (await m.Workflow.GetOperationsAsync(id)).Single(o => o.Key == "cutover:g").Status);
     }
 }
