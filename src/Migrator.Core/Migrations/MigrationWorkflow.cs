@@ -482,6 +482,23 @@ public sealed class MigrationWorkflow(
         return await WriteAsync(m, actor, MigrationAuditActions.DnssecChanged, evidence, new MigrationPatch().Set(x => x.PlanJson, after.ToJson()), message, ct);
     }
 
+    /// <summary>
+    /// Why a person's turn-off is a second one, or null: signing is off already, or its way back is under way (running,
+    /// or waiting for its next poll). A way back that stopped on a problem (blocked, no poll scheduled) may be resumed.
+    /// </summary>
+    private async Task<string?> SecondTurnOffAsync(Migration m, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var progress = DnssecProgress.Of(await db.MigrationOperations.AsNoTracking().Where(o => o.MigrationId == m.Id).ToListAsync(ct));
+        return progress.Phase switch
+        {
+            DnssecPhase.Off => $"DNSSEC is already off for {m.ZoneName} (since {progress.Since:u}): nothing to turn off",
+            DnssecPhase.TurningOff when (m.RunningStep == nameof(MigrationStep.TurnOffDnssec) && !IsStale(m)) || (m.RunningStep is null && (m.BlockerIsWait || m.Blocker is null)) =>
+                $"DNSSEC is already being turned off for {m.ZoneName} (since {progress.Since:u}){(m.Blocker is { } wait ? $": {wait}" : "")}",
+            _ => null,
+        };
+    }
+
     /// <summary>Not a transition: claims the migration (compare-and-set), runs the way back, releases the claim; history row when done.</summary>
     private async Task<WorkflowResult> TurnOffDnssecStepAsync(Migration m, MigrationActor actor, string? reason, bool fromJob, CancellationToken ct)
     {
@@ -491,6 +508,7 @@ public sealed class MigrationWorkflow(
                            : WorkflowResult.Conflict($"DNSSEC is turned off only after completion (the migration is {m.State})", await GetStatusAsync(m.Id, ct));
         if (!actor.MayAct(DnssecRoles)) return WorkflowResult.Forbidden($"{actor.Name} may not turn DNSSEC off (allowed: {string.Join(", ", DnssecRoles)})", await GetStatusAsync(m.Id, ct));
         if (m.Answers is not { SignsAtCompletion: true }) return WorkflowResult.Invalid("this migration's plan did not turn DNSSEC on", await GetStatusAsync(m.Id, ct));
+        if (!fromJob && await SecondTurnOffAsync(m, ct) is { } already) return WorkflowResult.Conflict(already, await GetStatusAsync(m.Id, ct));
         if (!fromJob && m.RunningStep == step.ToString() && !IsStale(m))
             return WorkflowResult.Conflict($"{step} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(m.Id, ct));
         if (m.RunningStep != step.ToString() || !fromJob)

@@ -136,6 +136,18 @@ public sealed class MigrationDriftCommandTests : IDisposable
     }
 
     [Fact]
+    public void DnssecTurnOff_ExitsOne_AndPrintsWhy_WhenSigningIsAlreadyOff()
+    {
+        _answers["/dnssec/turn-off"] = (409, """{"title":"Migration already in progress","detail":"DNSSEC is already off for example.com. (since 2026-12-02 15:00:00Z): nothing to turn off"}""");
+
+        var (code, stdout, stderr) = Run("migration", "dnssec", "turn-off", "example.com", "--reason", "pressed twice");
+
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("DNSSEC is already off for example.com. (since 2026-12-02 15:00:00Z): nothing to turn off", stderr);
+    }
+
+    [Fact]
     public void DnssecTurnOff_SendsTheReason_AndExitsOne_WhenTheServerRefuses()
     {
         _answers["/dnssec/turn-off"] = (409, """{"title":"Conflict","detail":"DNSSEC is turned off only after completion (the migration is Waited)"}""");

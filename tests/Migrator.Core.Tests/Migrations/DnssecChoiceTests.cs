@@ -115,4 +115,74 @@ public sealed class DnssecChoiceTests : IAsyncLifetime
         Assert.Equal(WorkflowOutcome.Forbidden, (await wf.TurnOffDnssecAsync(id, "key rotation", Victor)).Outcome);
         Assert.Equal(WorkflowOutcome.Invalid, (await wf.TurnOffDnssecAsync(id, " ", Alice)).Outcome);
     }
+    /// <summary>A signed, completed migration whose way back is scripted: the DS withdrawal waits once, then the rest is done.</summary>
+    private async Task<Guid> SignedAndCompletedAsync()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Soaked);
+        Assert.True((await _h.Workflow().SetDnssecAsync(id, DnssecTiming.AfterMigration, Key, Alice)).IsSuccess);
+        await _h.Workflow().TickUpdaterAsync(id, "certbot", Alice);
+        Assert.Equal(MigrationState.Completed, (await _h.Workflow().AdvanceAsync(id, Alice)).Status!.State);
+        _h.Runner.TurnOff = async (c, ct) =>
+        {
+            var ds = await c.BeginOperationAsync(new MigrationOperation(c.Migration.Id, "dnssec-off:ds", MigrationOperationKinds.DsChange, "withdraw the DS", null, c.Now), ct);
+            if (ds.Status != MigrationOperationStatus.Succeeded)
+            {
+                ds.Succeeded(null, c.Now);
+                await c.UpdateOperationAsync(ds, ct);
+                return new StepOutcome.Pending("the DS is gone from the parent; signing stops at 12:05", c.Now.AddMinutes(5));
+            }
+            var ksk = await c.BeginOperationAsync(new MigrationOperation(c.Migration.Id, "dnssec-off:ksk", MigrationOperationKinds.Route53Dnssec, "delete the key", null, c.Now), ct);
+            ksk.Succeeded(null, c.Now);
+            await c.UpdateOperationAsync(ksk, ct);
+            return new StepOutcome.Done("DNSSEC is off", new { });
+        };
+        return id;
+    }
+
+    [Fact]
+    public async Task TurnOffDnssec_IsRefusedAsAConflict_WhileTheWayBackWaits_AndOnceSigningIsOff()
+    {
+        var id = await SignedAndCompletedAsync();
+        var wf = _h.Workflow();
+
+        var first = await wf.TurnOffDnssecAsync(id, "registrar change", Alice);
+        Assert.Equal(WorkflowOutcome.Accepted, first.Outcome);
+        var waiting = (await wf.GetStatusAsync(id))!;
+        var again = await wf.TurnOffDnssecAsync(id, "pressed twice", Alice);
+
+        Assert.Equal(WorkflowOutcome.Conflict, again.Outcome);
+        Assert.Equal("DNSSEC is already being turned off for example.lab. (since 2026-12-01 12:00:00Z): the DS is gone from the parent; signing stops at 12:05", again.Message);
+        Assert.Equal(waiting.Version, (await wf.GetStatusAsync(id))!.Version);
+
+        _h.Time.Advance(TimeSpan.FromMinutes(5));
+        var done = await wf.RunStepAsync(id, MigrationStep.TurnOffDnssec, MigrationActor.System, fromJob: true);
+        Assert.True(done.IsSuccess, done.Message);
+        var third = await wf.TurnOffDnssecAsync(id, "pressed again", Alice);
+
+        Assert.Equal(WorkflowOutcome.Conflict, third.Outcome);
+        Assert.Equal("DNSSEC is already off for example.lab. (since 2026-12-01 12:05:00Z): nothing to turn off", third.Message);
+        await using var db = _h.CreateDbContext();
+        Assert.Equal(1, await db.MigrationHistory.CountAsync(h => h.MigrationId == id && h.Step == nameof(MigrationStep.TurnOffDnssec)));
+        Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.Action == MigrationAuditActions.DnssecTurnedOff));
+    }
+
+    [Fact]
+    public async Task TurnOffDnssec_ResumesTheWayBack_WhenItStoppedOnAProblem()
+    {
+        var id = await SignedAndCompletedAsync();
+        var wf = _h.Workflow();
+        var script = _h.Runner.TurnOff;
+        _h.Runner.TurnOff = async (c, ct) =>
+        {
+            await c.BeginOperationAsync(new MigrationOperation(c.Migration.Id, "dnssec-off:ds", MigrationOperationKinds.DsChange, "withdraw the DS", null, c.Now), ct);
+            return new StepOutcome.Blocked("example.lab. is bogus at resolver 127.0.0.53 while the signatures are still served");
+        };
+        Assert.Equal(WorkflowOutcome.Invalid, (await wf.TurnOffDnssecAsync(id, "registrar change", Alice)).Outcome);
+        _h.Runner.TurnOff = script;
+
+        var resumed = await wf.TurnOffDnssecAsync(id, "the resolver's cache was flushed", Alice);
+
+        Assert.Equal(WorkflowOutcome.Accepted, resumed.Outcome);
+        Assert.Contains("signing stops at", resumed.Message);
+    }
 }

@@ -40,6 +40,12 @@ public sealed class ScriptedRunner : IMigrationStepRunner
         return sample;
     }
 
+    /// <summary>The way back from DNSSEC signing; by default the runner cannot.</summary>
+    public Func<StepContext, CancellationToken, Task<StepOutcome>> TurnOff { get; set; } =
+        (_, _) => Task.FromResult<StepOutcome>(new StepOutcome.Blocked("this runner cannot turn DNSSEC off"));
+
+    public Task<StepOutcome> TurnOffDnssecAsync(StepContext context, CancellationToken cancellationToken) => TurnOff(context, cancellationToken);
+
     public Task<StepOutcome> PrepareCutoverPlanAsync(StepContext context, CancellationToken cancellationToken) =>
         Task.FromResult<StepOutcome>(new StepOutcome.Done("plan ready", new { hash = PlanHash },
             new MigrationPatch().Set(m => m.PlanHash, PlanHash).Set(m => m.CutoverPlanJson, CutoverPlanJson)));

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -181,6 +182,39 @@ public sealed class MigrationEndpointsTests(SandboxApp app)
         using var viewer = await SignIn.AsAsync(app, MigratorRoles.Viewer);
         var shown = await viewer.GetFromJsonAsync<JsonElement>($"/api/migrations/{id}");
         Assert.Equal(Key, shown.GetProperty("plan").GetProperty("dnssecKmsKeyArn").GetString());
+    }
+
+    [Fact]
+    public async Task DnssecTurnOff_AnswersConflictAsProblemDetails_WhenSigningIsAlreadyOff()
+    {
+        const string Key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        var zone = Zone() + ".";
+        var contexts = app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<Migrator.Core.Persistence.MigratorDbContext>>();
+        var id = await Pages.MigrationSeed.AddAsync(contexts, zone, MigrationState.Completed, DateTimeOffset.UtcNow);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            // Signed at completion, then turned off: the way back's last operation (the key-signing key removed) succeeded.
+            var plan = MigrationPlanAnswers.FromJson((await db.Migrations.SingleAsync(m => m.Id == id)).PlanJson!) with { DnssecKmsKeyArn = Key };
+            await db.Migrations.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.PlanJson, plan.ToJson()));
+            foreach (var key in new[] { "dnssec:ksk", "dnssec:signing", "dnssec:ds", "dnssec-off:ds", "dnssec-off:signing", "dnssec-off:ksk" })
+            {
+                var op = new MigrationOperation(id, key, MigrationOperationKinds.Route53Dnssec, key, null, at);
+                op.Succeeded(null, at);
+                db.MigrationOperations.Add(op);
+            }
+            await db.SaveChangesAsync();
+        }
+        using var client = await SignIn.AsAsync(app, MigratorRoles.Operator);
+
+        var again = await client.PostAsJsonAsync($"/api/migrations/{zone}/dnssec/turn-off", new { reason = "pressed twice" });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"DNSSEC is already off for {zone} (since {at:u}): nothing to turn off", problem.GetProperty("detail").GetString());
+        var audit = await client.GetFromJsonAsync<JsonElement[]>($"/api/audit?action={Uri.EscapeDataString(MigrationAuditActions.DnssecTurnedOff)}");
+        Assert.DoesNotContain(audit!, e => e.GetProperty("target").GetString() == $"migration:{id}");
     }
 
     [Fact]
