@@ -89,13 +89,49 @@ public static class PageChecks
     {
         foreach (var size in new[] { Desktop, Phone })
         {
-            await page.SetViewportSizeAsync(size.Width, size.Height);
-            // MudBlazor reacts to the breakpoint through a resize listener: let the new layout paint first.
-            await page.WaitForFunctionAsync($"() => window.innerWidth === {size.Width}");
-            await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+            await ResizeAsync(page, size);
+            if (size == Phone) await AssertNoSidewaysScrollAsync(page, name);
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, $"{name}-{size.Width}.png"), FullPage = true });
         }
-        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+        await ResizeAsync(page, Desktop);
+    }
+
+    /// <summary>
+    /// On a phone the page must fit its width: nothing pushes it sideways (a wide table scrolls inside its own box).
+    /// Names the outermost elements that stick out, if any.
+    /// </summary>
+    public static async Task AssertNoSidewaysScrollAsync(IPage page, string name)
+    {
+        var wide = await page.EvaluateAsync<string[]>("""
+            () => {
+              const limit = document.documentElement.clientWidth;
+              if (document.documentElement.scrollWidth <= limit) return [];
+              const out = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > limit + 1
+                && !(e.parentElement && e.parentElement.getBoundingClientRect().right > limit + 1));
+              return out.slice(0, 5).map(e => `${Math.round(e.getBoundingClientRect().right)}px: ${e.outerHTML.slice(0, 160)}`);
+            }
+            """);
+        Assert.True(wide.Length == 0, $"{name}: the page is wider than the {Phone.Width}px phone; sticking out:\n" + string.Join("\n", wide));
+    }
+
+    /// <summary>
+    /// Sets the viewport and waits until the layout has followed: MudBlazor hears the resize in the browser (throttled),
+    /// tells the server, and the server opens or closes the responsive drawer (open from the Md breakpoint, 960 px, up),
+    /// which then slides with a CSS transition that moves the whole page. A click or a screenshot before that lands on
+    /// a page still moving under it (a click right after the screenshots was lost twice in CI).
+    /// </summary>
+    public static async Task ResizeAsync(IPage page, ViewportSize size)
+    {
+        await page.SetViewportSizeAsync(size.Width, size.Height);
+        await page.WaitForFunctionAsync("""
+            width => {
+              if (window.innerWidth !== width) return false;
+              const drawer = document.querySelector('.mud-drawer');
+              if (drawer && drawer.classList.contains('mud-drawer--open') !== (width >= 960)) return false;
+              return document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running');
+            }
+            """, size.Width);
+        await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
     }
 }
 
