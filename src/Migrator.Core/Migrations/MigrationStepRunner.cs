@@ -626,11 +626,23 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         try
         {
             var ns = m.TargetNameServersJson is null ? [] : (JsonSerializer.Deserialize<List<string>>(m.TargetNameServersJson) ?? []).Select(n => DomainName.Parse(n)).ToList();
-            var desired = WithCeiling(MigratableSets(Inventory(m), null), new Ttl(a.TargetTtlSeconds), m.Zone);
-            var parity = await ParityAsync(a, m.Zone, desired, ns, ct, ignoreTtl: true, report: (m.Id, "Drift check"));
-            sample = new MigrationSample(m.Id, MigrationSampleKinds.Drift, c.Now, parity.Problems.Count == 0,
-                parity.Problems.Count == 0 ? $"{parity.Checked} sets alike" : $"{parity.Problems.Count} of {parity.Checked} differ: {string.Join("; ", parity.Problems.Take(5))}",
-                JsonSerializer.Serialize(parity.Problems.Take(50), Json));
+            var inventory = MigratableSets(Inventory(m), null);
+            // The inventory's names alone miss a set added at the old provider since: the old zone is read again through
+            // the plan's source and the sets it holds beyond the inventory are compared too (the new zone lacks them
+            // until a re-sync). A zone that cannot be read proves nothing: that is drift not ruled out.
+            var source = adapters.ReExportSource(m, a);
+            var read = await source.ReadAsync(m.Zone, ct);
+            var added = read.Succeeded
+                ? ZoneDiff.Compute(m.Zone, inventory, MigratableSets(read.Records, null)).Changes.Where(x => x.Kind == ChangeKind.Create).Select(x => x.Desired!).ToList()
+                : [];
+            var desired = WithCeiling(inventory.Concat(added).ToList(), new Ttl(a.TargetTtlSeconds), m.Zone);
+            var parity = await ParityAsync(a, m.Zone, desired, ns, ct, ignoreTtl: true, report: (m.Id, "Drift check"),
+                notes: added.ToDictionary(s => s.Key, _ => "added at the old zone after the inventory", RecordSetKeyComparer.Instance));
+            var problems = read.Succeeded ? parity.Problems
+                : [$"the old zone could not be read again through {source.Description}: {string.Join("; ", read.Diagnostics.Where(d => d.IsError).Take(3))}", .. parity.Problems];
+            sample = new MigrationSample(m.Id, MigrationSampleKinds.Drift, c.Now, problems.Count == 0,
+                problems.Count == 0 ? $"{parity.Checked} sets alike" : $"{problems.Count} of {parity.Checked} differ: {string.Join("; ", problems.Take(5))}",
+                JsonSerializer.Serialize(problems.Take(50), Json));
         }
         catch (Exception e) when (e is InvalidOperationException or HttpRequestException or Route53Exception)
         {
@@ -850,8 +862,9 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     public sealed record ParitySummary(int Checked, IReadOnlyList<string> Problems);
 
     /// <param name="report">The migration whose open pages see the sweep's progress, and what the sweep is for (in their words).</param>
+    /// <param name="notes">Why a set is checked, said with its problem (e.g. it was added at the old zone after the inventory).</param>
     private async Task<ParitySummary> ParityAsync(MigrationPlanAnswers a, DomainName zone, IReadOnlyList<RecordSet> sets, IReadOnlyList<DomainName> ns,
-        CancellationToken ct, bool ignoreTtl = false, (Guid MigrationId, string What)? report = null)
+        CancellationToken ct, bool ignoreTtl = false, (Guid MigrationId, string What)? report = null, IReadOnlyDictionary<RecordSetKey, string>? notes = null)
     {
         var checker = new ParityChecker(adapters.Probe, 16);
         var newServers = await adapters.NewServerEndpointsAsync(a, ns, ct);
@@ -863,7 +876,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         {
             var result = await checker.CheckAsync(zone, sets, a.OldEndpoints[0], server, new ParityOptions(IgnoreTtl: ignoreTtl), sweep?.ForServer(index, server.ToString()), ct);
             checkedCount = result.Checked;
-            problems.AddRange(result.Problems.Select(p => $"{p.Key} {p.Outcome}{(p.Detail is null ? "" : $" ({p.Detail})")} [new {server}]"));
+            problems.AddRange(result.Problems.Select(p => $"{p.Key} {p.Outcome}{(p.Detail is null ? "" : $" ({p.Detail})")}"
+                + $"{(notes is not null && notes.TryGetValue(p.Key, out var note) ? $", {note}" : "")} [new {server}]"));
         }
         return new ParitySummary(checkedCount, problems);
     }

@@ -56,6 +56,7 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
                 var added = await old.SendAsync(zone, [], [new UpdateOperation.ReplaceRecordSet(
                     new RecordSet(new RecordSetKey(DomainName.Parse("late." + zone), RecordType.A), new Ttl(1), ["192.0.2.77"]))], default);
                 Assert.True(added.Applied, added.ToString());
+                await m.AcceptDriftAsync(id, DateTimeOffset.UtcNow, $"late.{zone} A"); // the drift check sees it; the plan applies it
                 await m.ApproveAsync(id);
                 await using (var db = m.CreateDbContext())
                     Assert.Single(CutoverPlan.FromJson(db.Migrations.Single(x => x.Id == id).CutoverPlanJson!).Changes);

@@ -30,6 +30,7 @@ public sealed class CutoverStopLabTests
 
         // The first approved plan holds one Route 53 change (a record added after the wait).
         await AddAsync("first", "192.0.2.71");
+        await m.AcceptDriftAsync(id, DateTimeOffset.UtcNow, "first.example.lab. A"); // the drift check sees it too; the plan applies it
         await m.ApproveAsync(id);
         Assert.Single((await m.Workflow.GetCutoverPlanAsync(id))!.Changes);
 
@@ -47,6 +48,7 @@ public sealed class CutoverStopLabTests
         Assert.Equal(OldNs, (await m.ParentNsAsync()).Order());
 
         // The next attempt recomputes the plan: it differs (the second record), so the approval is void and names it.
+        await m.AcceptDriftAsync(id, DateTimeOffset.UtcNow, "second.example.lab. A");
         await m.Workflow.CutOverAsync(id, Alice);
         var voided = await m.WaitUntilAsync(id, s => s.State == MigrationState.Waited && s.RunningStep is null && s.Blocker?.Contains("a new approval is needed", StringComparison.Ordinal) == true);
         Assert.Contains("second.example.lab. A", voided.Blocker);

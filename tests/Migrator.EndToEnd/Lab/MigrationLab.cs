@@ -232,6 +232,33 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
         throw new TimeoutException($"condition not met: state {s?.State}, running {s?.RunningStep}, blocker: {s?.Blocker}; job errors: {string.Join(" | ", Jobs.Errors)}");
     }
 
+    /// <summary>Waits (condition, the default timeout) until a stored sample of the migration matches.</summary>
+    public async Task<MigrationSampleView> WaitForSampleAsync(Guid id, Func<MigrationSampleView, bool> match)
+    {
+        var deadline = DateTimeOffset.UtcNow + DefaultTimeout;
+        while (true)
+        {
+            var found = (await Workflow.GetSamplesAsync(id)).FirstOrDefault(match);
+            if (found is not null) return found;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"no matching sample; job errors: {string.Join(" | ", Jobs.Errors)}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>
+    /// Waits for a periodic drift check begun after <paramref name="since"/> (the checks of one migration run one after
+    /// another, so a later one cannot be overtaken by an earlier one) that names every one of <paramref name="names"/>,
+    /// then accepts that drift, as an operator does whose next cutover plan applies the change.
+    /// </summary>
+    public async Task<MigrationSampleView> AcceptDriftAsync(Guid id, DateTimeOffset since, params string[] names)
+    {
+        var drift = await WaitForSampleAsync(id, s => s.Kind == MigrationSampleKinds.Drift && s.At > since && !s.Ok
+            && names.All(n => s.Summary.Contains(n, StringComparison.Ordinal)));
+        var accepted = await Workflow.AcceptDriftAsync(id, "the cutover plan applies it", Alice);
+        Assert.True(accepted.IsSuccess, accepted.Message);
+        return drift;
+    }
+
     /// <summary>Creates, plans, inventories (accepting any lint error with a reason), rehearses and lowers TTLs; returns once Waited.</summary>
     public async Task<Guid> MigrateUntilWaitedAsync(MigrationPlanAnswers? answers = null, string? upload = null, DomainName? zone = null)
     {

@@ -75,6 +75,8 @@ public sealed class MigrationLifecycleLabTests
         var added = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
             new RecordSet(new RecordSetKey(DomainName.Parse("late.example.lab."), RecordType.A), new Ttl(1), ["192.0.2.99"]))], default);
         Assert.True(added.Applied, added.ToString());
+        // The drift check sees the new record first; accepted, it is the cutover's own re-check (d) that stops.
+        await m.AcceptDriftAsync(id, DateTimeOffset.UtcNow, "late.example.lab. A");
 
         await m.Workflow.CutOverAsync(id, Alice);
         var voided = await m.WaitUntilAsync(id, s => s.State == MigrationState.Waited && s.RunningStep is null && s.Blocker is not null);
@@ -150,9 +152,43 @@ public sealed class MigrationLifecycleLabTests
         Assert.Equal(snapshot.Sha256, rolled.SnapshotSha256);
 
         // The timed check after the rollback stores its evidence: the parent shows the saved delegation again.
-        var samples = await WaitForSampleAsync(m, id, s => s.Kind == MigrationSampleKinds.Delegation && s.Ok);
+        var samples = await m.WaitForSampleAsync(id, s => s.Kind == MigrationSampleKinds.Delegation && s.Ok);
         Assert.Contains("saved delegation again", samples.Summary);
         await m.EmulatorControlAsync(HttpMethod.Delete, "/_emulator/dns-faults");
+    }
+
+    [Fact]
+    public async Task CutOver_IsBlockedByDrift_WhenARecordIsAddedAtTheOldZoneAfterTheInventory()
+    {
+        await using var m = await MigrationLab.StartAsync();
+        var id = await m.MigrateUntilWaitedAsync();
+        await m.ApproveAsync(id);
+        var late = DomainName.Parse("added-after-inventory.example.lab.");
+        var old = m.Lab.OldZoneClient();
+
+        var added = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.ReplaceRecordSet(
+            new RecordSet(new RecordSetKey(late, RecordType.TXT), new Ttl(1), ["\"late\""]))], default);
+        Assert.True(added.Applied, added.ToString());
+        var since = DateTimeOffset.UtcNow;
+        Assert.DoesNotContain((await m.Workflow.GetInventoryAsync(id))!, r => r.Name.Equals(late)); // no name of the inventory changed
+
+        // The periodic check reads the old zone again and compares the set the inventory does not have too.
+        var drift = await m.WaitForSampleAsync(id, s => s.Kind == MigrationSampleKinds.Drift && s.At > since && !s.Ok);
+        Assert.Contains("added-after-inventory.example.lab. TXT MissingOnNew", drift.Summary);
+        Assert.Contains("added at the old zone after the inventory", drift.Summary);
+        var blocked = await m.Workflow.CutOverAsync(id, Alice);
+        Assert.Equal(WorkflowOutcome.Invalid, blocked.Outcome);
+        Assert.Contains("cutover is blocked", blocked.Message);
+        Assert.Contains("added-after-inventory.example.lab. TXT", blocked.Message);
+        Assert.Equal((MigrationState.Approved, (string?)null), (blocked.Status!.State, blocked.Status.RunningStep));
+        Assert.Null(await m.Workflow.GetSnapshotAsync(id));
+
+        // Removed again at the old provider: the next check finds old and new alike, and the block is gone.
+        var removed = await old.SendAsync(DnsLab.Zone, [], [new UpdateOperation.DeleteRecordSet(late, RecordType.TXT)], default);
+        Assert.True(removed.Applied, removed.ToString());
+        since = DateTimeOffset.UtcNow;
+        await m.WaitForSampleAsync(id, s => s.Kind == MigrationSampleKinds.Drift && s.At > since && s.Ok);
+        Assert.Null(await m.Workflow.DriftBlockerAsync(id));
     }
 
     [Fact]
@@ -170,7 +206,7 @@ public sealed class MigrationLifecycleLabTests
         async Task<MigrationSampleView> NextDriftAsync(bool ok)
         {
             var after = DateTimeOffset.UtcNow;
-            return await WaitForSampleAsync(m, id, s => s.Kind == MigrationSampleKinds.Drift && s.At > after && s.Ok == ok);
+            return await m.WaitForSampleAsync(id, s => s.Kind == MigrationSampleKinds.Drift && s.At > after && s.Ok == ok);
         }
 
         // Someone changes the old zone during the wait: the periodic drift check sees it, and approval (hence cutover) is refused.
@@ -206,17 +242,5 @@ public sealed class MigrationLifecycleLabTests
         Assert.Equal(NewNs, (await m.ParentNsAsync()).Order());
         var api = await m.Probe.QueryAsync(m.EmulatorDns, DomainName.Parse("api.example.lab."), RecordType.A, Migrator.Core.Ports.ProbeOptions.Default);
         Assert.Equal(["203.0.113.77"], api.AnswerSet.Select(r => r.Data));
-    }
-
-    private static async Task<MigrationSampleView> WaitForSampleAsync(MigrationLab m, Guid id, Func<MigrationSampleView, bool> match)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var found = (await m.Workflow.GetSamplesAsync(id)).FirstOrDefault(match);
-            if (found is not null) return found;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"no matching sample; job errors: {string.Join(" | ", m.Jobs.Errors)}");
-            await Task.Delay(200);
-        }
     }
 }

@@ -32,8 +32,9 @@ public sealed class ResyncLabTests
         ], default);
         Assert.True(update.Applied, update.ToString());
         var after = DateTimeOffset.UtcNow;
-        var drift = await WaitForSampleAsync(m, id, s => s.Kind == MigrationSampleKinds.Drift && s.At > after && !s.Ok);
+        var drift = await m.WaitForSampleAsync(id, s => s.Kind == MigrationSampleKinds.Drift && s.At > after && !s.Ok);
         Assert.Contains("api.example.lab. A", drift.Summary);
+        Assert.Contains("added-during-wait.example.lab. TXT MissingOnNew", drift.Summary); // a name the inventory does not have
 
         // 2. The cutover is refused while old and new differ, before anything is claimed or changed.
         var blocked = await m.Workflow.CutOverAsync(id, Alice);
@@ -86,17 +87,5 @@ public sealed class ResyncLabTests
         var r = await m.Probe.QueryAsync(m.EmulatorDns, name, type, ProbeOptions.Default);
         Assert.True(r.Authoritative, $"{name} {type}: the new server's answer is not authoritative ({r.ResponseCode})");
         return r.AnswerSet.Select(x => x.Data).Order(StringComparer.Ordinal).ToList();
-    }
-
-    private static async Task<MigrationSampleView> WaitForSampleAsync(MigrationLab m, Guid id, Func<MigrationSampleView, bool> match)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var found = (await m.Workflow.GetSamplesAsync(id)).FirstOrDefault(match);
-            if (found is not null) return found;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"no matching sample; job errors: {string.Join(" | ", m.Jobs.Errors)}");
-            await Task.Delay(200);
-        }
     }
 }
