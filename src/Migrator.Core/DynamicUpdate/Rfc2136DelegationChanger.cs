@@ -14,11 +14,11 @@ namespace Migrator.Core.DynamicUpdate;
 /// status of an operation survives a restart.
 /// </summary>
 public sealed class Rfc2136DelegationChanger(DynamicUpdateClient client, DomainName parentZone, IDnsProbe probe,
-    IReadOnlyList<DnsEndpoint>? parentServers = null, IOperationJournal? journal = null) : IDelegationChanger
+    IReadOnlyList<DnsEndpoint>? parentServers, IOperationJournal journal) : IDelegationChanger
 {
     public const string Kind = MigrationOperationKinds.Rfc2136Update;
 
-    private readonly IOperationJournal _journal = journal ?? new InMemoryOperationJournal();
+    private readonly IOperationJournal _journal = journal;
     private IReadOnlyList<DnsEndpoint> Servers => parentServers is { Count: > 0 } ? parentServers : [client.Server];
 
     public string Description => $"delegation in {parentZone} via {client.Description}";

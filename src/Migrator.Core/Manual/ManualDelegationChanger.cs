@@ -13,13 +13,11 @@ namespace Migrator.Core.Manual;
 /// Requests and overrides live in the <see cref="IOperationJournal"/> (the database for migrations), so a restarted
 /// process still knows what it asked for.
 /// </summary>
-public sealed class ManualDelegationChanger(IDnsProbe probe, IReadOnlyList<DnsEndpoint> parentServers, TimeProvider? time = null,
-    IOperationJournal? journal = null) : IDelegationChanger
+public sealed class ManualDelegationChanger(IDnsProbe probe, IReadOnlyList<DnsEndpoint> parentServers, IOperationJournal journal) : IDelegationChanger
 {
     public const string Kind = MigrationOperationKinds.ManualConfirmation;
 
-    private readonly IOperationJournal _journal = journal ?? new InMemoryOperationJournal();
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly IOperationJournal _journal = journal;
 
     public string Description => $"manual at the registrar (verified at {string.Join(", ", parentServers)})";
 
@@ -67,12 +65,7 @@ public sealed class ManualDelegationChanger(IDnsProbe probe, IReadOnlyList<DnsEn
         }
         if (pending.Count == 0)
             return new ManualCheckResult(true, true, [], $"every parent server shows the new delegation of {desired.Zone}");
-        if (entry.ConfirmedBy is { } confirmed)
-        {
-            var split = confirmed.IndexOf(": ", StringComparison.Ordinal);
-            var o = new ManualOverride(split > 0 ? confirmed[..split] : confirmed, split > 0 ? confirmed[(split + 2)..] : "confirmed", _time.GetUtcNow());
-            return ManualCheckResult.Overridden(o, pending);
-        }
+        if (entry.Confirmation is { } o) return ManualCheckResult.Overridden(o, pending);
         return new ManualCheckResult(false, false, pending, $"waiting for the registrar change: {string.Join("; ", pending)}");
     }
 

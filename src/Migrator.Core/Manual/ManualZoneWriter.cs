@@ -15,11 +15,11 @@ namespace Migrator.Core.Manual;
 /// operation table), written before they count, so a restarted process still honours them; an override covers the exact
 /// desired set (name, type, TTL, values) it was given, never a later different one.
 /// </summary>
-public sealed class ManualZoneWriter(IDnsProbe probe, IReadOnlyList<DnsEndpoint> servers, IOperationJournal? journal = null) : IZoneWriter
+public sealed class ManualZoneWriter(IDnsProbe probe, IReadOnlyList<DnsEndpoint> servers, IOperationJournal journal) : IZoneWriter
 {
     public const string Kind = MigrationOperationKinds.ManualConfirmation;
 
-    private readonly IOperationJournal _journal = journal ?? new InMemoryOperationJournal();
+    private readonly IOperationJournal _journal = journal;
 
     public string Description => $"manual (verified at {string.Join(", ", servers)})";
 
@@ -76,9 +76,7 @@ public sealed class ManualZoneWriter(IDnsProbe probe, IReadOnlyList<DnsEndpoint>
     private async Task<ManualOverride?> FindOverrideAsync(RecordSet set, CancellationToken ct)
     {
         var entry = await _journal.FindAsync(OperationId(set), ct).ConfigureAwait(false);
-        if (entry?.ConfirmedBy is not { } confirmed) return null;
-        var split = confirmed.IndexOf(": ", StringComparison.Ordinal);
-        return new ManualOverride(split > 0 ? confirmed[..split] : confirmed, split > 0 ? confirmed[(split + 2)..] : "confirmed", TimeProvider.System.GetUtcNow());
+        return entry?.Confirmation;
     }
 
     private async Task<string?> FirstMismatchAsync(RecordSet set, CancellationToken ct)

@@ -355,7 +355,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         var target = await adapters.TargetAsync(m, a, ct);
         var records = await target.PlanAsync(desired, null, ct);
         var ns = await target.GetNameServersAsync(ct);
-        var changer = await adapters.DelegationAsync(a, new InMemoryOperationJournal());
+        var changer = await adapters.DelegationAsync(a, new InMemoryOperationJournal(adapters.Time));
         var current = await changer.GetCurrentAsync(zone, ct);
         // DNSSEC guard: a DS at the parent while the old provider signs would make the new, unsigned answers bogus.
         // The registrar's record and the parent's servers are both asked: what validating resolvers see is the parent's

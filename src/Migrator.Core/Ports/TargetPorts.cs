@@ -84,7 +84,23 @@ public interface IDelegationChanger
 }
 
 /// <summary>One operation as a journal holds it: the request (JSON), its status and who confirmed it by hand.</summary>
-public sealed record JournalEntry(string OperationId, string Kind, string RequestJson, string Status, string? ResultJson, string? ConfirmedBy);
+/// <param name="ConfirmedBy">"actor: reason" of a person's confirmation, or null.</param>
+/// <param name="ConfirmedAt">When that confirmation was stored (never the time it is read).</param>
+public sealed record JournalEntry(string OperationId, string Kind, string RequestJson, string Status, string? ResultJson, string? ConfirmedBy,
+    DateTimeOffset? ConfirmedAt = null)
+{
+    /// <summary>The person's confirmation as an override (actor, reason, when stored), or null when none was given.</summary>
+    public Manual.ManualOverride? Confirmation
+    {
+        get
+        {
+            if (ConfirmedBy is not { } confirmed) return null;
+            var split = confirmed.IndexOf(": ", StringComparison.Ordinal);
+            return new Manual.ManualOverride(split > 0 ? confirmed[..split] : confirmed, split > 0 ? confirmed[(split + 2)..] : "confirmed",
+                ConfirmedAt ?? throw new InvalidOperationException($"operation {OperationId} is confirmed without a time"));
+        }
+    }
+}
 
 /// <summary>
 /// Where adapters persist operations that outlive a request, before they start them (so a restarted process can still
@@ -100,7 +116,7 @@ public interface IOperationJournal
 }
 
 /// <summary>A journal in memory: operations are lost with the process (the CLI's one-shot commands, tests).</summary>
-public sealed class InMemoryOperationJournal : IOperationJournal
+public sealed class InMemoryOperationJournal(TimeProvider time) : IOperationJournal
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JournalEntry> _entries = new();
 
@@ -120,7 +136,7 @@ public sealed class InMemoryOperationJournal : IOperationJournal
     public Task ConfirmAsync(string operationId, string actor, string reason, CancellationToken cancellationToken)
     {
         _entries.AddOrUpdate(operationId, _ => throw new KeyNotFoundException($"unknown operation {operationId}"),
-            (_, e) => e with { Status = "Succeeded", ConfirmedBy = $"{actor}: {reason}" });
+            (_, e) => e with { Status = "Succeeded", ConfirmedBy = $"{actor}: {reason}", ConfirmedAt = time.GetUtcNow() });
         return Task.CompletedTask;
     }
 

@@ -33,9 +33,11 @@ public sealed class ManualZoneWriterPersistenceTests : IAsyncLifetime
         var id = await _h.MigrationInAsync(MigrationState.Planned);
         var before = new ManualZoneWriter(new SilentProbe(), [Old], new MigrationOperationJournal(_h, id, _h.Time));
         Assert.False((await before.VerifyAsync([Set("192.0.2.1")], default)).Done);
-        await before.OverrideAsync([Set("192.0.2.1")], new ManualOverride("alice", "the console shows it; the provider's DNS lags", _h.Time.GetUtcNow()), default);
+        var confirmedAt = _h.Time.GetUtcNow();
+        await before.OverrideAsync([Set("192.0.2.1")], new ManualOverride("alice", "the console shows it; the provider's DNS lags", confirmedAt), default);
 
-        // A new process: new writer, new journal, same database.
+        // A new process, an hour later: new writer, new journal, same database.
+        _h.Time.Advance(TimeSpan.FromHours(1));
         var after = new ManualZoneWriter(new SilentProbe(), [Old], new MigrationOperationJournal(_h, id, _h.Time));
         var check = await after.VerifyAsync([Set("192.0.2.1")], default);
 
@@ -43,6 +45,7 @@ public sealed class ManualZoneWriterPersistenceTests : IAsyncLifetime
         Assert.False(check.VerifiedByDns);
         Assert.Equal("alice", check.Override!.Actor);
         Assert.Contains("provider's DNS lags", check.Override.Reason);
+        Assert.Equal(confirmedAt, check.Override.At); // when alice confirmed, not when it was read
         var ops = await _h.Workflow().GetOperationsAsync(id);
         Assert.Contains(ops, o => o.Key == ManualZoneWriter.OperationId(Set("192.0.2.1")) && o.ConfirmedBy!.StartsWith("alice: ", StringComparison.Ordinal));
     }

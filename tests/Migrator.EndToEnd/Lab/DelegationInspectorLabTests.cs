@@ -79,7 +79,7 @@ public sealed class DelegationInspectorDsLabTests(DnsLabFixture fixture) : IClas
         using var probe = new DnsClientProbe();
         var changer = new Migrator.Core.DynamicUpdate.Rfc2136DelegationChanger(
             new Migrator.Core.DynamicUpdate.DynamicUpdateClient(_lab.TldServer,
-                Migrator.Core.Tsig.TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System), DnsLab.Tld, probe);
+                Migrator.Core.Tsig.TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System), DnsLab.Tld, probe, null, new Migrator.Core.Ports.InMemoryOperationJournal(TimeProvider.System));
         var current = await changer.GetCurrentAsync(DnsLab.Zone, default);
         var ds = "12345 8 2 " + new string('A', 64);
         var (_, result) = await changer.ChangeAsync(current with { DsRecords = [ds] }, current, default);

@@ -124,7 +124,7 @@ public sealed class DelegationChangerLabTests(DnsLabFixture fixture) : IClassFix
     {
         using var probe = new DnsClientProbe();
         var changer = new Rfc2136DelegationChanger(new DynamicUpdateClient(_lab.TldServer, TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System),
-            DnsLab.Tld, probe);
+            DnsLab.Tld, probe, null, new InMemoryOperationJournal(TimeProvider.System));
 
         var current = await changer.GetCurrentAsync(DnsLab.Zone, CancellationToken.None);
         Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], current.NameServers.Select(n => n.Name.ToString()).Order());

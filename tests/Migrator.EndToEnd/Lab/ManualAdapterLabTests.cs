@@ -16,7 +16,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
     public async Task ManualZoneWriter_IsNotDoneUntilTheDnsShowsTheChange()
     {
         using var probe = new DnsClientProbe();
-        var writer = new ManualZoneWriter(probe, [_lab.Old]);
+        var writer = new ManualZoneWriter(probe, [_lab.Old], new InMemoryOperationJournal(TimeProvider.System));
         var desired = new RecordSet(new RecordSetKey(DomainName.Parse("mail2.example.lab."), RecordType.A), new Ttl(5), ["203.0.113.26"]);
 
         var before = await writer.ReplaceRecordSetsAsync(DnsLab.Zone, [desired], default);
@@ -37,7 +37,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
     public async Task ManualZoneWriter_IsDoneWithActorAndReason_WhenOperatorOverrides()
     {
         using var probe = new DnsClientProbe();
-        var writer = new ManualZoneWriter(probe, [_lab.Old]);
+        var writer = new ManualZoneWriter(probe, [_lab.Old], new InMemoryOperationJournal(TimeProvider.System));
         var desired = new RecordSet(new RecordSetKey(DomainName.Parse("sip.example.lab."), RecordType.A), new Ttl(10), ["192.0.2.99"]);
 
         Assert.False((await writer.VerifyAsync([desired], default)).Done);
@@ -56,7 +56,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
     public async Task ManualDelegationChanger_SucceedsOnlyWhenTheParentShowsTheNewDelegation()
     {
         using var probe = new DnsClientProbe();
-        var changer = new ManualDelegationChanger(probe, [_lab.TldServer]);
+        var changer = new ManualDelegationChanger(probe, [_lab.TldServer], new InMemoryOperationJournal(TimeProvider.System));
         var current = await changer.GetCurrentAsync(DnsLab.Zone, default);
         Assert.Equal(["ns1.old-dns.lab.", "ns2.old-dns.lab."], current.NameServers.Select(n => n.Name.ToString()).Order());
 
@@ -69,7 +69,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
         Assert.Contains("shows NS [ns1.old-dns.lab. ns2.old-dns.lab.]", waiting.Message);
 
         // the operator changes it "at the registrar" (an RFC 2136 update of the lab's TLD stands in for it)
-        var registrar = new Rfc2136DelegationChanger(new DynamicUpdateClient(_lab.TldServer, TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System), DnsLab.Tld, probe);
+        var registrar = new Rfc2136DelegationChanger(new DynamicUpdateClient(_lab.TldServer, TsigKey.FromBase64("tld-key", _lab.TldKeySecret), TimeProvider.System), DnsLab.Tld, probe, null, new InMemoryOperationJournal(TimeProvider.System));
         Assert.True((await registrar.ChangeAsync(desired with { Ttl = new Ttl(60) }, null, default)).Result.Applied);
 
         Assert.Equal(DelegationChangeStatus.Succeeded, await changer.GetStatusAsync(id, default));
@@ -80,7 +80,7 @@ public sealed class ManualAdapterLabTests(DnsLabFixture fixture) : IClassFixture
     public async Task ManualDelegationChanger_SucceedsOnOverride_AndKeepsThePendingEvidence()
     {
         using var probe = new DnsClientProbe();
-        var changer = new ManualDelegationChanger(probe, [_lab.TldServer]);
+        var changer = new ManualDelegationChanger(probe, [_lab.TldServer], new InMemoryOperationJournal(TimeProvider.System));
         var desired = new Delegation(DnsLab.Zone, [new DelegatedNameServer(DomainName.Parse("ns9.elsewhere.lab."), [])], []);
         var id = await changer.RequestChangeAsync(desired, default);
 

@@ -46,7 +46,7 @@ public sealed class PropagationLabTests(ITestOutputHelper output)
         }
 
         var changer = new Rfc2136DelegationChanger(new DynamicUpdateClient(lab.TldServer, TsigKey.FromBase64("tld-key", lab.TldKeySecret), TimeProvider.System),
-            DnsLab.Tld, probe);
+            DnsLab.Tld, probe, null, new InMemoryOperationJournal(TimeProvider.System));
         var current = await changer.GetCurrentAsync(DnsLab.Zone, default);
         var (operationId, result) = await changer.ChangeAsync(
             new Delegation(DnsLab.Zone, newNs.Select(n => new DelegatedNameServer(n, [])).ToList(), [], new Ttl(DelegationTtl)),

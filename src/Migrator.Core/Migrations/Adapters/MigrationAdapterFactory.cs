@@ -44,7 +44,7 @@ public sealed class MigrationAdapterFactory(IRoute53AccountSource accounts, ITsi
     public IZoneSource ReExportSource(Migration m, MigrationPlanAnswers a) => Source(m, a);
 
     /// <summary>The old-zone writer; a manual writer keeps its overrides in <paramref name="journal"/> (the migration's operations).</summary>
-    public IZoneWriter Writer(MigrationPlanAnswers a, IOperationJournal? journal = null) => a.Writer.Kind switch
+    public IZoneWriter Writer(MigrationPlanAnswers a, IOperationJournal journal) => a.Writer.Kind switch
     {
         ZoneWriterKind.Rfc2136 => new Rfc2136ZoneWriter(new DynamicUpdateClient(DnsEndpoint.Parse(a.Writer.Server!), Key(a.Writer.TsigKeyName), time)),
         _ => new ManualZoneWriter(probe, a.OldEndpoints, journal),
@@ -73,7 +73,7 @@ public sealed class MigrationAdapterFactory(IRoute53AccountSource accounts, ITsi
             case DelegationChangerKind.Route53Domains:
                 return (await AccountAsync(a).ConfigureAwait(false)).DelegationChanger;
             default:
-                return new ManualDelegationChanger(probe, a.ParentEndpoints, time, journal);
+                return new ManualDelegationChanger(probe, a.ParentEndpoints, journal);
         }
     }
 

@@ -45,6 +45,6 @@ public sealed class MigrationOperationJournal(IDbContextFactory<MigratorDbContex
             MigrationOperationStatus.Submitted => "Succeeded",
             _ => op.Status,
         };
-        return new JournalEntry(op.Key, op.Kind, op.RequestJson ?? "{}", status, op.ResultJson, op.ConfirmedBy);
+        return new JournalEntry(op.Key, op.Kind, op.RequestJson ?? "{}", status, op.ResultJson, op.ConfirmedBy, op.ConfirmedBy is null ? null : op.UpdatedAt);
     }
 }
