@@ -20,6 +20,9 @@ public sealed class StartupTests(SandboxApp app)
         var all = db.Database.GetMigrations().ToList();
         Assert.NotEmpty(all);
         Assert.Equal(all, await db.Database.GetAppliedMigrationsAsync());
+        await using var accounts = await app.Service<IDbContextFactory<MigratorIdentityDbContext>>().CreateDbContextAsync();
+        Assert.NotEmpty(accounts.Database.GetMigrations());
+        Assert.Equal(accounts.Database.GetMigrations(), await accounts.Database.GetAppliedMigrationsAsync());
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "migrator.db")));
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "hangfire.db")));
     }
@@ -29,6 +32,13 @@ public sealed class StartupTests(SandboxApp app)
     {
         await using var db = await app.Service<IDbContextFactory<MigratorDbContext>>().CreateDbContextAsync();
         Assert.False(db.Database.HasPendingModelChanges(), "the model changed without a migration: run dotnet ef migrations add");
+    }
+
+    [Fact]
+    public async Task AccountModel_HasNoChangesMissingFromMigrations()
+    {
+        await using var db = await app.Service<IDbContextFactory<MigratorIdentityDbContext>>().CreateDbContextAsync();
+        Assert.False(db.Database.HasPendingModelChanges(), "the account model changed without a migration: run dotnet ef migrations add --context MigratorIdentityDbContext");
     }
 
     [Fact]

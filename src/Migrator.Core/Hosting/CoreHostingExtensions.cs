@@ -24,11 +24,7 @@ public static class CoreHostingExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddDbContextFactory<MigratorDbContext>((sp, db) =>
-        {
-            var options = sp.GetRequiredService<IOptions<MigratorOptions>>().Value;
-            Directory.CreateDirectory(options.DataDirectory!);
-            db.UseSqlite(MigratorDbContext.SqliteConnectionString(options.DatabasePath));
-        });
+            MigratorDbContext.UseMigratorDatabase(db, sp.GetRequiredService<IOptions<MigratorOptions>>().Value));
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<MigrationCatalog>();
         builder.Services.AddMigrationWorkflow();

@@ -1,19 +1,20 @@
-using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Migrator.Core.ApiTokens;
 using Migrator.Core.Auditing;
+using Migrator.Core.Hosting;
 using Migrator.Core.Migrations;
 
 namespace Migrator.Core.Persistence;
 
 /// <summary>
-/// Identity accounts, migrations and the audit log in one database.
+/// Migrations, API tokens and the audit log. The accounts (ASP.NET Identity) live in the same database but belong to the
+/// web app's own context, with its own migrations history table.
 /// Invariant: an <see cref="AuditEvent"/> once saved is never updated or deleted through this context
 /// (and the schema's triggers refuse it for raw SQL too).
 /// </summary>
-public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> options) : IdentityDbContext(options)
+public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> options) : DbContext(options)
 {
     public DbSet<Migration> Migrations => Set<Migration>();
 
@@ -29,6 +30,26 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
 
     public static string SqliteConnectionString(string databasePath) =>
         new SqliteConnectionStringBuilder { DataSource = databasePath, ForeignKeys = true }.ToString();
+
+    /// <summary>
+    /// Points a context at the Migrator database. Every context on that database calls this, each with its own
+    /// <paramref name="migrationsHistoryTable"/> (null: EF Core's default, which this context uses).
+    /// </summary>
+    public static DbContextOptionsBuilder UseMigratorDatabase(DbContextOptionsBuilder db, MigratorOptions options, string? migrationsHistoryTable = null)
+    {
+        Directory.CreateDirectory(options.DataDirectory!);
+        return db.UseSqlite(SqliteConnectionString(options.DatabasePath), sqlite =>
+        {
+            if (migrationsHistoryTable is not null) sqlite.MigrationsHistoryTable(migrationsHistoryTable);
+        });
+    }
+
+    /// <summary>Type mappings shared by every context on the Migrator database, so a column means the same in each.</summary>
+    public static void ApplyStoreConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset columns stored as text; UTC ticks sort correctly.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
 
     /// <summary>
     /// Switches a SQLite database to write-ahead logging (kept in the file): one sync per commit instead of a rollback
@@ -144,11 +165,8 @@ public sealed class MigratorDbContext(DbContextOptions<MigratorDbContext> option
         });
     }
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite cannot order or compare DateTimeOffset columns stored as text; UTC ticks sort correctly.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        ApplyStoreConventions(configurationBuilder);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Migrator.Core.Persistence;
 
 namespace Migrator.Web.Access;
 
@@ -7,7 +6,7 @@ namespace Migrator.Web.Access;
 public sealed record AccountSummary(string Email, IReadOnlyList<string> Roles, bool LockedOut, string Id = "", bool Disabled = false);
 
 /// <summary>Read-only view of the accounts for the Settings page.</summary>
-public sealed class AccountDirectory(IDbContextFactory<MigratorDbContext> contexts, TimeProvider time)
+public sealed class AccountDirectory(IDbContextFactory<MigratorIdentityDbContext> contexts, TimeProvider time)
 {
     public async Task<IReadOnlyList<AccountSummary>> ListAsync(CancellationToken cancellationToken = default)
     {

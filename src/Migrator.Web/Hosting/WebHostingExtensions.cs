@@ -54,6 +54,10 @@ public static class WebHostingExtensions
                 keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(migrator.Value.KeysDirectory), loggers));
         services.AddDataProtection().SetApplicationName("Migrator");
 
+        services.AddDbContextFactory<MigratorIdentityDbContext>((sp, db) => MigratorDbContext.UseMigratorDatabase(
+            db, sp.GetRequiredService<IOptions<MigratorOptions>>().Value, MigratorIdentityDbContext.MigrationsHistoryTable));
+        // After Core's DatabasePreparation (AddMigratorCore comes first) and before AccountBootstrap reads the accounts.
+        services.AddHostedService<IdentityDatabasePreparation>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddMigratorApiTokens();
         services.AddIdentityCore<IdentityUser>(o =>
@@ -64,7 +68,7 @@ public static class WebHostingExtensions
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<MigratorDbContext>()
+            .AddEntityFrameworkStores<MigratorIdentityDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(cookie =>

@@ -186,11 +186,11 @@ public sealed class ApiTokenTests(SandboxApp app)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/migrations")).StatusCode);
 
         // Written straight to the store: SetLockoutEndDateAsync would also change the security stamp and hide what is tested here.
-        await using (var db = await app.Service<IDbContextFactory<MigratorDbContext>>().CreateDbContextAsync())
+        await using (var db = await app.Service<IDbContextFactory<MigratorIdentityDbContext>>().CreateDbContextAsync())
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LockoutEnd, DateTimeOffset.UtcNow.AddHours(1)));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/migrations")).StatusCode);
 
-        await using (var db = await app.Service<IDbContextFactory<MigratorDbContext>>().CreateDbContextAsync())
+        await using (var db = await app.Service<IDbContextFactory<MigratorIdentityDbContext>>().CreateDbContextAsync())
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LockoutEnd, (DateTimeOffset?)null));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/migrations")).StatusCode);
     }
