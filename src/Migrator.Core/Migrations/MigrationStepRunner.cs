@@ -25,14 +25,18 @@ public sealed record MigrationStepOptions
 
     /// <summary>
     /// Called inside each cutover sub-step (a)–(h) at its most fragile instant: its outside effect is done (the snapshot
-    /// saved, the Route 53 batch submitted, the parent updated…) and its record is not yet written. Null in production;
-    /// crash tests stop or kill the process here, fault tests break a server here, deterministically.
+    /// saved, the Route 53 batch submitted, the parent updated…) and its record is not yet written. (e) is also called
+    /// just before each Route 53 batch is sent, its operation persisted as Pending (<see cref="CutoverCheckpoint.BeforeEffect"/>).
+    /// Null in production; crash tests stop or kill the process here, fault tests break a server here, deterministically.
     /// </summary>
     public Func<CutoverCheckpoint, CancellationToken, Task>? CutoverCheckpoint { get; init; }
 }
 
-/// <summary>A point inside cutover sub-step <see cref="SubStep"/> ('a'–'h') of a migration, for <see cref="MigrationStepOptions.CutoverCheckpoint"/>.</summary>
-public sealed record CutoverCheckpoint(Guid MigrationId, string ZoneName, char SubStep, string What)
+/// <summary>
+/// A point inside cutover sub-step <see cref="SubStep"/> ('a'–'h') of a migration, for <see cref="MigrationStepOptions.CutoverCheckpoint"/>:
+/// after its outside effect, or with <see cref="BeforeEffect"/> just before it (the operation persisted, nothing sent).
+/// </summary>
+public sealed record CutoverCheckpoint(Guid MigrationId, string ZoneName, char SubStep, string What, bool BeforeEffect = false)
 {
     /// <summary>The sub-steps, in order.</summary>
     public const string SubSteps = "abcdefgh";
@@ -424,7 +428,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
             // Keyed by the approved plan: after a stop and a new approval, the new plan's batches are new operations, never
             // taken for the earlier plan's (a batch with the same number but other changes would be skipped as done).
             var pending = await ApplyAsync(c, target, approved.Changes, $"cutover:e:{approved.Hash[..12]}", ct,
-                afterSubmit: (info, ct2) => CheckpointAsync(m, 'e', $"Route 53 change {info.Id} submitted; its id is not recorded", ct2));
+                afterSubmit: (info, ct2) => CheckpointAsync(m, 'e', $"Route 53 change {info.Id} submitted; its id is not recorded", ct2),
+                beforeSubmit: (op, ct2) => CheckpointAsync(m, 'e', $"{op.Description} persisted as Pending; nothing sent yet", ct2, beforeEffect: true));
             if (pending is StepOutcome.Blocked)
             {
                 await Stage(c, "a", ct); // a refused batch: the next attempt recomputes the plan (the zone or Route 53 may have been fixed)
@@ -832,8 +837,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
 
     private Task Stage(StepContext c, string stage, CancellationToken ct) => c.SaveAsync(new MigrationPatch().Set(x => x.CutoverStage, stage), ct);
 
-    private Task CheckpointAsync(Migration m, char subStep, string what, CancellationToken ct) =>
-        _options.CutoverCheckpoint is { } hook ? hook(new CutoverCheckpoint(m.Id, m.ZoneName, subStep, what), ct) : Task.CompletedTask;
+    private Task CheckpointAsync(Migration m, char subStep, string what, CancellationToken ct, bool beforeEffect = false) =>
+        _options.CutoverCheckpoint is { } hook ? hook(new CutoverCheckpoint(m.Id, m.ZoneName, subStep, what, beforeEffect), ct) : Task.CompletedTask;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
@@ -973,7 +978,8 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     /// Pending while a batch is not INSYNC (the job comes back), Blocked on a refusal, null when every batch is INSYNC.
     /// </summary>
     private async Task<StepOutcome?> ApplyAsync(StepContext c, Route53TargetZone target, IReadOnlyList<RecordChange> changes, string keyPrefix,
-        CancellationToken ct, bool safetyExempt = false, Func<ChangeInfo, CancellationToken, Task>? afterSubmit = null)
+        CancellationToken ct, bool safetyExempt = false, Func<ChangeInfo, CancellationToken, Task>? afterSubmit = null,
+        Func<MigrationOperation, CancellationToken, Task>? beforeSubmit = null)
     {
         _ = safetyExempt;
         if (changes.Count == 0) return null;
@@ -1005,6 +1011,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
                 await c.UpdateOperationAsync(op, ct);
                 continue;
             }
+            if (beforeSubmit is not null) await beforeSubmit(op, ct);
             ChangeInfo info;
             try { info = await target.SubmitAsync(batches[i], ct); }
             catch (Route53AmbiguousChangeException e)

@@ -18,12 +18,14 @@ namespace Migrator.EndToEnd.Lab;
 /// The web app (a real process, Real mode, Hangfire on SQLite) killed with SIGKILL inside each cutover sub-step (a)–(h)
 /// resumes to the same end state as a clean run, with the same number of Route 53 changes (counted at the emulator)
 /// and parent updates (counted at BIND: its update log per zone, and the TLD's serial in total).
-/// One lab serves nine zones: eight are cut over by one app process that halts each of them at its own sub-step (a
+/// One lab serves ten zones: nine are cut over by one app process that halts each of them at its own sub-step (a
 /// deterministic checkpoint that writes a marker file, not a timer) and is then killed; a second process resumes
-/// them and cuts over the ninth, the clean run, at the same time.
+/// them and cuts over the tenth, the clean run, at the same time.
 /// Inside (e) the kill comes after Route 53 accepted the change and before its id was recorded, and the emulator keeps
 /// that zone's change PENDING across the restart: the resumed cutover must find the change in the zone, not send it
 /// again, and wait until the new servers serve it (its id is lost, so GetChange cannot tell) before (f) compares.
+/// One more zone is killed inside (e) one instant earlier: its batch's operation is persisted (Pending) and nothing was
+/// sent; the resumed cutover must find the change absent from the zone and send it, once.
 /// </summary>
 public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
 {
@@ -32,15 +34,19 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
     public async Task CutOver_ResumesToTheCleanRunsEndState_WithNoChangeTwice_WhenKilledWithSigkillAtEachSubStep()
     {
         var clock = Stopwatch.StartNew();
-        var labels = CutoverCheckpoint.SubSteps.Select(k => $"kill-{k}").Append("clean").ToList();
+        // Each killed zone and where it halts: after the outside effect of each sub-step, and (e) once just before it.
+        var halts = CutoverCheckpoint.SubSteps.Select(k => (Label: $"kill-{k}", SubStep: k, Before: false)).Append((Label: "kill-e-unsent", SubStep: 'e', Before: true)).ToList();
+        var labels = halts.Select(h => h.Label).Append("clean").ToList();
         var zones = labels.Select(l => DomainName.Parse($"{l}.lab.")).ToList();
         var clean = zones[^1];
+        var killed = zones.Take(halts.Count).ToList();
+        string At(DomainName zone) => halts[zones.IndexOf(zone)] is var h && h.Before ? $"{h.SubStep}:before" : $"{h.SubStep}";
         var data = Directory.CreateTempSubdirectory("migrator-e2e-cutover-kill-").FullName;
         var markers = Path.Combine(data, "halts");
         try
         {
             await using var m = await MigrationLab.StartAsync(extraZones: labels, dataDirectory: data);
-            m.DefaultTimeout = TimeSpan.FromMinutes(6); // nine zones through one in-process job runner, on a shared machine
+            m.DefaultTimeout = TimeSpan.FromMinutes(6); // ten zones through one in-process job runner, on a shared machine
             var changes = new ConcurrentDictionary<string, int>();
             m.Emulator.Emulator.Route53.RecordSetsChanged += (zoneId, change) =>
             {
@@ -62,20 +68,21 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
                     Assert.Single(CutoverPlan.FromJson(db.Migrations.Single(x => x.Id == id).CutoverPlanJson!).Changes);
                 ids[zone] = id;
             }
-            output.WriteLine($"{clock.Elapsed}: nine zones approved");
+            output.WriteLine($"{clock.Elapsed}: {zones.Count} zones approved");
             var killedInE = zones[4];
+            var killedBeforeE = zones[8];
             var heldZoneId = (await m.Workflow.GetStatusAsync(ids[killedInE]))!.HostedZoneId!;
             m.Emulator.Emulator.Route53.HoldInsync(heldZoneId);
             var updatesBefore = zones.ToDictionary(z => z, z => ParentUpdates(m, z));
             var serialBefore = await TldSerialAsync(m);
 
             // 2. The first app process: each kill-X zone halts inside sub-step X; then SIGKILL.
-            foreach (var zone in zones.Take(8))
+            foreach (var zone in killed)
                 Assert.Equal(WorkflowOutcome.Accepted, (await m.AcceptCutOverForAnotherProcessAsync(ids[zone])).Outcome);
-            var halts = string.Join(";", zones.Take(8).Select(z => $"{z}={z.ToString()[5]}"));
-            await using (var first = await WebAppProcess.StartAsync(data, AppEnvironment(m, halts, markers)))
+            var spec = string.Join(";", killed.Select(z => $"{z}={At(z)}"));
+            await using (var first = await WebAppProcess.StartAsync(data, AppEnvironment(m, spec, markers)))
             {
-                var expected = zones.Take(8).Select(z => CutoverHalt.MarkerFile(markers, z.ToString(), z.ToString()[5])).ToList();
+                var expected = killed.Select((z, i) => CutoverHalt.MarkerFile(markers, z.ToString(), halts[i].SubStep, halts[i].Before)).ToList();
                 var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
                 while (!expected.All(File.Exists))
                 {
@@ -86,8 +93,8 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
                 }
                 await first.KillAsync();
             }
-            output.WriteLine($"{clock.Elapsed}: first app killed with eight cutovers halted");
-            foreach (var zone in zones.Take(8))
+            output.WriteLine($"{clock.Elapsed}: first app killed with {killed.Count} cutovers halted");
+            foreach (var zone in killed)
             {
                 var s = (await m.Workflow.GetStatusAsync(ids[zone]))!;
                 Assert.True(s.State == MigrationState.Approved && s.RunningStep == nameof(MigrationStep.CutOver), $"{zone}: {s.State}, running {s.RunningStep}");
@@ -96,8 +103,13 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
             Assert.Equal(OldNs, (await m.ParentNsAsync(zones[5])).Order()); // killed before (g)
             Assert.Equal(1, changes.GetValueOrDefault(heldZoneId)); // killed in (e): submitted, PENDING, its id not recorded
             Assert.Equal((MigrationOperationStatus.Pending, (string?)null), await OperationAsync(m, ids[killedInE], "cutover:e:", ":batch-0"));
+            // Killed before (e) sent its batch: the operation is persisted, Route 53 has seen nothing.
+            var unsentZoneId = (await m.Workflow.GetStatusAsync(ids[killedBeforeE]))!.HostedZoneId!;
+            Assert.Equal((MigrationOperationStatus.Pending, (string?)null), await OperationAsync(m, ids[killedBeforeE], "cutover:e:", ":batch-0"));
+            Assert.Equal(0, changes.GetValueOrDefault(unsentZoneId));
+            Assert.Equal(OldNs, (await m.ParentNsAsync(killedBeforeE)).Order());
 
-            // 3. The second app process resumes the eight and runs the clean cutover beside them.
+            // 3. The second app process resumes the nine and runs the clean cutover beside them.
             Assert.Equal(WorkflowOutcome.Accepted, (await m.AcceptCutOverForAnotherProcessAsync(ids[clean])).Outcome);
             await using (var second = await WebAppProcess.StartAsync(data, AppEnvironment(m, null, null)))
             {
@@ -123,7 +135,7 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
                     catch (TimeoutException e) { Assert.Fail($"{zone}: {e.Message}\n{second.Output}"); }
                 }
             }
-            output.WriteLine($"{clock.Elapsed}: all nine verified");
+            output.WriteLine($"{clock.Elapsed}: all {zones.Count} verified");
 
             // 4. Every killed zone ends where the clean one does, having changed Route 53 and the parent exactly as often.
             var serialAfter = await TldSerialAsync(m);
@@ -133,10 +145,10 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
             Assert.Equal(1, changes.GetValueOrDefault(cleanStatus.HostedZoneId!));
             var cleanOps = await CutoverOperationsAsync(m, ids[clean]);
             var cleanSteps = (await m.Workflow.GetHistoryAsync(ids[clean])).Select(h => (h.Step, h.From, h.To)).Take(8).ToList();
-            foreach (var zone in zones.Take(8))
+            foreach (var zone in killed)
             {
                 var s = (await m.Workflow.GetStatusAsync(ids[zone]))!;
-                var at = zone.ToString()[5];
+                var at = At(zone);
                 // A soak in progress reports itself in the same field ("soaking until …"): that is progress, not a blocker.
                 Assert.True(s.Blocker is null || s.Blocker.StartsWith("soaking until", StringComparison.Ordinal), $"{zone} (killed in {at}): {s.Blocker}");
                 Assert.Equal(NewNs, (await m.ParentNsAsync(zone)).Order());
@@ -148,7 +160,12 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
                 Assert.Equal((at, cleanOps), (at, await CutoverOperationsAsync(m, ids[zone])));
                 Assert.Equal(cleanSteps, (await m.Workflow.GetHistoryAsync(ids[zone])).Select(h => (h.Step, h.From, h.To)).Take(8).ToList());
             }
-            Assert.Equal(9, serialAfter - serialBefore); // the TLD changed once per zone, nothing more
+            // The batch killed before it was sent was sent once after the restart, under its own change id (not found in the zone).
+            var unsent = await OperationAsync(m, ids[killedBeforeE], "cutover:e:", ":batch-0");
+            Assert.Equal(MigrationOperationStatus.Succeeded, unsent.Status);
+            Assert.NotNull(unsent.ExternalId);
+            Assert.NotEqual(MigrationStepRunner.LostChangeId, unsent.ExternalId);
+            Assert.Equal(zones.Count, serialAfter - serialBefore); // the TLD changed once per zone, nothing more
             output.WriteLine($"{clock.Elapsed}: done");
         }
         finally
@@ -188,7 +205,7 @@ public sealed partial class CutoverCrashLabTests(ITestOutputHelper output)
             ["Migrator__TsigKeys__1__Secret"] = m.Lab.TldKeySecret,
             ["Migrator__Steps__PollInterval"] = "00:00:00.300",
             ["Migrator__Steps__SampleInterval"] = "00:00:02",
-            ["Migrator__Jobs__WorkerCount"] = "12", // eight halted cutovers hold a worker each
+            ["Migrator__Jobs__WorkerCount"] = "13", // nine halted cutovers hold a worker each
         };
         if (halts is not null)
         {

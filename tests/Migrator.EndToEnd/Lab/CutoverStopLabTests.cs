@@ -38,7 +38,7 @@ public sealed class CutoverStopLabTests
         var added = 0;
         m.OnCutoverCheckpoint = async (point, _) =>
         {
-            if (point.SubStep == 'e' && Interlocked.Exchange(ref added, 1) == 0) await AddAsync("second", "192.0.2.72");
+            if (point is { SubStep: 'e', BeforeEffect: false } && Interlocked.Exchange(ref added, 1) == 0) await AddAsync("second", "192.0.2.72");
         };
         Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
         var stopped = await m.WaitUntilAsync(id, s => s.RunningStep is null && s.Blocker?.StartsWith("cutover (f)", StringComparison.Ordinal) == true);
