@@ -181,14 +181,14 @@ internal static class MigrationCommands
     /// <summary><c>dnssec set --signing WHEN [--kms-key-arn ARN] | turn-off --reason</c>: DNSSEC signing at Route 53 after the migration.</summary>
     private static Command Dnssec(Func<CliConsole> console)
     {
-        var dnssec = new Command("dnssec", "DNSSEC signing at Route 53: chosen before completion (which signs), turned off after it (DS withdrawn first).");
+        var dnssec = new Command("dnssec", "DNSSEC signing at Route 53: chosen before completion (which signs) or after it (signs now), turned off after it (DS withdrawn first).");
         var key = Key();
         var signing = new Option<string>("--signing") { Description = $"Whether completion signs the zone: {string.Join(", ", Enum.GetNames<DnssecTiming>())}", Required = true };
         var arn = new Option<string?>("--kms-key-arn")
         {
             Description = "The customer-managed KMS key (ECC_NIST_P256, us-east-1) for the key-signing key; omitted keeps the stored one, \"\" removes it",
         };
-        var set = new Command("set", "Choose whether completion signs the zone and with which KMS key (until completion starts; an approval stays valid).") { key, signing, arn };
+        var set = new Command("set", "Choose whether completion signs the zone and with which KMS key (an approval stays valid); after completion, choosing signing turns it on now (runs in the background).") { key, signing, arn };
         RemoteCommand.AddConnectionOptions(set);
         set.SetAction((parse, ct) =>
         {

@@ -19,22 +19,31 @@ public sealed record DnssecResolverView(string Resolver, string Verdict, string?
 /// <summary>
 /// DNSSEC signing at Route 53 after a migration (key-signing key from the plan's KMS key, signing enabled, DS at the
 /// parent through the delegation changer, validation checked) and the way back, as resumable sequences of operations
-/// recorded before they start (keys <c>dnssec:*</c> and <c>dnssec-off:*</c>): each run does the next thing not yet
-/// done and returns Pending with the time to come back. Invariant: the DS goes to the parent only after every new name
+/// recorded before they start (keys of <see cref="DnssecProgress"/>, one set per round so signing can be turned on again
+/// after it was turned off): each run does the next thing not yet done and returns Pending with the time to come back. Invariant: the DS goes to the parent only after every new name
 /// server serves the signed zone and the DNSKEY TTL has passed since; on the way back signing stops only after no
 /// parent server shows the DS and the DS TTL (lengthened by the ISP floor) has passed, so the zone is secure or
 /// insecure, never bogus, at every point.
 /// </summary>
 public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53, Route53TargetZone target, IDelegationChanger changer,
-    IDnsProbe probe, IReadOnlyList<DnsEndpoint> newServers, TimeSpan pollInterval)
+    IDnsProbe probe, IReadOnlyList<DnsEndpoint> newServers, TimeSpan pollInterval, int round = 1)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly MigrationPlanAnswers _a = c.Migration.Answers!;
     private readonly List<string> _steps = [];
     private DomainName Zone => c.Migration.Zone;
 
-    /// <summary>The key-signing key's name in the hosted zone: stable per migration, so a retried create finds it.</summary>
-    public static string KeySigningKeyName(Migration m) => $"migrator_{m.Id:N}";
+    /// <summary>
+    /// The key-signing key's name in the hosted zone: stable per migration and round, so a retried create finds it, and a
+    /// later round never takes the key an earlier one removed for its own.
+    /// </summary>
+    public static string KeySigningKeyName(Migration m, int round = 1) => round <= 1 ? $"migrator_{m.Id:N}" : $"migrator_{m.Id:N}_{round}";
+
+    private string KskName => KeySigningKeyName(c.Migration, round);
+
+    private string On(string part) => DnssecProgress.OnKey(round, part);
+
+    private string Off(string part) => DnssecProgress.OffKey(round, part);
 
     /// <summary>
     /// Turns signing on and publishes the DS: null with the evidence when everything is done (validated where the plan's
@@ -42,18 +51,18 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
     /// </summary>
     public async Task<(StepOutcome? Waiting, DnssecEvidence Evidence)> EnableAsync(CancellationToken ct)
     {
-        var name = KeySigningKeyName(c.Migration);
+        var name = KskName;
         var arn = _a.DnssecKmsKeyArn ?? throw new InvalidOperationException("the plan names no KMS key for DNSSEC");
 
-        var ksk = await Route53StepAsync("dnssec:ksk", $"create and activate the key-signing key {name} (KMS key {arn})",
+        var ksk = await Route53StepAsync(On("ksk"), $"create and activate the key-signing key {name} (KMS key {arn})",
             s => s.KeySigningKeys.Any(k => k.Name == name && k.Status == "ACTIVE"),
             async (s, t) => s.KeySigningKeys.Any(k => k.Name == name)
                 ? await route53.CallAsync(x => route53.Client.ActivateKeySigningKeyAsync(target.ZoneId, name, x), t)
-                : (await route53.CallAsync(x => route53.Client.CreateKeySigningKeyAsync(target.ZoneId, name, arn, $"migrator-ksk-{c.Migration.Id:N}", active: true, x), t)).Change,
+                : (await route53.CallAsync(x => route53.Client.CreateKeySigningKeyAsync(target.ZoneId, name, arn, round <= 1 ? $"migrator-ksk-{c.Migration.Id:N}" : $"migrator-ksk-{c.Migration.Id:N}-{round}", active: true, x), t)).Change,
             ct);
         if (ksk is not null) return (ksk, await EvidenceAsync(ct));
 
-        var signing = await Route53StepAsync("dnssec:signing", $"enable DNSSEC signing of hosted zone {target.ZoneId}",
+        var signing = await Route53StepAsync(On("signing"), $"enable DNSSEC signing of hosted zone {target.ZoneId}",
             s => s.ServeSignature == "SIGNING",
             (_, t) => route53.CallAsync(x => route53.Client.EnableHostedZoneDnssecAsync(target.ZoneId, x), t), ct);
         if (signing is not null) return (signing, await EvidenceAsync(ct));
@@ -63,7 +72,7 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
 
         // The signed zone must be what every new name server serves, and resolvers must have had time to fetch the
         // DNSKEY set, before the parent vouches for it.
-        var served = await c.BeginOperationAsync(new MigrationOperation(c.Migration.Id, "dnssec:served", MigrationOperationKinds.Observation,
+        var served = await c.BeginOperationAsync(new MigrationOperation(c.Migration.Id, On("served"), MigrationOperationKinds.Observation,
             $"every new name server serves the DNSKEY of key tag {key.KeyTag} with signatures", null, c.Now), ct);
         if (served.Status != MigrationOperationStatus.Succeeded)
         {
@@ -89,12 +98,21 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
                 publishAt), await EvidenceAsync(ct));
 
         var material = new DsKeyMaterial(key.DsRecord!, key.SigningAlgorithmType, key.Flag, key.PublicKey!);
-        var ds = await DsStepAsync("dnssec:ds", $"publish DS {key.DsRecord} for {Zone} at the parent ({changer.Description})", [material], ct);
+        var ds = await DsStepAsync(On("ds"), $"publish DS {key.DsRecord} for {Zone} at the parent ({changer.Description})", [material], ct);
         if (ds is not null) return (ds, await EvidenceAsync(ct));
 
         // Validation: every plan resolver that validates answers with AD; SERVFAIL means bogus, which blocks.
-        var dsOp = (await c.Operations(ct)).Single(o => o.Key == "dnssec:ds");
+        var dsOp = (await c.Operations(ct)).Single(o => o.Key == On("ds"));
         var dsSeen = JsonSerializer.Deserialize<DsResult>(dsOp.ResultJson!, Json)!;
+        // The round's last operation: once it succeeded, signing is on (DnssecProgress) and a resumed run stops here.
+        var validation = await c.BeginOperationAsync(new MigrationOperation(c.Migration.Id, On(DnssecProgress.OnDone), MigrationOperationKinds.Observation,
+            $"ask the plan's resolvers whether {Zone} validates as secure", null, c.Now), ct);
+        if (validation.Status == MigrationOperationStatus.Succeeded)
+        {
+            var asked = JsonSerializer.Deserialize<List<DnssecResolverView>>(validation.ResultJson ?? "[]", Json)!;
+            _steps.Add(asked.Count == 0 ? "no resolver in the plan to validate with" : $"resolvers: {Describe(asked)}");
+            return (null, await EvidenceAsync(ct, asked));
+        }
         var views = await ResolversAsync(ct);
         var evidence = await EvidenceAsync(ct, views);
         if (views.FirstOrDefault(v => v.Verdict == DnssecResolverView.Bogus) is { } bogus)
@@ -104,6 +122,8 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         if (views.Any(v => v.Verdict != DnssecResolverView.Secure) && c.Now < patience)
             return (new StepOutcome.Pending($"DS published; waiting for the resolvers to validate {Zone} as secure (until {patience:u}): {Describe(views)}", c.Now + pollInterval, evidence), evidence);
         _steps.Add(views.Count == 0 ? "no resolver in the plan to validate with" : $"resolvers: {Describe(views)}");
+        validation.Succeeded(JsonSerializer.Serialize(views, Json), c.Now);
+        await c.UpdateOperationAsync(validation, ct);
         return (null, await EvidenceAsync(ct, views));
     }
 
@@ -113,16 +133,16 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
     /// </summary>
     public async Task<(StepOutcome? Waiting, DnssecEvidence Evidence)> DisableAsync(CancellationToken ct)
     {
-        var name = KeySigningKeyName(c.Migration);
+        var name = KskName;
         var views = await ResolversAsync(ct);
         // The longest a cache may keep the DS: what the parent served when it was published, or now, or the delegation TTL.
-        var published = (await c.Operations(ct)).FirstOrDefault(o => o.Key == "dnssec:ds" && o.ResultJson is not null);
+        var published = (await c.Operations(ct)).FirstOrDefault(o => o.Key == On("ds") && o.ResultJson is not null);
         var dsTtl = published is null ? null : JsonSerializer.Deserialize<DsResult>(published.ResultJson!, Json)!.DsTtl;
         foreach (var p in await ReadParentsAsync(ct)) dsTtl = Math.Max(dsTtl ?? 0, p.Delegation?.DsTtl ?? 0);
-        var ds = await DsStepAsync("dnssec-off:ds", $"withdraw every DS of {Zone} at the parent ({changer.Description})", [], ct, dsTtlBefore: dsTtl ?? _a.FinalDelegationTtlSeconds);
+        var ds = await DsStepAsync(Off("ds"), $"withdraw every DS of {Zone} at the parent ({changer.Description})", [], ct, dsTtlBefore: dsTtl ?? _a.FinalDelegationTtlSeconds);
         if (ds is not null) return (ds, await EvidenceAsync(ct, views));
 
-        var gone = JsonSerializer.Deserialize<DsResult>((await c.Operations(ct)).Single(o => o.Key == "dnssec-off:ds").ResultJson!, Json)!;
+        var gone = JsonSerializer.Deserialize<DsResult>((await c.Operations(ct)).Single(o => o.Key == Off("ds")).ResultJson!, Json)!;
         var wait = gone.DsTtlBefore ?? _a.FinalDelegationTtlSeconds;
         var disableAt = gone.ObservedAt + TimeSpan.FromSeconds(wait + _a.IspTtlFloorSeconds);
         _steps.Add($"no parent server shows a DS since {gone.ObservedAt:u}; signing may stop at {disableAt:u} (DS TTL {wait} s + ISP floor {_a.IspTtlFloorSeconds} s)");
@@ -131,12 +151,12 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         if (c.Now < disableAt)
             return (new StepOutcome.Pending($"the DS is gone from the parent since {gone.ObservedAt:u}; signing stops at {disableAt:u}, once cached DS records have expired", disableAt), await EvidenceAsync(ct, views));
 
-        var off = await Route53StepAsync("dnssec-off:signing", $"disable DNSSEC signing of hosted zone {target.ZoneId}",
+        var off = await Route53StepAsync(Off("signing"), $"disable DNSSEC signing of hosted zone {target.ZoneId}",
             s => s.ServeSignature != "SIGNING",
             (_, t) => route53.CallAsync(x => route53.Client.DisableHostedZoneDnssecAsync(target.ZoneId, x), t), ct);
         if (off is not null) return (off, await EvidenceAsync(ct, views));
 
-        var removed = await Route53StepAsync("dnssec-off:ksk", $"deactivate and delete the key-signing key {name} (the KMS key stays)",
+        var removed = await Route53StepAsync(Off(DnssecProgress.OffDone), $"deactivate and delete the key-signing key {name} (the KMS key stays)",
             s => s.KeySigningKeys.All(k => k.Name != name),
             async (s, t) => s.KeySigningKeys.Single(k => k.Name == name).Status == "ACTIVE"
                 ? await route53.CallAsync(x => route53.Client.DeactivateKeySigningKeyAsync(target.ZoneId, name, x), t)
@@ -153,7 +173,7 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
 
     private async Task<KeySigningKey?> ActiveKeyAsync(CancellationToken ct)
     {
-        var name = KeySigningKeyName(c.Migration);
+        var name = KskName;
         var status = await route53.CallAsync(x => route53.Client.GetDnssecAsync(target.ZoneId, x), ct);
         return status.KeySigningKeys.FirstOrDefault(k => k.Name == name && k.Status == "ACTIVE" && k.PublicKey is not null && k.DsRecord is not null);
     }
@@ -283,7 +303,7 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         KeySigningKey? key = null;
         try { key = await ActiveKeyAsync(ct); }
         catch (Route53Exception) { /* evidence only: the step's own calls report Route 53's errors */ }
-        return new DnssecEvidence(KeySigningKeyName(c.Migration), key?.KeyTag, key?.DsRecord, _steps.ToList(), views ?? []);
+        return new DnssecEvidence(KskName, key?.KeyTag, key?.DsRecord, _steps.ToList(), views ?? []);
     }
 
     private static string Compact(string s) => string.Concat(s.Where(ch => !char.IsWhiteSpace(ch)));

@@ -17,5 +17,6 @@ public static class MigrationAuditActions
     public const string SnapshotRetired = "migration delegation snapshot retired";
     public const string StepBlocked = "migration step blocked";
     public const string DnssecTurnedOff = "migration dnssec turned off";
+    public const string DnssecTurnedOn = "migration dnssec turned on";
     public const string DnssecChanged = "migration dnssec changed";
 }

@@ -37,6 +37,11 @@ public enum MigrationStep
     /// the cutover plan; any approval (or open request) is void. Waited → Waited, Approved → Waited.
     /// </summary>
     Resync,
+    /// <summary>
+    /// Not a transition: DNSSEC signing turned on after completion (Completed, Decommissioned), DS last, in a round of its
+    /// own; it claims the migration while it runs and comes back as a timed job for each wait.
+    /// </summary>
+    TurnOnDnssec,
 }
 
 /// <summary>A job the scheduler runs after a step, and when.</summary>

@@ -753,12 +753,28 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         return new StepOutcome.Done("completed", new { delegationTtl, ttlsRestored = restored, dnssec });
     }
 
-    private async Task<DnssecRollout> RolloutAsync(StepContext c, MigrationPlanAnswers a, IDelegationChanger changer, CancellationToken ct)
+    private async Task<DnssecRollout> RolloutAsync(StepContext c, MigrationPlanAnswers a, IDelegationChanger changer, CancellationToken ct, int round = 1)
     {
         var target = await adapters.TargetAsync(c.Migration, a, ct);
         var account = await adapters.AccountAsync(a);
         var servers = await adapters.NewServerEndpointsAsync(a, await target.GetNameServersAsync(ct), ct);
-        return new DnssecRollout(c, account.Scheduler, target, changer, adapters.Probe, servers, _options.PollInterval);
+        return new DnssecRollout(c, account.Scheduler, target, changer, adapters.Probe, servers, _options.PollInterval, round);
+    }
+
+    /// <summary>
+    /// Signing turned on after completion (the plan said later, or it was turned off since): the unfinished round, else a
+    /// new one with its own operations, as completion does it. Done when the DS is at the parent and the resolvers asked.
+    /// </summary>
+    public async Task<StepOutcome> TurnOnDnssecAsync(StepContext c, CancellationToken ct)
+    {
+        var a = c.Migration.Answers;
+        if (a is not { SignsAtCompletion: true }) return new StepOutcome.Blocked("the plan names no KMS key to sign with");
+        var progress = DnssecProgress.Of(await c.Operations(ct));
+        if (progress.Phase == DnssecPhase.TurningOff) return new StepOutcome.Blocked($"DNSSEC is being turned off (round {progress.Round}); turn it on when that is done");
+        var round = progress.Phase == DnssecPhase.On ? progress.Round : progress.TurnOnRound;
+        var changer = await adapters.DelegationAsync(a, Journal(c));
+        var (waiting, evidence) = await (await RolloutAsync(c, a, changer, ct, round)).EnableAsync(ct);
+        return waiting ?? new StepOutcome.Done($"DNSSEC is on for {c.Migration.Zone}: signed, DS at the parent (round {round})", evidence);
     }
 
     /// <summary>The way back from signing (DS withdrawn first, its TTL waited out, then signing off): Done when finished.</summary>
@@ -766,8 +782,10 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     {
         var a = c.Migration.Answers;
         if (a is null) return new StepOutcome.Blocked("the migration has no plan");
+        var progress = DnssecProgress.Of(await c.Operations(ct));
+        if (progress.Phase == DnssecPhase.Unsigned) return new StepOutcome.Blocked($"DNSSEC was never turned on for {c.Migration.Zone}");
         var changer = await adapters.DelegationAsync(a, Journal(c));
-        var (waiting, evidence) = await (await RolloutAsync(c, a, changer, ct)).DisableAsync(ct);
+        var (waiting, evidence) = await (await RolloutAsync(c, a, changer, ct, progress.Round)).DisableAsync(ct);
         return waiting ?? new StepOutcome.Done($"DNSSEC is off for {c.Migration.Zone}: no DS at the parent, signing disabled, key-signing key removed", evidence);
     }
 

@@ -452,8 +452,9 @@ public sealed class MigrationWorkflow(
     /// <summary>
     /// Sets whether completion turns DNSSEC signing on and with which KMS key (Operators, Admins), from Planned until
     /// completion starts. <paramref name="kmsKeyArn"/>: null keeps the stored key, blank removes it. Signing happens at
-    /// completion, after the cutover the approval covers, so this does not void an approval. After completion signing is
-    /// turned off with <see cref="TurnOffDnssecAsync"/>.
+    /// completion, after the cutover the approval covers, so this does not void an approval. After completion, choosing
+    /// signing (with a key) turns it on now, as completion would have, in a round of its own (also after it was turned
+    /// off); signing is turned off with <see cref="TurnOffDnssecAsync"/>.
     /// </summary>
     public async Task<WorkflowResult> SetDnssecAsync(Guid id, DnssecTiming signing, string? kmsKeyArn, MigrationActor actor, CancellationToken ct = default)
     {
@@ -461,54 +462,97 @@ public sealed class MigrationWorkflow(
         if (m is null) return WorkflowResult.NotFound(id);
         if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not change DNSSEC (Operators and Admins may)", await GetStatusAsync(id, ct));
         if (m.Answers is not { } before) return WorkflowResult.Invalid("answer the plan first; DNSSEC is one of its answers", await GetStatusAsync(id, ct));
-        if (m.State is MigrationState.Completed or MigrationState.Decommissioned)
-            return WorkflowResult.Conflict($"completion has decided DNSSEC for {m.ZoneName}; {(before.SignsAtCompletion ? "turn signing off with a reason" : "it was not signed")}", await GetStatusAsync(id, ct));
         if (m.State == MigrationState.Abandoned) return WorkflowResult.Conflict("the migration was abandoned", await GetStatusAsync(id, ct));
         if (m.RunningStep == nameof(MigrationStep.Complete) && !IsStale(m))
             return WorkflowResult.Conflict($"completion is running (since {m.RunningSince:u}); DNSSEC can no longer change", await GetStatusAsync(id, ct));
         var arn = kmsKeyArn is null ? before.DnssecKmsKeyArn : string.IsNullOrWhiteSpace(kmsKeyArn) ? null : kmsKeyArn.Trim();
         var after = before with { Dnssec = signing, DnssecKmsKeyArn = arn };
-        if (after == before) return WorkflowResult.Ok("DNSSEC unchanged", await GetStatusAsync(id, ct));
+        var completed = m.State is MigrationState.Completed or MigrationState.Decommissioned;
+        if (after == before && !(completed && after.Dnssec != DnssecTiming.Never)) return WorkflowResult.Ok("DNSSEC unchanged", await GetStatusAsync(id, ct));
         if (MigrationPlanAnswers.DnssecKeyError(arn) is { } keyError) return WorkflowResult.Invalid(keyError, await GetStatusAsync(id, ct));
+        if (completed)
+        {
+            var progress = await DnssecProgressAsync(m.Id, ct);
+            var signed = progress.Phase is DnssecPhase.On or DnssecPhase.TurningOn;
+            if (signing == DnssecTiming.Never && signed)
+                return WorkflowResult.Conflict($"{m.ZoneName} is signed: turn signing off with a reason (the DS is withdrawn first)", await GetStatusAsync(id, ct));
+            if (signing != DnssecTiming.Never)
+            {
+                if (arn is null) return WorkflowResult.Invalid($"name the KMS key (in us-east-1) that signs {m.ZoneName}", await GetStatusAsync(id, ct));
+                if (SecondTurnOn(m, progress) is { } already) return WorkflowResult.Conflict(already, await GetStatusAsync(id, ct));
+                if (after != before)
+                {
+                    var stored = await WriteAsync(m, actor, MigrationAuditActions.DnssecChanged, new { from = new { signing = before.Dnssec, kmsKeyArn = before.DnssecKmsKeyArn },
+                        to = new { signing = after.Dnssec, kmsKeyArn = after.DnssecKmsKeyArn }, turnsOnNow = true },
+                        new MigrationPatch().Set(x => x.PlanJson, after.ToJson()), "DNSSEC chosen", ct);
+                    if (!stored.IsSuccess) return stored;
+                    m = (await LoadAsync(id, ct))!;
+                }
+                return await DnssecStepAsync(m, MigrationStep.TurnOnDnssec, actor, $"signing chosen after completion, KMS key {arn}", fromJob: false, ct);
+            }
+        }
         var evidence = new
         {
             from = new { signing = before.Dnssec, kmsKeyArn = before.DnssecKmsKeyArn },
             to = new { signing = after.Dnssec, kmsKeyArn = after.DnssecKmsKeyArn },
             signsAtCompletion = after.SignsAtCompletion,
         };
-        var message = after.SignsAtCompletion ? $"completion signs {m.ZoneName} with KMS key {arn}"
+        var message = completed ? $"{m.ZoneName} stays unsigned"
+            : after.SignsAtCompletion ? $"completion signs {m.ZoneName} with KMS key {arn}"
             : after.Dnssec == DnssecTiming.Never ? $"completion does not sign {m.ZoneName}"
             : $"DNSSEC chosen for {m.ZoneName}, but no KMS key is named: completion cannot sign until one is";
         return await WriteAsync(m, actor, MigrationAuditActions.DnssecChanged, evidence, new MigrationPatch().Set(x => x.PlanJson, after.ToJson()), message, ct);
     }
 
-    /// <summary>
-    /// Why a person's turn-off is a second one, or null: signing is off already, or its way back is under way (running,
-    /// or waiting for its next poll). A way back that stopped on a problem (blocked, no poll scheduled) may be resumed.
-    /// </summary>
-    private async Task<string?> SecondTurnOffAsync(Migration m, CancellationToken ct)
+    private async Task<DnssecProgress> DnssecProgressAsync(Guid id, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var progress = DnssecProgress.Of(await db.MigrationOperations.AsNoTracking().Where(o => o.MigrationId == m.Id).ToListAsync(ct));
-        return progress.Phase switch
-        {
-            DnssecPhase.Off => $"DNSSEC is already off for {m.ZoneName} (since {progress.Since:u}): nothing to turn off",
-            DnssecPhase.TurningOff when (m.RunningStep == nameof(MigrationStep.TurnOffDnssec) && !IsStale(m)) || (m.RunningStep is null && (m.BlockerIsWait || m.Blocker is null)) =>
-                $"DNSSEC is already being turned off for {m.ZoneName} (since {progress.Since:u}){(m.Blocker is { } wait ? $": {wait}" : "")}",
-            _ => null,
-        };
+        return DnssecProgress.Of(await db.MigrationOperations.AsNoTracking().Where(o => o.MigrationId == id).ToListAsync(ct));
     }
 
-    /// <summary>Not a transition: claims the migration (compare-and-set), runs the way back, releases the claim; history row when done.</summary>
-    private async Task<WorkflowResult> TurnOffDnssecStepAsync(Migration m, MigrationActor actor, string? reason, bool fromJob, CancellationToken ct)
+    /// <summary>
+    /// Whether the DNSSEC sequence of <paramref name="step"/> is under way: running, or waiting for its next poll. One
+    /// that stopped on a problem (blocked, no poll scheduled) is not, and may be resumed by asking again.
+    /// </summary>
+    private bool UnderWay(Migration m, MigrationStep step) =>
+        (m.RunningStep == step.ToString() && !IsStale(m)) || (m.RunningStep is null && (m.BlockerIsWait || m.Blocker is null));
+
+    /// <summary>Why a person's turn-off is a second one, or null: signing is off already, or its way back is under way.</summary>
+    private string? SecondTurnOff(Migration m, DnssecProgress progress) => progress.Phase switch
     {
-        const MigrationStep step = MigrationStep.TurnOffDnssec;
+        DnssecPhase.Off => $"DNSSEC is already off for {m.ZoneName} (since {progress.Since:u}): nothing to turn off",
+        DnssecPhase.TurningOff when UnderWay(m, MigrationStep.TurnOffDnssec) =>
+            $"DNSSEC is already being turned off for {m.ZoneName} (since {progress.Since:u}){(m.Blocker is { } wait ? $": {wait}" : "")}",
+        _ => null,
+    };
+
+    /// <summary>Why a person's turn-on is refused, or null: signing is on already, being turned on, or being turned off.</summary>
+    private string? SecondTurnOn(Migration m, DnssecProgress progress) => progress.Phase switch
+    {
+        DnssecPhase.On => $"DNSSEC is already on for {m.ZoneName} (since {progress.Since:u})",
+        DnssecPhase.TurningOn when UnderWay(m, MigrationStep.TurnOnDnssec) =>
+            $"DNSSEC is already being turned on for {m.ZoneName} (since {progress.Since:u}){(m.Blocker is { } wait ? $": {wait}" : "")}",
+        DnssecPhase.TurningOff => $"DNSSEC is being turned off for {m.ZoneName} (since {progress.Since:u}); turn it on again once it is off",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Turning signing on or off after completion. Not a transition: claims the migration (compare-and-set), runs the
+    /// sequence, releases the claim; a history row when done. A job comes back for each wait; a job whose sequence was
+    /// overtaken (turned off while it waited to turn on) stops.
+    /// </summary>
+    private async Task<WorkflowResult> DnssecStepAsync(Migration m, MigrationStep step, MigrationActor actor, string? reason, bool fromJob, CancellationToken ct)
+    {
+        var turningOn = step == MigrationStep.TurnOnDnssec;
         if (m.State is not (MigrationState.Completed or MigrationState.Decommissioned))
             return fromJob ? WorkflowResult.Ok($"{step} no longer applies in {m.State}", await GetStatusAsync(m.Id, ct))
-                           : WorkflowResult.Conflict($"DNSSEC is turned off only after completion (the migration is {m.State})", await GetStatusAsync(m.Id, ct));
-        if (!actor.MayAct(DnssecRoles)) return WorkflowResult.Forbidden($"{actor.Name} may not turn DNSSEC off (allowed: {string.Join(", ", DnssecRoles)})", await GetStatusAsync(m.Id, ct));
-        if (m.Answers is not { SignsAtCompletion: true }) return WorkflowResult.Invalid("this migration's plan did not turn DNSSEC on", await GetStatusAsync(m.Id, ct));
-        if (!fromJob && await SecondTurnOffAsync(m, ct) is { } already) return WorkflowResult.Conflict(already, await GetStatusAsync(m.Id, ct));
+                           : WorkflowResult.Conflict($"DNSSEC is turned {(turningOn ? "on here" : "off")} only after completion (the migration is {m.State})", await GetStatusAsync(m.Id, ct));
+        if (!actor.MayAct(DnssecRoles)) return WorkflowResult.Forbidden($"{actor.Name} may not turn DNSSEC {(turningOn ? "on" : "off")} (allowed: {string.Join(", ", DnssecRoles)})", await GetStatusAsync(m.Id, ct));
+        if (m.Answers is not { SignsAtCompletion: true }) return WorkflowResult.Invalid(turningOn ? "the plan names no KMS key to sign with" : "this migration's plan did not turn DNSSEC on", await GetStatusAsync(m.Id, ct));
+        var progress = await DnssecProgressAsync(m.Id, ct);
+        if (fromJob && turningOn && progress.Phase is DnssecPhase.TurningOff or DnssecPhase.Off && m.RunningStep != step.ToString())
+            return WorkflowResult.Ok($"{step} no longer applies: DNSSEC is {progress.Phase} (round {progress.Round})", await GetStatusAsync(m.Id, ct));
+        if (!fromJob && !turningOn && SecondTurnOff(m, progress) is { } already) return WorkflowResult.Conflict(already, await GetStatusAsync(m.Id, ct));
         if (!fromJob && m.RunningStep == step.ToString() && !IsStale(m))
             return WorkflowResult.Conflict($"{step} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(m.Id, ct));
         if (m.RunningStep != step.ToString() || !fromJob)
@@ -525,7 +569,11 @@ public sealed class MigrationWorkflow(
             return WorkflowResult.Accepted($"{step} started in the background", await GetStatusAsync(m.Id, ct));
         }
         StepOutcome outcome;
-        try { outcome = await runner.TurnOffDnssecAsync(Context(m, step, actor, reason), ct); }
+        try
+        {
+            var context = Context(m, step, actor, reason);
+            outcome = turningOn ? await runner.TurnOnDnssecAsync(context, ct) : await runner.TurnOffDnssecAsync(context, ct);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             await SaveClaimedAsync(m.Id, step, new MigrationPatch().Set(x => x.Blocker, $"{step} failed: {e.Message}"), ct);
@@ -556,7 +604,8 @@ public sealed class MigrationWorkflow(
                 }
                 var evidence = reason is null ? done.Evidence : new { reason, detail = done.Evidence };
                 db.MigrationHistory.Add(new MigrationHistoryEntry(m.Id, running, m.State, m.State, actor.Name, now, JsonSerializer.Serialize(evidence ?? new { }, EvidenceJson)));
-                db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, MigrationAuditActions.DnssecTurnedOff, Target(m.Id), Truncate($"{m.ZoneName}: {done.Message}")));
+                db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, turningOn ? MigrationAuditActions.DnssecTurnedOn : MigrationAuditActions.DnssecTurnedOff,
+                    Target(m.Id), Truncate($"{m.ZoneName}: {done.Message}")));
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return WorkflowResult.Ok(done.Message, await GetStatusAsync(m.Id, ct));
@@ -598,7 +647,7 @@ public sealed class MigrationWorkflow(
             return WorkflowResult.Ok($"nothing to resume: {(m.RunningStep is null ? "no step is claimed" : $"{m.RunningStep} is claimed")}", await GetStatusAsync(id, ct));
         if (step == MigrationStep.CheckDrift)
             return fromJob ? await PeriodicDriftCheckAsync(m, ct) : await CheckDriftAsync(id, actor, ct);
-        if (step == MigrationStep.TurnOffDnssec) return await TurnOffDnssecStepAsync(m, actor, reason, fromJob, ct);
+        if (step is MigrationStep.TurnOffDnssec or MigrationStep.TurnOnDnssec) return await DnssecStepAsync(m, step, actor, reason, fromJob, ct);
         var t = MigrationLifecycle.Find(step, m.State);
         if (t is null && fromJob && step == MigrationStep.RollBack && m.State == MigrationState.RolledBack)
         {

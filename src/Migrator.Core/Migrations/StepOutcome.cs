@@ -130,4 +130,11 @@ public interface IMigrationStepRunner
     /// </summary>
     Task<StepOutcome> TurnOffDnssecAsync(StepContext context, CancellationToken cancellationToken) =>
         Task.FromResult<StepOutcome>(new StepOutcome.Blocked("this runner cannot turn DNSSEC off"));
+
+    /// <summary>
+    /// DNSSEC signing turned on after completion (a new round when it was turned off before): key-signing key, signing,
+    /// the DS at the parent, the resolvers asked. Done when finished, Pending with the next time, Blocked with the reason.
+    /// </summary>
+    Task<StepOutcome> TurnOnDnssecAsync(StepContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<StepOutcome>(new StepOutcome.Blocked("this runner cannot turn DNSSEC on"));
 }

@@ -90,7 +90,7 @@ public static class MigrationEndpoints
         operate.MapPost("/drift/check", CheckDriftAsync).WithSummary("Compare old and new now while waiting for cutover; stored as a drift sample (a match clears a drift block).").Produces422();
         operate.MapPost("/drift/resync", ResyncAsync).WithSummary("Re-sync after drift (Waited, Approved): re-read the old zone, import it into Route 53, recompute the cutover plan; voids the approval (202 while it runs).").Produces422();
         operate.MapPost("/drift/accept", AcceptDriftAsync).WithSummary("Accept the latest drift sample's differences with a reason; the same differences no longer block cutover.").Produces422();
-        operate.MapPut("/dnssec", SetDnssecAsync).WithSummary("Choose whether completion signs the zone (DNSSEC) and with which KMS key, until completion starts; does not void an approval.").Produces422();
+        operate.MapPut("/dnssec", SetDnssecAsync).WithSummary("Choose whether completion signs the zone (DNSSEC) and with which KMS key; does not void an approval. After completion, choosing signing with a key turns it on now, DS last (202 while it waits; 409 when it is on or being turned on or off).").Produces422();
         operate.MapPost("/dnssec/turn-off", TurnOffDnssecAsync).WithSummary("After completion: withdraw the DS at the parent, wait out its TTL, then stop signing (a reason; 202 while it waits).").Produces422();
         operate.MapPost("/cutover", CutOverAsync).WithSummary("Cut over (Approved): snapshot, re-export, recompute, apply, prove parity, delegate, test.").Produces422();
         operate.MapPost("/rollback", RollBackAsync).WithSummary("Put the saved delegation back (CutOver, Verified, Soaked); no approval, a reason.").Produces422();

@@ -129,6 +129,7 @@ public static class MigrationBoard
         {
             if (DnssecTurnedOff(history) is { } off) return $"not signed: signing was turned off by {off.Actor} (the DS was withdrawn first)";
             if (s.RunningStep == nameof(MigrationStep.TurnOffDnssec)) return "being turned off: the DS is withdrawn first, signing stops after its TTL";
+            if (s.RunningStep == nameof(MigrationStep.TurnOnDnssec)) return "being turned on: signing first, the DS goes to the parent last";
             return plan.SignsAtCompletion ? $"signed by Route 53 since completion (key-signing key from {plan.DnssecKmsKeyArn})" : "not signed";
         }
         if (s.State == MigrationState.Abandoned) return "not signed: the migration was abandoned";
@@ -137,9 +138,9 @@ public static class MigrationBoard
             : "chosen, but no KMS key is named: completion cannot sign until one is";
     }
 
-    /// <summary>The history row of a finished turn-off of DNSSEC, or null when signing was never turned off.</summary>
+    /// <summary>The history row of a finished turn-off of DNSSEC, or null when signing was never turned off (or turned on again since).</summary>
     public static MigrationHistoryView? DnssecTurnedOff(IReadOnlyList<MigrationHistoryView> history) =>
-        history.LastOrDefault(h => h.Step == nameof(MigrationStep.TurnOffDnssec));
+        history.LastOrDefault(h => h.Step is nameof(MigrationStep.TurnOffDnssec) or nameof(MigrationStep.TurnOnDnssec)) is { Step: nameof(MigrationStep.TurnOffDnssec) } off ? off : null;
 
     /// <summary>Why this person cannot approve, in words, when they look at a request they cannot sign.</summary>
     public static string? WhyNotApprove(MigrationStatus s, MigrationActor actor)

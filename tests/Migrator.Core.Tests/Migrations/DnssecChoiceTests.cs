@@ -67,7 +67,7 @@ public sealed class DnssecChoiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SetDnssec_IsRefused_ToViewersAndApprovers_BeforeThePlan_AndAfterCompletion()
+    public async Task SetDnssec_IsRefused_ToViewersAndApprovers_BeforeThePlan_AndWithoutAKeyAfterCompletion()
     {
         var wf = _h.Workflow();
         var drafted = (await wf.CreateAsync("drafted.lab.", Alice)).Status!.Id;
@@ -78,10 +78,13 @@ public sealed class DnssecChoiceTests : IAsyncLifetime
         Assert.Equal(WorkflowOutcome.Forbidden, (await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, Key, Bob)).Outcome);
         Assert.Equal(WorkflowOutcome.NotFound, (await wf.SetDnssecAsync(Guid.NewGuid(), DnssecTiming.AfterMigration, Key, Alice)).Outcome);
 
+        // After completion choosing signing turns it on at once (DnssecSequenceTests), and needs a key to do so.
         var done = await _h.MigrationInAsync(MigrationState.Completed, "done.lab.");
-        var late = await wf.SetDnssecAsync(done, DnssecTiming.AfterMigration, Key, Alice);
-        Assert.Equal(WorkflowOutcome.Conflict, late.Outcome);
-        Assert.Contains("completion has decided", late.Message);
+        var keyless = await wf.SetDnssecAsync(done, DnssecTiming.AfterMigration, " ", Alice);
+        Assert.Equal(WorkflowOutcome.Invalid, keyless.Outcome);
+        Assert.Equal("name the KMS key (in us-east-1) that signs done.lab.", keyless.Message);
+        var never = await wf.SetDnssecAsync(done, DnssecTiming.Never, null, Alice);
+        Assert.Equal((WorkflowOutcome.Succeeded, "done.lab. stays unsigned"), (never.Outcome, never.Message));
     }
 
     [Fact]

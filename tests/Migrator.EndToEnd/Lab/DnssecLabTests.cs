@@ -65,7 +65,7 @@ public sealed class DnssecLabTests(ITestOutputHelper output)
         var ds = Assert.Single(parent.Delegation!.Ds);
         var operations = await m.Workflow.GetOperationsAsync(id);
         Assert.All(operations.Where(o => o.Key.StartsWith("dnssec:", StringComparison.Ordinal)), o => Assert.Equal(MigrationOperationStatus.Succeeded, o.Status));
-        Assert.Equal(["dnssec:ds", "dnssec:ksk", "dnssec:served", "dnssec:signing"],
+        Assert.Equal(["dnssec:ds", "dnssec:ksk", "dnssec:served", "dnssec:signing", "dnssec:validation"],
             operations.Where(o => o.Key.StartsWith("dnssec:", StringComparison.Ordinal)).Select(o => o.Key).Order(StringComparer.Ordinal));
         var evidence = (await m.Workflow.GetHistoryAsync(id))[^1].Evidence.GetProperty("dnssec");
         Assert.Equal(RdataFormat.CanonicalOrSelf(RecordType.DS, ds), RdataFormat.CanonicalOrSelf(RecordType.DS, evidence.GetProperty("dsRecord").GetString()!));

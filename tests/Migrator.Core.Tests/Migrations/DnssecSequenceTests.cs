@@ -1,0 +1,73 @@
+using Migrator.Core.Migrations;
+using Migrator.Core.Zones;
+using Migrator.Core.Zones.Rdata;
+using static Migrator.Core.Tests.Migrations.WorkflowHarness;
+
+namespace Migrator.Core.Tests.Migrations;
+
+/// <summary>
+/// DNSSEC after completion through the workflow and the real step runner, against the Route 53 emulator, with a manual
+/// registrar: turned on after completion, off, and on again (a round of operations each); the wait for the person who
+/// publishes the DS; and crashes inside the sequence that a resume gets past without doing anything twice.
+/// </summary>
+public sealed class DnssecSequenceTests : IAsyncLifetime
+{
+    private readonly DnssecBench _b = new();
+
+    public Task InitializeAsync() => _b.InitializeAsync();
+    public Task DisposeAsync() => _b.DisposeAsync();
+
+    private static string Canonical(string ds) => RdataFormat.CanonicalOrSelf(RecordType.DS, ds);
+
+    private async Task<DnssecProgress> ProgressAsync(Guid id) => DnssecProgress.Of(await _b.OperationsAsync(id));
+
+    [Fact]
+    public async Task TurnOnOffOn_AfterCompletion_RunsEachRoundWithItsOwnOperations_AndEndsSigned()
+    {
+        var id = await _b.CompletedUnsignedAsync();
+        var wf = _b.Workflow;
+
+        // On: the plan said "later" and named no key; choosing a key after completion signs now.
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+        var on = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
+        Assert.True(on.Outcome == WorkflowOutcome.Succeeded, on.Message);
+        var first = await _b.Route53DnssecAsync(id);
+        var key1 = Assert.Single(first.KeySigningKeys);
+        Assert.Equal(("SIGNING", $"migrator_{id:N}", "ACTIVE"), (first.ServeSignature, key1.Name, key1.Status));
+        Assert.Equal([Canonical(key1.DsRecord!)], _b.Parent.Ds.Select(Canonical));
+        Assert.Equal((1, DnssecPhase.On), ((await ProgressAsync(id)).Round, (await ProgressAsync(id)).Phase));
+        var again = await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice);
+        Assert.Equal(WorkflowOutcome.Conflict, again.Outcome);
+        Assert.StartsWith("DNSSEC is already on for example.lab.", again.Message);
+
+        // Off: DS withdrawn first, then signing and the key.
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.TurnOffDnssecAsync(id, "registrar migration", Alice)).Outcome);
+        var off = await _b.DriveAsync(id, MigrationStep.TurnOffDnssec, _b.PublishAsRequestedAsync);
+        Assert.True(off.Outcome == WorkflowOutcome.Succeeded, off.Message);
+        var unsigned = await _b.Route53DnssecAsync(id);
+        Assert.Equal(("NOT_SIGNING", 0), (unsigned.ServeSignature, unsigned.KeySigningKeys.Count));
+        Assert.Empty(_b.Parent.Ds);
+        Assert.Equal((1, DnssecPhase.Off), ((await ProgressAsync(id)).Round, (await ProgressAsync(id)).Phase));
+
+        // On again, the plan unchanged: round 2 finds none of round 1's operations done, and signs with a key of its own.
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+        var onAgain = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
+        Assert.True(onAgain.Outcome == WorkflowOutcome.Succeeded, onAgain.Message);
+        var second = await _b.Route53DnssecAsync(id);
+        var key2 = Assert.Single(second.KeySigningKeys);
+        Assert.Equal(("SIGNING", $"migrator_{id:N}_2", "ACTIVE"), (second.ServeSignature, key2.Name, key2.Status));
+        Assert.Equal([Canonical(key2.DsRecord!)], _b.Parent.Ds.Select(Canonical));
+        Assert.Equal((2, DnssecPhase.On), ((await ProgressAsync(id)).Round, (await ProgressAsync(id)).Phase));
+
+        var ops = (await _b.OperationsAsync(id)).Where(o => o.Key.StartsWith("dnssec", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["dnssec#2:ds", "dnssec#2:ksk", "dnssec#2:served", "dnssec#2:signing", "dnssec#2:validation",
+            "dnssec-off:ds", "dnssec-off:ksk", "dnssec-off:signing",
+            "dnssec:ds", "dnssec:ksk", "dnssec:served", "dnssec:signing", "dnssec:validation"], ops.Select(o => o.Key).Order(StringComparer.Ordinal));
+        Assert.All(ops, o => Assert.Equal(MigrationOperationStatus.Succeeded, o.Status));
+        Assert.Equal((2L, 2L, 1L, 1L), (_b.Calls("CreateKeySigningKey"), _b.Calls("EnableHostedZoneDNSSEC"), _b.Calls("DisableHostedZoneDNSSEC"), _b.Calls("DeleteKeySigningKey")));
+        Assert.Equal([nameof(MigrationStep.TurnOnDnssec), nameof(MigrationStep.TurnOffDnssec), nameof(MigrationStep.TurnOnDnssec)],
+            (await wf.GetHistoryAsync(id)).Select(h => h.Step).Where(s => s.Contains("Dnssec", StringComparison.Ordinal)));
+        var status = (await wf.GetStatusAsync(id))!;
+        Assert.Equal((MigrationState.Completed, (string?)null, (string?)null), (status.State, status.RunningStep, status.Blocker));
+    }
+}
