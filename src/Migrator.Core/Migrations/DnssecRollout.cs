@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Migrator.Core.Manual;
 using Migrator.Core.Ports;
 using Migrator.Core.Probing;
 using Migrator.Core.Route53;
@@ -232,7 +233,9 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
                 return new StepOutcome.Blocked($"{description}: operation {id} failed at {changer.Description}");
             }
             if (state != DelegationChangeStatus.Succeeded)
-                return new StepOutcome.Pending($"{description}: operation {id} is {state} ({changer.Description})", c.Now + pollInterval);
+                return new StepOutcome.Pending(changer is ManualDelegationChanger manual
+                    ? $"{description}: waiting for a person at the registrar (operation {id}): {manual.Instructions(id)}"
+                    : $"{description}: operation {id} is {state} ({changer.Description})", c.Now + pollInterval);
         }
         var current = await changer.GetCurrentAsync(Zone, ct);
         if (!SameDs(current.DsRecords, want))

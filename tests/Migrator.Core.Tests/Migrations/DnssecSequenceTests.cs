@@ -70,4 +70,61 @@ public sealed class DnssecSequenceTests : IAsyncLifetime
         var status = (await wf.GetStatusAsync(id))!;
         Assert.Equal((MigrationState.Completed, (string?)null, (string?)null), (status.State, status.RunningStep, status.Blocker));
     }
+    private const string WaitsForRegistrar = "waiting for a person at the registrar";
+
+    private static bool WaitsForThePerson(WorkflowResult r) => r.Message.Contains(WaitsForRegistrar, StringComparison.Ordinal);
+
+    /// <summary>Every DNSSEC operation succeeded, Route 53 signs with the round's one key, and the parent shows exactly its DS.</summary>
+    private async Task AssertSignedOnceAsync(Guid id)
+    {
+        var progress = await ProgressAsync(id);
+        Assert.Equal((1, DnssecPhase.On), (progress.Round, progress.Phase));
+        var route53 = await _b.Route53DnssecAsync(id);
+        var key = Assert.Single(route53.KeySigningKeys);
+        Assert.Equal(("SIGNING", "ACTIVE"), (route53.ServeSignature, key.Status));
+        Assert.Equal([Canonical(key.DsRecord!)], _b.Parent.Ds.Select(Canonical));
+        var ops = (await _b.OperationsAsync(id)).Where(o => o.Key.StartsWith("dnssec", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["dnssec:ds", "dnssec:ksk", "dnssec:served", "dnssec:signing", "dnssec:validation"], ops.Select(o => o.Key).Order(StringComparer.Ordinal));
+        Assert.All(ops, o => Assert.Equal(MigrationOperationStatus.Succeeded, o.Status));
+        Assert.Single(await _b.ManualRequestsAsync());
+        Assert.Equal((1L, 1L), (_b.Calls("CreateKeySigningKey"), _b.Calls("EnableHostedZoneDNSSEC")));
+        var status = (await _b.Workflow.GetStatusAsync(id))!;
+        Assert.Equal(((string?)null, (string?)null), (status.RunningStep, status.Blocker));
+        Assert.Single(await _b.Workflow.GetHistoryAsync(id), h => h.Step == nameof(MigrationStep.TurnOnDnssec));
+    }
+
+    [Fact]
+    public async Task TurnOnDnssec_WaitsForThePersonAtTheRegistrar_ShowingTheDsInWords_AndGoesOnOnceTheParentShowsIt()
+    {
+        var id = await _b.CompletedUnsignedAsync();
+        Assert.Equal(WorkflowOutcome.Accepted, (await _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+
+        var waiting = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, until: WaitsForThePerson);
+        var ds = Assert.Single((await _b.Route53DnssecAsync(id)).KeySigningKeys).DsRecord!;
+        var instructions = $"At the registrar of example.lab., set the name servers to ns-1.r53.lab., ns-2.r53.lab. and the DS records to {ds}.";
+        Assert.Equal(WorkflowOutcome.Accepted, waiting.Outcome);
+        Assert.Contains(instructions, waiting.Message);
+        Assert.Equal((waiting.Message, true, (string?)null), (waiting.Status!.Blocker, waiting.Status.BlockerIsWait, waiting.Status.RunningStep));
+        Assert.Equal(instructions, Assert.Single(await _b.ManualRequestsAsync()).Description);
+
+        // Nobody has published it yet: the sequence keeps waiting, asks nothing twice, and a second turn-on is refused.
+        for (var i = 0; i < 3; i++)
+        {
+            _b.H.Time.Advance(TimeSpan.FromSeconds(10));
+            var still = await _b.Workflow.RunStepAsync(id, MigrationStep.TurnOnDnssec, MigrationActor.System, fromJob: true);
+            Assert.Equal(WorkflowOutcome.Accepted, still.Outcome);
+            Assert.Contains(instructions, still.Message);
+        }
+        Assert.Single(await _b.ManualRequestsAsync());
+        Assert.Equal(DnssecPhase.TurningOn, (await ProgressAsync(id)).Phase);
+        var twice = await _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice);
+        Assert.Equal(WorkflowOutcome.Conflict, twice.Outcome);
+        Assert.StartsWith("DNSSEC is already being turned on for example.lab.", twice.Message);
+
+        await _b.PublishAsRequestedAsync();
+        var done = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec);
+
+        Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
+        await AssertSignedOnceAsync(id);
+    }
 }
