@@ -203,6 +203,15 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         try { info = await submit(status, ct); }
         catch (Route53Exception e) when (!e.Retryable)
         {
+            // A retried call whose first answer was lost is refused (KeySigningKeyAlreadyExists, ...) though it applied: look again.
+            var after = await route53.CallAsync(x => route53.Client.GetDnssecAsync(target.ZoneId, x), ct);
+            if (isDone(after))
+            {
+                op.Succeeded(JsonSerializer.Serialize(new { after.ServeSignature, keys = after.KeySigningKeys.Select(k => new { k.Name, k.Status, k.KeyTag }), refusedRetry = e.Code }, Json), c.Now);
+                await c.UpdateOperationAsync(op, ct);
+                _steps.Add($"{description}: done");
+                return null;
+            }
             op.Failed(JsonSerializer.Serialize(new { e.Code, e.ErrorMessage }, Json), c.Now);
             await c.UpdateOperationAsync(op, ct);
             return new StepOutcome.Blocked($"{description} was refused by Route 53: {e.Code}: {e.ErrorMessage}");

@@ -127,4 +127,86 @@ public sealed class DnssecSequenceTests : IAsyncLifetime
         Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
         await AssertSignedOnceAsync(id);
     }
+
+    [Fact]
+    public async Task TurnOnDnssec_ResumedAfterACrash_OnceTheKeyWasCreated_EndsSignedWithoutASecondKeyOrEnable()
+    {
+        var id = await _b.CompletedUnsignedAsync();
+        _b.Http.CrashAfter = r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith("/keysigningkey", StringComparison.Ordinal);
+
+        await Assert.ThrowsAsync<SimulatedCrash>(() => _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice));
+
+        var crashed = (await _b.Workflow.GetStatusAsync(id))!;
+        Assert.Equal(nameof(MigrationStep.TurnOnDnssec), crashed.RunningStep); // the claim stays for the resume
+        Assert.Equal((1L, 0L), (_b.Calls("CreateKeySigningKey"), _b.Calls("EnableHostedZoneDNSSEC")));
+        Assert.Equal(MigrationOperationStatus.Pending, Assert.Single(await _b.OperationsAsync(id), o => o.Key == "dnssec:ksk").Status);
+
+        // What a starting process does with a claimed step; then the step's own polls.
+        var resumed = await _b.Workflow.RunStepAsync(id, MigrationStep.TurnOnDnssec, MigrationActor.System, fromJob: true, resumeOnly: true);
+        Assert.True(resumed.IsSuccess, resumed.Message);
+        var done = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
+
+        Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
+        await AssertSignedOnceAsync(id);
+    }
+
+    [Fact]
+    public async Task TurnOnDnssec_TakesTheKeyAsCreated_WhenTheCreateAnswerWasLost_AndItsRetryWasRefusedAsADuplicate()
+    {
+        var id = await _b.CompletedUnsignedAsync();
+        _b.Http.Death = where => new IOException($"connection reset {where}");
+        _b.Http.CrashAfter = r => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith("/keysigningkey", StringComparison.Ordinal);
+
+        Assert.Equal(WorkflowOutcome.Accepted, (await _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+        var done = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
+
+        Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
+        Assert.Equal(1, _b.Emulator.Emulator.Stats.Snapshot()["CreateKeySigningKey"].GetValueOrDefault("KeySigningKeyAlreadyExists"));
+        await AssertSignedOnceAsync(id);
+    }
+
+    [Fact]
+    public async Task TurnOnDnssec_ResumedAfterACrash_OnceTheDsWasRequested_AsksTheRegistrarOnce_AndEndsSigned()
+    {
+        var id = await _b.CompletedUnsignedAsync();
+        Assert.Equal(WorkflowOutcome.Accepted, (await _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+        await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, until: WaitsForThePerson);
+        Assert.Equal(MigrationOperationStatus.Submitted, Assert.Single(await _b.OperationsAsync(id), o => o.Key == "dnssec:ds").Status);
+
+        _b.Parent.CrashNext = new SimulatedCrash("while asking the parent whether the DS is there");
+        _b.H.Time.Advance(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<SimulatedCrash>(() => _b.Workflow.RunStepAsync(id, MigrationStep.TurnOnDnssec, MigrationActor.System, fromJob: true));
+        Assert.Equal(nameof(MigrationStep.TurnOnDnssec), (await _b.Workflow.GetStatusAsync(id))!.RunningStep);
+
+        await _b.PublishAsRequestedAsync(); // the person published it meanwhile
+        var resumed = await _b.Workflow.RunStepAsync(id, MigrationStep.TurnOnDnssec, MigrationActor.System, fromJob: true, resumeOnly: true);
+        var done = resumed.Outcome == WorkflowOutcome.Accepted ? await _b.DriveAsync(id, MigrationStep.TurnOnDnssec) : resumed;
+
+        Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
+        await AssertSignedOnceAsync(id);
+    }
+
+    [Fact]
+    public async Task TurnOffDnssec_ResumedAfterACrash_OnceSigningWasDisabled_RemovesTheKeyWithoutDisablingTwice()
+    {
+        var id = await _b.CompletedUnsignedAsync();
+        Assert.Equal(WorkflowOutcome.Accepted, (await _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+        Assert.Equal(WorkflowOutcome.Succeeded, (await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync)).Outcome);
+        _b.Http.CrashAfter = r => r.RequestUri!.AbsolutePath.EndsWith("/disable-dnssec", StringComparison.Ordinal);
+
+        Assert.Equal(WorkflowOutcome.Accepted, (await _b.Workflow.TurnOffDnssecAsync(id, "registrar migration", Alice)).Outcome);
+        await Assert.ThrowsAsync<SimulatedCrash>(() => _b.DriveAsync(id, MigrationStep.TurnOffDnssec, _b.PublishAsRequestedAsync));
+        Assert.Equal(nameof(MigrationStep.TurnOffDnssec), (await _b.Workflow.GetStatusAsync(id))!.RunningStep);
+        Assert.Empty(_b.Parent.Ds); // the DS went first
+
+        var resumed = await _b.Workflow.RunStepAsync(id, MigrationStep.TurnOffDnssec, MigrationActor.System, fromJob: true, resumeOnly: true);
+        var done = resumed.Outcome == WorkflowOutcome.Accepted ? await _b.DriveAsync(id, MigrationStep.TurnOffDnssec) : resumed;
+
+        Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
+        var route53 = await _b.Route53DnssecAsync(id);
+        Assert.Equal(("NOT_SIGNING", 0), (route53.ServeSignature, route53.KeySigningKeys.Count));
+        Assert.Equal((1L, 1L), (_b.Calls("DisableHostedZoneDNSSEC"), _b.Calls("DeleteKeySigningKey")));
+        Assert.Equal((1, DnssecPhase.Off), ((await ProgressAsync(id)).Round, (await ProgressAsync(id)).Phase));
+        Assert.Equal(2, (await _b.ManualRequestsAsync()).Count); // publish, withdraw
+    }
 }
