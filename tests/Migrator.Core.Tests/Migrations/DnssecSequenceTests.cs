@@ -21,6 +21,20 @@ public sealed class DnssecSequenceTests : IAsyncLifetime
 
     private async Task<DnssecProgress> ProgressAsync(Guid id) => DnssecProgress.Of(await _b.OperationsAsync(id));
 
+    /// <summary>Chooses signing (a person at the registrar publishing what is asked) until it is on: Route 53 signs with <paramref name="kskName"/> and the parent shows its DS.</summary>
+    private async Task TurnOnAsync(Guid id, int round, string kskName)
+    {
+        Assert.Equal(WorkflowOutcome.Accepted, (await _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+        var on = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
+        Assert.True(on.Outcome == WorkflowOutcome.Succeeded, on.Message);
+        var route53 = await _b.Route53DnssecAsync(id);
+        var key = Assert.Single(route53.KeySigningKeys);
+        Assert.Equal(("SIGNING", kskName, "ACTIVE"), (route53.ServeSignature, key.Name, key.Status));
+        Assert.Equal([Canonical(key.DsRecord!)], _b.Parent.Ds.Select(Canonical));
+        var progress = await ProgressAsync(id);
+        Assert.Equal((round, DnssecPhase.On), (progress.Round, progress.Phase));
+    }
+
     [Fact]
     public async Task TurnOnOffOn_AfterCompletion_RunsEachRoundWithItsOwnOperations_AndEndsSigned()
     {
@@ -28,14 +42,7 @@ public sealed class DnssecSequenceTests : IAsyncLifetime
         var wf = _b.Workflow;
 
         // On: the plan said "later" and named no key; choosing a key after completion signs now.
-        Assert.Equal(WorkflowOutcome.Accepted, (await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
-        var on = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
-        Assert.True(on.Outcome == WorkflowOutcome.Succeeded, on.Message);
-        var first = await _b.Route53DnssecAsync(id);
-        var key1 = Assert.Single(first.KeySigningKeys);
-        Assert.Equal(("SIGNING", $"migrator_{id:N}", "ACTIVE"), (first.ServeSignature, key1.Name, key1.Status));
-        Assert.Equal([Canonical(key1.DsRecord!)], _b.Parent.Ds.Select(Canonical));
-        Assert.Equal((1, DnssecPhase.On), ((await ProgressAsync(id)).Round, (await ProgressAsync(id)).Phase));
+        await TurnOnAsync(id, round: 1, kskName: $"migrator_{id:N}");
         var again = await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice);
         Assert.Equal(WorkflowOutcome.Conflict, again.Outcome);
         Assert.StartsWith("DNSSEC is already on for example.lab.", again.Message);
@@ -50,14 +57,7 @@ public sealed class DnssecSequenceTests : IAsyncLifetime
         Assert.Equal((1, DnssecPhase.Off), ((await ProgressAsync(id)).Round, (await ProgressAsync(id)).Phase));
 
         // On again, the plan unchanged: round 2 finds none of round 1's operations done, and signs with a key of its own.
-        Assert.Equal(WorkflowOutcome.Accepted, (await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
-        var onAgain = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
-        Assert.True(onAgain.Outcome == WorkflowOutcome.Succeeded, onAgain.Message);
-        var second = await _b.Route53DnssecAsync(id);
-        var key2 = Assert.Single(second.KeySigningKeys);
-        Assert.Equal(("SIGNING", $"migrator_{id:N}_2", "ACTIVE"), (second.ServeSignature, key2.Name, key2.Status));
-        Assert.Equal([Canonical(key2.DsRecord!)], _b.Parent.Ds.Select(Canonical));
-        Assert.Equal((2, DnssecPhase.On), ((await ProgressAsync(id)).Round, (await ProgressAsync(id)).Phase));
+        await TurnOnAsync(id, round: 2, kskName: $"migrator_{id:N}_2");
 
         var ops = (await _b.OperationsAsync(id)).Where(o => o.Key.StartsWith("dnssec", StringComparison.Ordinal)).ToList();
         Assert.Equal(["dnssec#2:ds", "dnssec#2:ksk", "dnssec#2:served", "dnssec#2:signing", "dnssec#2:validation",
