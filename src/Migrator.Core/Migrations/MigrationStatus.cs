@@ -58,6 +58,9 @@ public sealed record MigrationStatus(
     /// </summary>
     public bool BlockerIsWait { get; init; }
 
+    /// <summary>Where DNSSEC signing stands, from the migration's operations; null in lists (read for one migration only).</summary>
+    public DnssecProgress? Dnssec { get; init; }
+
     /// <summary>Who must act next in words ("an Approver who is not alice", "the scheduler at 12:05").</summary>
     public string WhoActsNext => NextStep switch
     {

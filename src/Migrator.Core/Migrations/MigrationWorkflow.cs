@@ -48,7 +48,8 @@ public sealed class MigrationWorkflow(
         var m = await db.Migrations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
         if (m is null) return null;
         var snap = await db.DelegationSnapshots.AsNoTracking().SingleOrDefaultAsync(s => s.MigrationId == id, ct);
-        return MigrationStatus.From(m, snap);
+        var operations = await db.MigrationOperations.AsNoTracking().Where(o => o.MigrationId == id).ToListAsync(ct);
+        return MigrationStatus.From(m, snap) with { Dnssec = DnssecProgress.Of(operations) };
     }
 
     /// <summary>The open migration of a zone, else the newest one; null when the zone never had one.</summary>

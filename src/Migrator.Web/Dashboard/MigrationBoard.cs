@@ -21,7 +21,7 @@ public sealed record Health(HealthLevel Level, string Reason)
 public sealed record MigrationFilter(MigrationState? State = null, string? Owner = null, bool NeedsMe = false);
 
 /// <summary>One user action the detail page can offer, computed from the transition table and the actor's roles.</summary>
-public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, WithdrawApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission, CheckDrift, AcceptDrift, Resync, SetDnssec, TurnOffDnssec }
+public enum MigrationAction { Plan, UploadZone, Advance, RequestApproval, WithdrawApproval, Approve, Reject, CutOver, RollBack, Retry, Abandon, Decommission, CheckDrift, AcceptDrift, Resync, SetDnssec, TurnOffDnssec, TurnOnDnssec }
 
 public static class MigrationBoard
 {
@@ -107,6 +107,9 @@ public static class MigrationBoard
             actions.Add(MigrationAction.SetDnssec);
         if (operate && s.State is MigrationState.Completed or MigrationState.Decommissioned && s.Plan is { SignsAtCompletion: true })
             actions.Add(MigrationAction.TurnOffDnssec);
+        if (operate && s.State is MigrationState.Completed or MigrationState.Decommissioned && s.Plan is not null
+                && (s.Dnssec?.Phase == DnssecPhase.Off || s.Plan is not { SignsAtCompletion: true }))
+            actions.Add(MigrationAction.TurnOnDnssec);
         if (MigrationLifecycle.Find(MigrationStep.Retry, s.State) is { } retry && actor.MayAct(retry.Roles)) actions.Add(MigrationAction.Retry);
         if (MigrationLifecycle.Find(MigrationStep.Abandon, s.State) is { } ab && actor.MayAct(ab.Roles)) actions.Add(MigrationAction.Abandon);
         return actions;
@@ -127,7 +130,17 @@ public static class MigrationBoard
         if (s.Plan is not { } plan) return "not decided: the plan is not answered yet";
         if (s.State is MigrationState.Completed or MigrationState.Decommissioned)
         {
-            if (DnssecTurnedOff(history) is { } off) return $"not signed: signing was turned off by {off.Actor} (the DS was withdrawn first)";
+            switch (s.Dnssec)
+            {
+                // A sequence under way holds the claim or shows its wait (a round signed before rounds were marked shows neither).
+                case { Phase: DnssecPhase.TurningOn } when s.RunningStep is not null || s.Blocker is not null:
+                    return "being turned on: signing first, the DS goes to the parent last" + (s.Blocker is { } on ? $" ({on})" : "");
+                case { Phase: DnssecPhase.TurningOff } when s.RunningStep is not null || s.Blocker is not null:
+                    return "being turned off: the DS is withdrawn first, signing stops after its TTL" + (s.Blocker is { } off ? $" ({off})" : "");
+                case { Phase: DnssecPhase.On, Round: var round, Since: var since } when DnssecTurnedOn(history) is { } by:
+                    return $"signed by Route 53 since {since:u} (turned on by {by.Actor}{(round > 1 ? $", round {round}" : "")}; key-signing key from {plan.DnssecKmsKeyArn})";
+            }
+            if (DnssecTurnedOff(history) is { } gone) return $"not signed: signing was turned off by {gone.Actor} (the DS was withdrawn first)";
             if (s.RunningStep == nameof(MigrationStep.TurnOffDnssec)) return "being turned off: the DS is withdrawn first, signing stops after its TTL";
             if (s.RunningStep == nameof(MigrationStep.TurnOnDnssec)) return "being turned on: signing first, the DS goes to the parent last";
             return plan.SignsAtCompletion ? $"signed by Route 53 since completion (key-signing key from {plan.DnssecKmsKeyArn})" : "not signed";
@@ -137,6 +150,10 @@ public static class MigrationBoard
             : plan.Dnssec == DnssecTiming.Never ? "completion does not sign the zone"
             : "chosen, but no KMS key is named: completion cannot sign until one is";
     }
+
+    /// <summary>The history row of a finished turn-on of DNSSEC after completion, or null when there is none (or it was turned off since).</summary>
+    public static MigrationHistoryView? DnssecTurnedOn(IReadOnlyList<MigrationHistoryView> history) =>
+        history.LastOrDefault(h => h.Step is nameof(MigrationStep.TurnOffDnssec) or nameof(MigrationStep.TurnOnDnssec)) is { Step: nameof(MigrationStep.TurnOnDnssec) } on ? on : null;
 
     /// <summary>The history row of a finished turn-off of DNSSEC, or null when signing was never turned off (or turned on again since).</summary>
     public static MigrationHistoryView? DnssecTurnedOff(IReadOnlyList<MigrationHistoryView> history) =>

@@ -217,6 +217,37 @@ public sealed class MigrationEndpointsTests(SandboxApp app)
         Assert.DoesNotContain(audit!, e => e.GetProperty("target").GetString() == $"migration:{id}");
     }
 
+    [Theory]
+    [InlineData("dnssec:validation", "Succeeded", "DNSSEC is already on for")]
+    [InlineData("dnssec-off:ds", "Submitted", "DNSSEC is being turned off for")]
+    public async Task DnssecSet_AnswersConflict_AfterCompletion_WhenSigningIsOnOrBeingTurnedOff(string lastKey, string lastStatus, string detail)
+    {
+        const string Key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        var zone = Zone() + ".";
+        var contexts = app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<Migrator.Core.Persistence.MigratorDbContext>>();
+        var id = await Pages.MigrationSeed.AddAsync(contexts, zone, MigrationState.Completed, DateTimeOffset.UtcNow);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var plan = MigrationPlanAnswers.FromJson((await db.Migrations.SingleAsync(m => m.Id == id)).PlanJson!) with { DnssecKmsKeyArn = Key };
+            await db.Migrations.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.PlanJson, plan.ToJson()));
+            foreach (var key in new[] { "dnssec:ksk", "dnssec:signing", "dnssec:served", "dnssec:ds", "dnssec:validation", lastKey }.Distinct())
+            {
+                var op = new MigrationOperation(id, key, MigrationOperationKinds.Route53Dnssec, key, null, DateTimeOffset.UtcNow);
+                if (key == lastKey && lastStatus == MigrationOperationStatus.Submitted) op.Submitted("op-1", null, DateTimeOffset.UtcNow);
+                else op.Succeeded(null, DateTimeOffset.UtcNow);
+                db.MigrationOperations.Add(op);
+            }
+            await db.SaveChangesAsync();
+        }
+        using var client = await SignIn.AsAsync(app, MigratorRoles.Operator);
+
+        var again = await client.PutAsJsonAsync($"/api/migrations/{zone}/dnssec", new { signing = "AfterMigration", kmsKeyArn = Key });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith($"{detail} {zone}", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task Lifecycle_ListsEveryTransition()
     {

@@ -80,4 +80,20 @@ public sealed class DnssecPanelTests(SandboxApp app)
 
         cut.WaitForAssertion(() => Assert.Contains("TurnOffDnssec started in the background", cut.Find("[data-testid=action-result]").TextContent), Wait);
     }
+    [Fact]
+    public async Task TurnOn_TakesAKey_AndStartsSigning_AfterACompletionThatDidNotSign()
+    {
+        var id = await SeedAsync(MigrationState.Completed);
+        await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => Assert.Equal("not signed", cut.Find("[data-testid=dnssec-summary]").TextContent.Trim()), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=dnssec-turn-off]"));
+        Assert.True(cut.Find("[data-testid=dnssec-turn-on]").HasAttribute("disabled"));
+
+        await cut.Find("#dnssec-turn-on-kms").InputAsync(new ChangeEventArgs { Value = Key });
+        await cut.Find("[data-testid=dnssec-turn-on]").ClickAsync(new MouseEventArgs());
+
+        cut.WaitForAssertion(() => Assert.Contains("TurnOnDnssec started in the background", cut.Find("[data-testid=action-result]").TextContent), Wait);
+        Assert.Equal(Key, (await Workflow.GetStatusAsync(id))!.Plan!.DnssecKmsKeyArn);
+    }
 }
