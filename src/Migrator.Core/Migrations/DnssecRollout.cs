@@ -232,6 +232,18 @@ public sealed class DnssecRollout(StepContext c, Route53ChangeScheduler route53,
         if (op.Status == MigrationOperationStatus.Succeeded) { _steps.Add($"{description}: done"); return null; }
         if (op.Status == MigrationOperationStatus.Failed) return new StepOutcome.Blocked($"{description} failed: {op.ResultJson}");
         var want = keys.Select(k => RdataFormat.CanonicalOrSelf(RecordType.DS, k.DsRecord)).ToHashSet(StringComparer.Ordinal);
+        if (op.ExternalId is null && changer is ManualDelegationChanger)
+        {
+            // A resumed step whose request reached the person but was not noted here (a crash in between): ask no second time.
+            var asked = (await c.Operations(ct)).Where(o => o.Kind == ManualDelegationChanger.Kind && o.CreatedAt >= op.CreatedAt && o.RequestJson is not null)
+                .OrderByDescending(o => o.CreatedAt)
+                .FirstOrDefault(o => JsonSerializer.Deserialize<DelegationView>(o.RequestJson!) is { } v && SameDs(v.Ds, want));
+            if (asked is not null)
+            {
+                op.Submitted(asked.Key, null, c.Now);
+                await c.UpdateOperationAsync(op, ct);
+            }
+        }
         if (op.ExternalId is { } id)
         {
             var state = await changer.GetStatusAsync(id, ct);

@@ -186,6 +186,44 @@ public sealed class DnssecSequenceTests : IAsyncLifetime
         await AssertSignedOnceAsync(id);
     }
 
+    /// <summary>Dies (once) while the DS step notes the id of the request it just handed to the registrar.</summary>
+    private sealed class CrashNotingTheDsRequest : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public bool Armed { get; set; } = true;
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (Armed && eventData.Context!.ChangeTracker.Entries<MigrationOperation>().Any(e => e.Entity.Key == "dnssec:ds" && e.Entity.Status == MigrationOperationStatus.Submitted))
+            {
+                Armed = false;
+                throw new SimulatedCrash("after the registrar was asked for the DS, before the request's id was stored");
+            }
+            return base.SavingChangesAsync(eventData, result, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task TurnOnDnssec_ResumedAfterACrash_BetweenAskingTheRegistrarAndNotingIt_DoesNotAskTwice()
+    {
+        var id = await _b.CompletedUnsignedAsync();
+        var crash = new CrashNotingTheDsRequest();
+        _b.H.Interceptors.Add(crash);
+        Assert.Equal(WorkflowOutcome.Accepted, (await _b.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice)).Outcome);
+
+        await Assert.ThrowsAsync<SimulatedCrash>(() => _b.DriveAsync(id, MigrationStep.TurnOnDnssec));
+        Assert.False(crash.Armed);
+        Assert.Single(await _b.ManualRequestsAsync());
+        Assert.Null(Assert.Single(await _b.OperationsAsync(id), o => o.Key == "dnssec:ds").ExternalId);
+
+        var resumed = await _b.Workflow.RunStepAsync(id, MigrationStep.TurnOnDnssec, MigrationActor.System, fromJob: true, resumeOnly: true);
+        Assert.Contains(WaitsForRegistrar, resumed.Message);
+        var done = await _b.DriveAsync(id, MigrationStep.TurnOnDnssec, _b.PublishAsRequestedAsync);
+
+        Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
+        await AssertSignedOnceAsync(id);
+    }
+
     [Fact]
     public async Task TurnOffDnssec_ResumedAfterACrash_OnceSigningWasDisabled_RemovesTheKeyWithoutDisablingTwice()
     {
