@@ -462,7 +462,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
 
         // (g) the delegation, guarded by the snapshot's delegation (compare-and-set at the parent where possible).
         var desiredDelegation = approved.DelegationTo.ToDelegation();
-        var gOp = await c.BeginOperationAsync(new MigrationOperation(m.Id, "cutover:g", MigrationOperationKinds.DelegationChange,
+        var gOp = await c.BeginOperationAsync(new MigrationOperation(m.Id, await AttemptKeyAsync(c, "g", ct), MigrationOperationKinds.DelegationChange,
             $"change the delegation of {zone} to {string.Join(" ", approved.TargetNameServers)} via {changer.Description}",
             JsonSerializer.Serialize(approved.DelegationTo), c.Now), ct);
         if (stage == "f")
@@ -543,7 +543,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     private async Task<StepOutcome> AutomaticRollbackAsync(StepContext c, MigrationPlanAnswers a, IDelegationChanger changer, DelegationSnapshot snapshot,
         Delegation replaced, string failure, CancellationToken ct)
     {
-        var restore = await RestoreSnapshotAsync(c, changer, snapshot, replaced, "cutover:rollback", ct);
+        var restore = await RestoreSnapshotAsync(c, changer, snapshot, replaced, await AttemptKeyAsync(c, "rollback", ct), ct);
         var ttl = snapshot.Registrar.NsTtl ?? a.TargetTtlSeconds;
         return new StepOutcome.RolledBack($"cutover (h) failed: {failure}; the saved delegation was restored ({restore})",
             new { failure, restore, snapshot = snapshot.Registrar }, VerifyAt: c.Now + TimeSpan.FromSeconds(5 * Math.Max(ttl, 1)));
@@ -840,7 +840,7 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
         {
             // The restoring change is done once the parent shows it: its operation row says so too.
             foreach (var op in (await c.Operations(ct)).Where(o => o.Kind == MigrationOperationKinds.DelegationChange && o.Status == MigrationOperationStatus.Submitted
-                         && (o.Key.StartsWith("rollback:", StringComparison.Ordinal) || o.Key == "cutover:rollback")))
+                         && (o.Key.StartsWith("rollback:", StringComparison.Ordinal) || o.Key.StartsWith("cutover:rollback", StringComparison.Ordinal))))
             {
                 op.Succeeded(JsonSerializer.Serialize(new { verified = summary }), c.Now);
                 await c.UpdateOperationAsync(op, ct);
@@ -852,6 +852,19 @@ public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbCon
     // ------------------------------------------------------------------ helpers
 
     private IOperationJournal Journal(StepContext c) => new MigrationOperationJournal(contexts, c.Migration.Id, adapters.Time);
+
+    /// <summary>
+    /// The key of a cutover operation of this attempt: "cutover:{name}" in the first, "cutover:{name}:{n}" in the n-th. An
+    /// attempt is one approval: an operation created before it belongs to an earlier attempt (a delegation change since
+    /// rolled back before a retry, a change the parent refused) and is never taken for this attempt's.
+    /// </summary>
+    private static async Task<string> AttemptKeyAsync(StepContext c, string name, CancellationToken ct)
+    {
+        var earlier = (await c.Operations(ct)).Where(o => c.Migration.ApprovedAt is { } approved && o.CreatedAt < approved).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        var n = 1;
+        while (earlier.Contains(n == 1 ? $"cutover:{name}" : $"cutover:{name}:{n}")) n++;
+        return n == 1 ? $"cutover:{name}" : $"cutover:{name}:{n}";
+    }
 
     private Task Stage(StepContext c, string stage, CancellationToken ct) => c.SaveAsync(new MigrationPatch().Set(x => x.CutoverStage, stage), ct);
 

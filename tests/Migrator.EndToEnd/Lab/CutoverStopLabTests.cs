@@ -108,6 +108,9 @@ public sealed class CutoverStopLabTests
         var snapshot = (await m.Workflow.GetSnapshotAsync(id))!.Value;
         Assert.Equal([OldNs[0]], snapshot.Snapshot.Registrar.NsNames);
         Assert.NotEqual(retired.GetProperty("sha256").GetString(), snapshot.Sha256);
-        Assert.Equal(MigrationOperationStatus.Succeeded, (await m.Workflow.GetOperationsAsync(id)).Single(o => o.Key == "cutover:g").Status);
+        // Each attempt has its own delegation operation: the refused one, and this approval's.
+        var ops = await m.Workflow.GetOperationsAsync(id);
+        Assert.Equal(MigrationOperationStatus.Failed, ops.Single(o => o.Key == "cutover:g").Status);
+        Assert.Equal(MigrationOperationStatus.Succeeded, ops.Single(o => o.Key == "cutover:g:2").Status);
     }
 }

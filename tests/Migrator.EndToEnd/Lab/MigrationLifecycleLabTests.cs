@@ -158,6 +158,37 @@ public sealed class MigrationLifecycleLabTests
     }
 
     [Fact]
+    public async Task CutOver_ChangesTheDelegationAgain_WhenRetriedAfterAnAutomaticRollback()
+    {
+        await using var m = await MigrationLab.StartAsync();
+        var id = await m.MigrateUntilWaitedAsync();
+        await m.ApproveAsync(id);
+        var faulted = 0;
+        m.OnCutoverCheckpoint = async (point, _) =>
+        {
+            if (point.SubStep == 'g' && Interlocked.Exchange(ref faulted, 1) == 0)
+                await m.EmulatorControlAsync(HttpMethod.Post, "/_emulator/dns-faults", $$"""{"zone":"{{DnsLab.Zone}}","response":"REFUSED"}""");
+        };
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        await m.WaitForAsync(id, MigrationState.RolledBack);
+        Assert.Equal(OldNs, (await m.ParentNsAsync()).Order());
+        var saved = (await m.Workflow.GetSnapshotAsync(id))!.Value;
+
+        // The new servers are fixed; retried and approved again, the second attempt changes the delegation itself
+        // (the first attempt's delegation change, since undone, is not taken for this one's) and passes its test.
+        await m.EmulatorControlAsync(HttpMethod.Delete, "/_emulator/dns-faults");
+        var retried = await m.Workflow.RetryAsync(id, "the new servers answer again", Alice);
+        Assert.True(retried.IsSuccess, retried.Message);
+        await m.ApproveAsync(id);
+        Assert.Equal(WorkflowOutcome.Accepted, (await m.Workflow.CutOverAsync(id, Alice)).Outcome);
+        await m.WaitForAsync(id, MigrationState.CutOver);
+        Assert.Equal(NewNs, (await m.ParentNsAsync()).Order());
+        Assert.Equal(saved.Json, (await m.Workflow.GetSnapshotAsync(id))!.Value.Json); // the original delegation stays the one to restore
+        var ops = await m.Workflow.GetOperationsAsync(id);
+        Assert.Equal(["cutover:g", "cutover:g:2", "cutover:rollback"], ops.Where(o => o.Kind == MigrationOperationKinds.DelegationChange).Select(o => o.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task CutOver_IsBlockedByDrift_WhenARecordIsAddedAtTheOldZoneAfterTheInventory()
     {
         await using var m = await MigrationLab.StartAsync();
