@@ -24,8 +24,40 @@ public enum DelegationChangerKind { Manual, Route53Domains, Rfc2136Parent }
 public sealed record QueryLoggingAnswer(bool Enabled = false, string? LogGroup = null, int RetentionDays = 365,
     IReadOnlyList<string>? Readers = null, string? KmsKey = null);
 
-/// <summary>A system that writes the old zone through the old provider's API and must be re-pointed to Route 53.</summary>
-public sealed record AutomatedUpdater(string Name, string Owner);
+/// <summary>
+/// A system that writes the old zone through the old provider's API and must be re-pointed to Route 53; the record
+/// names and types it changes (when given) limit its IAM policy (<see cref="Access.Route53AccessPolicies.Updater"/>).
+/// </summary>
+/// <param name="Records">Names it changes, absolute or relative to the zone (e.g. "_acme-challenge").</param>
+/// <param name="Types">Record types it changes (e.g. TXT).</param>
+public sealed record AutomatedUpdater(string Name, string Owner, IReadOnlyList<string>? Records = null, IReadOnlyList<string>? Types = null)
+{
+    /// <summary>Its record names as absolute names in <paramref name="zone"/>; null when one does not parse or lies outside.</summary>
+    public IReadOnlyList<DomainName>? RecordNamesIn(DomainName zone)
+    {
+        var names = new List<DomainName>();
+        foreach (var text in Records ?? [])
+        {
+            var t = text.Trim();
+            var absolute = t == "@" ? zone.ToString() : t.EndsWith('.') ? t : $"{t}.{zone}";
+            if (!DomainName.TryParse(absolute, null, out var name, out _) || !name.IsSubdomainOf(zone)) return null;
+            names.Add(name);
+        }
+        return names;
+    }
+
+    /// <summary>Its record types; null when one is not a record type.</summary>
+    public IReadOnlyList<RecordType>? RecordTypes()
+    {
+        var types = new List<RecordType>();
+        foreach (var text in Types ?? [])
+        {
+            if (!RecordType.TryParse(text.Trim(), out var type)) return null;
+            types.Add(type);
+        }
+        return types;
+    }
+}
 
 /// <summary>Where the old zone is read from. TSIG secrets are never here: <see cref="TsigKeyName"/> names a key of the key store.</summary>
 public sealed record ZoneSourceChoice(ZoneSourceKind Kind = ZoneSourceKind.Upload, string? AxfrServer = null, string? TsigKeyName = null);
@@ -107,7 +139,11 @@ public sealed record MigrationPlanAnswers
         }
         if (DnssecKeyError(DnssecKmsKeyArn) is { } keyError) errors.Add(keyError);
         foreach (var u in Updaters)
+        {
             if (string.IsNullOrWhiteSpace(u.Name) || string.IsNullOrWhiteSpace(u.Owner)) errors.Add("every automated updater needs a name and an owner");
+            if (u.RecordNamesIn(zone) is null) errors.Add($"automated updater '{u.Name}': every record name it changes must be a name in {zone}");
+            if (u.RecordTypes() is null) errors.Add($"automated updater '{u.Name}': '{string.Join(", ", u.Types ?? [])}' holds something that is not a record type");
+        }
         if (Updaters.Select(u => u.Name.Trim()).GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
             errors.Add("automated updater names must be unique");
         if (Source.Kind == ZoneSourceKind.Axfr) Endpoint(Source.AxfrServer, "AXFR server", true);

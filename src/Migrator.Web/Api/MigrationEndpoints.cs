@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Migrator.Core.Migrations;
 using Migrator.Web.Access;
+using Migrator.Web.Dashboard;
 
 namespace Migrator.Web.Api;
 
@@ -72,6 +73,11 @@ public static class MigrationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         one.MapGet("/snapshot", SnapshotAsync).WithSummary("The delegation snapshot exactly as saved before cutover (its SHA-256 in the ETag).")
             .Produces<DelegationSnapshot>(contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
+
+        one.MapGet("/security", SecurityAsync).WithSummary("The security-records advice on the inventoried zone (SPF, DMARC, TLS-RPT, MTA-STS, CAA, SOA) and the IAM policies its plan calls for.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        one.MapGet("/access-policies/{name}", AccessPolicyAsync).WithSummary("One IAM policy document of the migration as a JSON file (read-only, record-editor, updater-NAME).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var operate = one.MapGroup("").RequireAuthorization(Policies.CanOperate);
         operate.MapPut("/plan", PlanAsync).WithSummary("Answer the plan's questions (Drafted → Planned; later changes void an approval).").Produces422();
@@ -183,6 +189,36 @@ public static class MigrationEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No snapshot yet", detail: $"{s.Zone} has not reached cutover; the snapshot is saved at its first sub-step.");
         http.Response.Headers.ETag = $"\"{saved.Sha256}\"";
         return TypedResults.Text(saved.Json, "application/json", Encoding.UTF8);
+    }
+
+    internal static async Task<IResult> SecurityAsync(string key, MigrationWorkflow workflow, TimeProvider time, CancellationToken ct)
+    {
+        if (await FindAsync(key, workflow, ct) is not { } s) return NotFound(key);
+        var view = await SecurityView.LoadAsync(s, workflow, time, ct);
+        return TypedResults.Ok(new
+        {
+            zone = s.Zone,
+            findings = view.Findings,
+            findingsMissing = view.FindingsMissing,
+            policies = view.Policies?.Select(p => new
+            {
+                p.Name, p.Title, p.For, p.Warning, download = $"/api/migrations/{s.Id}/access-policies/{p.Name}",
+                document = System.Text.Json.Nodes.JsonNode.Parse(p.Json),
+            }),
+            policiesMissing = view.PoliciesMissing,
+        });
+    }
+
+    internal static async Task<IResult> AccessPolicyAsync(string key, string name, MigrationWorkflow workflow, TimeProvider time, CancellationToken ct)
+    {
+        if (await FindAsync(key, workflow, ct) is not { } s) return NotFound(key);
+        var view = await SecurityView.LoadAsync(s, workflow, time, ct);
+        if (view.Policies is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No policies yet", detail: view.PoliciesMissing);
+        if (view.Policies.FirstOrDefault(p => p.Name == name) is not { } policy)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such policy",
+                detail: $"{s.Zone} has the policies {string.Join(", ", view.Policies.Select(p => p.Name))}.");
+        return TypedResults.File(Encoding.UTF8.GetBytes(policy.Json), "application/json", $"{s.Zone.TrimEnd('.')}-{policy.Name}.json");
     }
 
     internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> PlanAsync(

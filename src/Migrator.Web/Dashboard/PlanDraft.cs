@@ -8,6 +8,12 @@ public sealed class UpdaterRow
 {
     public string Name { get; set; } = "";
     public string Owner { get; set; } = "";
+
+    /// <summary>Record names it changes (relative to the zone or absolute), separated by commas: they limit its IAM policy.</summary>
+    public string Records { get; set; } = "";
+
+    /// <summary>Record types it changes, separated by commas.</summary>
+    public string Types { get; set; } = "";
 }
 
 /// <summary>
@@ -93,7 +99,10 @@ public sealed class PlanDraft
             WindowOpens = a.Window is { } w ? ToLocal(w.Opens, viewer) : null,
             WindowCloses = a.Window is { } w2 ? ToLocal(w2.Closes, viewer) : null,
         };
-        d.Updaters.AddRange(a.Updaters.Select(u => new UpdaterRow { Name = u.Name, Owner = u.Owner }));
+        d.Updaters.AddRange(a.Updaters.Select(u => new UpdaterRow
+        {
+            Name = u.Name, Owner = u.Owner, Records = string.Join(", ", u.Records ?? []), Types = string.Join(", ", u.Types ?? []),
+        }));
         return d;
     }
 
@@ -127,7 +136,7 @@ public sealed class PlanDraft
             Dnssec = Dnssec,
             DnssecKmsKeyArn = Blank(DnssecKmsKeyArn),
             Updaters = Updaters.Where(u => !string.IsNullOrWhiteSpace(u.Name) || !string.IsNullOrWhiteSpace(u.Owner))
-                .Select(u => new AutomatedUpdater(u.Name.Trim(), u.Owner.Trim())).ToList(),
+                .Select(u => new AutomatedUpdater(u.Name.Trim(), u.Owner.Trim(), OrNull(Split(u.Records)), OrNull(Split(u.Types)))).ToList(),
             ConsoleAccess = Split(ConsoleAccess),
             Source = new ZoneSourceChoice(SourceKind, SourceKind == ZoneSourceKind.Axfr ? Blank(AxfrServer) : null, SourceKind == ZoneSourceKind.Axfr ? Blank(SourceKey) : null),
             Writer = new ZoneWriterChoice(WriterKind, WriterKind == ZoneWriterKind.Rfc2136 ? Blank(WriterServer) : null, WriterKind == ZoneWriterKind.Rfc2136 ? Blank(WriterKey) : null),

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Migrator.Core.Migrations;
+using Migrator.Core.Zones;
 using Migrator.Web.Access;
 using Migrator.Web.Api;
 using Migrator.Web.Tests.Hosting;
@@ -182,6 +183,59 @@ public sealed class MigrationEndpointsTests(SandboxApp app)
         using var viewer = await SignIn.AsAsync(app, MigratorRoles.Viewer);
         var shown = await viewer.GetFromJsonAsync<JsonElement>($"/api/migrations/{id}");
         Assert.Equal(Key, shown.GetProperty("plan").GetProperty("dnssecKmsKeyArn").GetString());
+    }
+
+    [Fact]
+    public async Task Security_ShowsAdviceOnTheInventoryAndThePlansPolicies_ToAViewer_AndServesEachPolicyAsAFile()
+    {
+        var zone = Zone() + ".";
+        var contexts = app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<Migrator.Core.Persistence.MigratorDbContext>>();
+        var origin = DomainName.Parse(zone);
+        ResourceRecord R(string owner, RecordType type, string data) => new(owner == "@" ? origin : DomainName.Parse($"{owner}.{zone}"), type, new Ttl(300), data);
+        var inventory = new[]
+        {
+            R("@", RecordType.SOA, $"ns1.oldhost.example. hostmaster.{zone} 1 3600 600 604800 300"),
+            R("@", RecordType.NS, "ns1.oldhost.example."),
+            R("@", RecordType.MX, $"10 mail.{zone}"),
+            R("@", RecordType.TXT, "\"v=spf1 +all\""),
+            R("mail", RecordType.A, "192.0.2.25"),
+        };
+        var id = await Pages.MigrationSeed.AddAsync(contexts, zone, MigrationState.Waited, DateTimeOffset.UtcNow, inventory);
+        using var viewer = await SignIn.AsAsync(app, MigratorRoles.Viewer);
+
+        // Before the rehearsal there is no hosted zone to scope a policy to: said, and a download is a conflict.
+        var before = await viewer.GetFromJsonAsync<JsonElement>($"/api/migrations/{id}/security");
+        Assert.Contains("hosted zone does not exist yet", before.GetProperty("policiesMissing").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await viewer.GetAsync($"/api/migrations/{id}/access-policies/read-only")).StatusCode);
+
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var plan = MigrationPlanAnswers.FromJson((await db.Migrations.SingleAsync(m => m.Id == id)).PlanJson!) with
+            {
+                Updaters = [new AutomatedUpdater("cert-bot", "platform team", ["_acme-challenge"], ["TXT"])],
+            };
+            await db.Migrations.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.PlanJson, plan.ToJson())
+                .SetProperty(m => m.HostedZoneId, "/hostedzone/Z0SECURITY123"));
+        }
+
+        var view = await viewer.GetFromJsonAsync<JsonElement>($"/api/migrations/{zone}/security");
+        var findings = view.GetProperty("findings").EnumerateArray().ToList();
+        var passAll = Assert.Single(findings, f => f.GetProperty("ruleId").GetString() == "SEC004");
+        Assert.Equal(("Error", zone), (passAll.GetProperty("severity").GetString(), passAll.GetProperty("owner").GetString()));
+        Assert.Contains("RFC 7208", passAll.GetProperty("reference").GetString());
+        Assert.Contains(findings, f => f.GetProperty("ruleId").GetString() is { } rule && f.TryGetProperty("proposed", out var p)
+            && p.ValueKind == JsonValueKind.String && p.GetString()!.StartsWith($"_dmarc.{zone}", StringComparison.Ordinal));
+        var policies = view.GetProperty("policies").EnumerateArray().ToList();
+        Assert.Equal(["read-only", "record-editor", "updater-cert-bot"], policies.Select(p => p.GetProperty("name").GetString()));
+
+        var file = await viewer.GetAsync(policies[2].GetProperty("download").GetString());
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("application/json", file.Content.Headers.ContentType!.MediaType);
+        Assert.Equal($"{zone.TrimEnd('.')}-updater-cert-bot.json", file.Content.Headers.ContentDisposition!.FileNameStar ?? file.Content.Headers.ContentDisposition.FileName);
+        var document = JsonDocument.Parse(await file.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains($"_acme-challenge.{zone.TrimEnd('.')}", document.ToString());
+        Assert.Contains("arn:aws:route53:::hostedzone/Z0SECURITY123", document.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"/api/migrations/{id}/access-policies/updater-nobody")).StatusCode);
     }
 
     [Fact]

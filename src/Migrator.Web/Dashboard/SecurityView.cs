@@ -1,0 +1,39 @@
+using Migrator.Core.Access;
+using Migrator.Core.Advising;
+using Migrator.Core.Migrations;
+using Migrator.Core.Zones;
+
+namespace Migrator.Web.Dashboard;
+
+/// <summary>One security-records finding as pages and the API show it (proposal in zone-file form).</summary>
+public sealed record SecurityFinding(string RuleId, string Severity, string Owner, string? Type, string Message, string Reference, string? Proposed);
+
+/// <summary>
+/// The article's records and access, for one migration: the security-records advisor over the inventoried zone (offline:
+/// no lookups outside the zone from a page load), and the IAM policies its plan calls for once the hosted zone exists.
+/// Each part says why it is missing when it is.
+/// </summary>
+public sealed record SecurityView(IReadOnlyList<SecurityFinding>? Findings, string? FindingsMissing,
+    IReadOnlyList<AccessPolicyDocument>? Policies, string? PoliciesMissing)
+{
+    public static async Task<SecurityView> LoadAsync(MigrationStatus status, MigrationWorkflow workflow, TimeProvider time, CancellationToken ct)
+    {
+        var zone = DomainName.Parse(status.Zone);
+        IReadOnlyList<SecurityFinding>? findings = null;
+        string? findingsMissing = null;
+        if (await workflow.GetInventoryAsync(status.Id, ct) is { } records)
+        {
+            var report = SecurityRecordsAdvisor.Advise(zone, records, new AdvisorOptions(Now: time.GetUtcNow()));
+            findings = report.Findings.Select(f => new SecurityFinding(f.RuleId, f.Severity.ToString(), f.Owner.ToString(), f.Type?.ToString(), f.Message,
+                f.Reference, f.Proposed is { } p ? $"{p.Name} {p.Ttl.Seconds} IN {p.Type} {p.Data}" : null)).ToList();
+        }
+        else findingsMissing = "the old zone has not been inventoried yet: the advice reads its records";
+
+        IReadOnlyList<AccessPolicyDocument>? policies = null;
+        string? policiesMissing = null;
+        if (status.Plan is null) policiesMissing = "the plan's questions are not answered yet (console access, automated updaters)";
+        else if (status.HostedZoneId is not { } zoneId) policiesMissing = "the hosted zone does not exist yet: the rehearsal creates it, and the policies are scoped to its ARN";
+        else policies = MigrationAccessPolicies.For(zoneId, zone, status.Plan);
+        return new SecurityView(findings, findingsMissing, policies, policiesMissing);
+    }
+}
