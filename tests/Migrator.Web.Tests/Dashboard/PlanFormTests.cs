@@ -80,11 +80,15 @@ public sealed class PlanFormTests
         cut.Find("[data-testid=plan-add-updater]").Click();
         cut.Find("#plan-updater-name-0").Change("certbot on web-1");
         cut.Find("#plan-updater-owner-0").Change("ops@shop.example");
+        cut.Find("#plan-updater-records-0").Change("_acme-challenge, _acme-challenge.www");
+        cut.Find("#plan-updater-types-0").Change("TXT");
         cut.Find("#plan-console").Change("alice@shop.example, bob@shop.example\ncarol@shop.example");
         cut.Find("form").Submit();
 
         var updater = Assert.Single(saved!.Updaters);
-        Assert.Equal(new AutomatedUpdater("certbot on web-1", "ops@shop.example"), updater);
+        Assert.Equal(("certbot on web-1", "ops@shop.example"), (updater.Name, updater.Owner));
+        Assert.Equal(["_acme-challenge", "_acme-challenge.www"], updater.Records);
+        Assert.Equal(["TXT"], updater.Types);
         Assert.Equal(["alice@shop.example", "bob@shop.example", "carol@shop.example"], saved.ConsoleAccess);
     }
 
