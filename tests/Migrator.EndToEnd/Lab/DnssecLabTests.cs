@@ -22,7 +22,7 @@ public sealed class DnssecLabTests(ITestOutputHelper output)
     private sealed record Verdict(DateTimeOffset At, string Name, string Rcode, bool Ad);
 
     [Fact]
-    public async Task Completion_SignsAndPublishesTheDs_SoUnboundValidatesSecure_AndTurningItOffIsNeverBogus()
+    public async Task Completion_SignsAndPublishesTheDs_SoUnboundValidatesSecure_AndTurningItOffIsNeverBogus_AndOnAgainIsSecure()
     {
         await using var m = await MigrationLab.StartAsync(signTld: true);
         var before = await m.Probe.QueryAsync(m.Lab.Resolver, DnsLab.Tld, RecordType.SOA, ProbeOptions.Validating);
@@ -103,6 +103,17 @@ public sealed class DnssecLabTests(ITestOutputHelper output)
         Assert.Equal(["dnssec-off:ds", "dnssec-off:ksk", "dnssec-off:signing"], offOps.Select(o => o.Key).Order(StringComparer.Ordinal));
         // DS gone at the parent strictly before signing stopped.
         Assert.True(offOps.Single(o => o.Key == "dnssec-off:ds").UpdatedAt < offOps.Single(o => o.Key == "dnssec-off:signing").CreatedAt);
+
+        // On again, the plan unchanged: a second round with operations (and a key-signing key) of its own; secure again.
+        var again = await m.Workflow.SetDnssecAsync(id, DnssecTiming.AfterMigration, answers.DnssecKmsKeyArn, Alice);
+        Assert.True(again.Outcome is WorkflowOutcome.Accepted or WorkflowOutcome.Succeeded, again.Message);
+        var on = await m.WaitUntilAsync(id, s => s.Dnssec is { Round: 2, Phase: DnssecPhase.On } && s.RunningStep is null, TimeSpan.FromMinutes(3));
+        Assert.Null(on.Blocker);
+        Assert.Single((await ParentDelegationReader.ReadAsync(m.Probe, m.Lab.TldServer, DnsLab.Zone, default)).Delegation!.Ds);
+        var secureAgain = await AskAsync(m, Www);
+        Assert.True(secureAgain.IsNoError && secureAgain.AuthenticData, $"unbound does not validate {Www} as secure after DNSSEC was turned on again: {secureAgain}");
+        Assert.Equal(["dnssec#2:ds", "dnssec#2:ksk", "dnssec#2:served", "dnssec#2:signing", "dnssec#2:validation"],
+            (await m.Workflow.GetOperationsAsync(id)).Where(o => o.Key.StartsWith("dnssec#2:", StringComparison.Ordinal)).Select(o => o.Key).Order(StringComparer.Ordinal));
     }
 
     private static Task<ProbeResult> AskAsync(MigrationLab m, DomainName name) =>
