@@ -553,7 +553,7 @@ public sealed class MigrationWorkflow(
         var progress = await DnssecProgressAsync(m.Id, ct);
         if (fromJob && turningOn && progress.Phase is DnssecPhase.TurningOff or DnssecPhase.Off && m.RunningStep != step.ToString())
             return WorkflowResult.Ok($"{step} no longer applies: DNSSEC is {progress.Phase} (round {progress.Round})", await GetStatusAsync(m.Id, ct));
-        if (!fromJob && !turningOn && SecondTurnOff(m, progress) is { } already) return WorkflowResult.Conflict(already, await GetStatusAsync(m.Id, ct));
+        if (!fromJob && (turningOn ? SecondTurnOn(m, progress) : SecondTurnOff(m, progress)) is { } already) return WorkflowResult.Conflict(already, await GetStatusAsync(m.Id, ct));
         if (!fromJob && m.RunningStep == step.ToString() && !IsStale(m))
             return WorkflowResult.Conflict($"{step} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(m.Id, ct));
         if (m.RunningStep != step.ToString() || !fromJob)

@@ -290,8 +290,8 @@ public static class MigrationEndpoints
     {
         if (!Enum.TryParse<MigrationStep>(step, ignoreCase: true, out var parsed) || int.TryParse(step, out _)
             || parsed is MigrationStep.Plan or MigrationStep.Approve or MigrationStep.RollBack or MigrationStep.Abandon or MigrationStep.Retry or MigrationStep.VoidApproval
-                or MigrationStep.CheckDrift or MigrationStep.Resync)
-            return Required("step", "one of Inventory, Rehearse, LowerTtls, Wait, CutOver, Verify, Soak, Complete, Decommission (plan, approve, rollback, abandon and retry have their own endpoints)");
+                or MigrationStep.CheckDrift or MigrationStep.Resync or MigrationStep.TurnOffDnssec or MigrationStep.TurnOnDnssec)
+            return Required("step", "one of Inventory, Rehearse, LowerTtls, Wait, CutOver, Verify, Soak, Complete, Decommission (plan, approve, rollback, abandon, retry, drift and dnssec have their own endpoints)");
         return Widen(await OnAsync(key, workflow, user, (id, actor) => workflow.RunStepAsync(id, parsed, actor, ct), ct));
     }
 

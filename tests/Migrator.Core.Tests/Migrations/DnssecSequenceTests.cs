@@ -46,6 +46,8 @@ public sealed class DnssecSequenceTests : IAsyncLifetime
         var again = await wf.SetDnssecAsync(id, DnssecTiming.AfterMigration, DnssecBench.Key, Alice);
         Assert.Equal(WorkflowOutcome.Conflict, again.Outcome);
         Assert.StartsWith("DNSSEC is already on for example.lab.", again.Message);
+        var step = await wf.RunStepAsync(id, MigrationStep.TurnOnDnssec, Alice);
+        Assert.Equal((WorkflowOutcome.Conflict, again.Message), (step.Outcome, step.Message));
 
         // Off: DS withdrawn first, then signing and the key.
         Assert.Equal(WorkflowOutcome.Accepted, (await wf.TurnOffDnssecAsync(id, "registrar migration", Alice)).Outcome);
