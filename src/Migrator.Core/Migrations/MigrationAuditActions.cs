@@ -19,4 +19,7 @@ public static class MigrationAuditActions
     public const string DnssecTurnedOff = "migration dnssec turned off";
     public const string DnssecTurnedOn = "migration dnssec turned on";
     public const string DnssecChanged = "migration dnssec changed";
+    public const string AdviceProposed = "migration security records proposed";
+    public const string AdviceApproved = "migration security records approved";
+    public const string AdviceApplied = "migration security records applied";
 }

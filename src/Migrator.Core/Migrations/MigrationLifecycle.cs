@@ -42,6 +42,11 @@ public enum MigrationStep
     /// own; it claims the migration while it runs and comes back as a timed job for each wait.
     /// </summary>
     TurnOnDnssec,
+    /// <summary>
+    /// Not a transition: the approved security-records plan applied to the hosted zone after completion (Completed,
+    /// Decommissioned); it claims the migration while it runs and comes back as a timed job until Route 53 is INSYNC.
+    /// </summary>
+    ApplyAdvice,
 }
 
 /// <summary>A job the scheduler runs after a step, and when.</summary>

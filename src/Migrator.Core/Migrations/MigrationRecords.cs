@@ -37,6 +37,8 @@ public static class MigrationOperationKinds
     public const string DsChange = "ds-change";
     /// <summary>A wait the DNSSEC sequence observed and timed (signed zone served, DS seen or gone at the parent).</summary>
     public const string Observation = "observation";
+    /// <summary>A security-records plan of the advisor's proposals (one row per round, see <see cref="AdvicePlan"/>).</summary>
+    public const string AdvicePlan = "advice-plan";
 }
 
 public static class MigrationOperationStatus

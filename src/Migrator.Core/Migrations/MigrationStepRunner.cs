@@ -48,7 +48,7 @@ public sealed record CutoverCheckpoint(Guid MigrationId, string ZoneName, char S
 /// last sub-step finished, and a rerun skips what is done instead of doing it twice.
 /// </summary>
 /// <param name="notifier">Where parity sweeps report their progress to open pages (none: no live progress).</param>
-public sealed class MigrationStepRunner(MigrationAdapterFactory adapters, IDbContextFactory<MigratorDbContext> contexts, MigrationStepOptions? options = null,
+public sealed partial class MigrationStepRunner(MigrationAdapterFactory adapters, IDbContextFactory<MigratorDbContext> contexts, MigrationStepOptions? options = null,
     IMigrationNotifier? notifier = null)
     : IMigrationStepRunner
 {

@@ -26,7 +26,7 @@ public sealed record MigrationWorkflowOptions
 /// expected state and version (two concurrent calls: one wins, the other gets <see cref="WorkflowOutcome.Conflict"/>),
 /// and writes the history row and the audit event in the same transaction. Refusals are results, not exceptions.
 /// </summary>
-public sealed class MigrationWorkflow(
+public sealed partial class MigrationWorkflow(
     IDbContextFactory<MigratorDbContext> contexts,
     TimeProvider time,
     IMigrationStepRunner runner,
@@ -554,6 +554,18 @@ public sealed class MigrationWorkflow(
         if (fromJob && turningOn && progress.Phase is DnssecPhase.TurningOff or DnssecPhase.Off && m.RunningStep != step.ToString())
             return WorkflowResult.Ok($"{step} no longer applies: DNSSEC is {progress.Phase} (round {progress.Round})", await GetStatusAsync(m.Id, ct));
         if (!fromJob && (turningOn ? SecondTurnOn(m, progress) : SecondTurnOff(m, progress)) is { } already) return WorkflowResult.Conflict(already, await GetStatusAsync(m.Id, ct));
+        return await SideStepAsync(m, step, actor, reason, fromJob, turningOn ? runner.TurnOnDnssecAsync : runner.TurnOffDnssecAsync,
+            turningOn ? MigrationAuditActions.DnssecTurnedOn : MigrationAuditActions.DnssecTurnedOff, ct);
+    }
+
+    /// <summary>
+    /// A step after completion that is not a transition (DNSSEC on or off, the security-records plan applied): claims the
+    /// migration (compare-and-set), runs <paramref name="run"/>, releases the claim; when done, a history row (state to
+    /// itself) and the audit event <paramref name="doneAction"/>; when waiting, a timed follow-up of the same step.
+    /// </summary>
+    private async Task<WorkflowResult> SideStepAsync(Migration m, MigrationStep step, MigrationActor actor, string? reason, bool fromJob,
+        Func<StepContext, CancellationToken, Task<StepOutcome>> run, string doneAction, CancellationToken ct)
+    {
         if (!fromJob && m.RunningStep == step.ToString() && !IsStale(m))
             return WorkflowResult.Conflict($"{step} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(m.Id, ct));
         if (m.RunningStep != step.ToString() || !fromJob)
@@ -572,8 +584,7 @@ public sealed class MigrationWorkflow(
         StepOutcome outcome;
         try
         {
-            var context = Context(m, step, actor, reason);
-            outcome = turningOn ? await runner.TurnOnDnssecAsync(context, ct) : await runner.TurnOffDnssecAsync(context, ct);
+            outcome = await run(Context(m, step, actor, reason), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -605,8 +616,7 @@ public sealed class MigrationWorkflow(
                 }
                 var evidence = reason is null ? done.Evidence : new { reason, detail = done.Evidence };
                 db.MigrationHistory.Add(new MigrationHistoryEntry(m.Id, running, m.State, m.State, actor.Name, now, JsonSerializer.Serialize(evidence ?? new { }, EvidenceJson)));
-                db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, turningOn ? MigrationAuditActions.DnssecTurnedOn : MigrationAuditActions.DnssecTurnedOff,
-                    Target(m.Id), Truncate($"{m.ZoneName}: {done.Message}")));
+                db.AuditEvents.Add(AuditEvent.Create(now, actor.Name, doneAction, Target(m.Id), Truncate($"{m.ZoneName}: {done.Message}")));
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return WorkflowResult.Ok(done.Message, await GetStatusAsync(m.Id, ct));
@@ -649,6 +659,7 @@ public sealed class MigrationWorkflow(
         if (step == MigrationStep.CheckDrift)
             return fromJob ? await PeriodicDriftCheckAsync(m, ct) : await CheckDriftAsync(id, actor, ct);
         if (step is MigrationStep.TurnOffDnssec or MigrationStep.TurnOnDnssec) return await DnssecStepAsync(m, step, actor, reason, fromJob, ct);
+        if (step == MigrationStep.ApplyAdvice) return await ApplyAdviceStepAsync(m, actor, fromJob, ct);
         var t = MigrationLifecycle.Find(step, m.State);
         if (t is null && fromJob && step == MigrationStep.RollBack && m.State == MigrationState.RolledBack)
         {

@@ -137,4 +137,18 @@ public interface IMigrationStepRunner
     /// </summary>
     Task<StepOutcome> TurnOnDnssecAsync(StepContext context, CancellationToken cancellationToken) =>
         Task.FromResult<StepOutcome>(new StepOutcome.Blocked("this runner cannot turn DNSSEC on"));
+
+    /// <summary>
+    /// The advisor over the hosted zone's current sets, its proposals (all, or those of <paramref name="ruleIds"/>) as a
+    /// record plan against those sets (not stored here): the plan, or why there is none.
+    /// </summary>
+    Task<(AdvicePlan? Plan, string? Problem)> PlanAdviceAsync(StepContext context, IReadOnlyCollection<string>? ruleIds, CancellationToken cancellationToken) =>
+        Task.FromResult<(AdvicePlan?, string?)>((null, "this runner cannot plan security records"));
+
+    /// <summary>
+    /// Applies the approved security-records plan: recomputed against the hosted zone first (a different hash voids it),
+    /// then journalled Route 53 changes. Done when INSYNC, Pending with the next time, Blocked with the reason.
+    /// </summary>
+    Task<StepOutcome> ApplyAdviceAsync(StepContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<StepOutcome>(new StepOutcome.Blocked("this runner cannot apply security records"));
 }

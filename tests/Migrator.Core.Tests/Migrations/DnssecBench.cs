@@ -156,11 +156,16 @@ public sealed class DnssecBench : IAsyncLifetime
 
     public async Task<DnssecStatus> Route53DnssecAsync(Guid id)
     {
+        var zone = await TargetZoneAsync(id);
+        return await _accounts.Get("sandbox").Client.GetDnssecAsync(zone.ZoneId, default);
+    }
+
+    /// <summary>The migration's hosted zone at the emulator (made now when the migration never made it).</summary>
+    public async Task<Route53TargetZone> TargetZoneAsync(Guid id)
+    {
         await using var db = H.CreateDbContext();
         var m = await db.Migrations.AsNoTracking().SingleAsync(x => x.Id == id);
-        var account = _accounts.Get("sandbox");
-        var zone = await Route53TargetZone.FindOrCreateAsync(account.Scheduler, m.Zone, MigrationAdapterFactory.CallerReference(m), "found, never made", default);
-        return await account.Client.GetDnssecAsync(zone.ZoneId, default);
+        return await Route53TargetZone.FindOrCreateAsync(_accounts.Get("sandbox").Scheduler, m.Zone, MigrationAdapterFactory.CallerReference(m), "found, never made", default);
     }
 
     /// <summary>How often the emulator answered <paramref name="operation"/> with success.</summary>
