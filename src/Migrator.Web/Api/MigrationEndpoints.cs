@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Migrator.Core.Migrations;
 using Migrator.Web.Access;
 using Migrator.Web.Dashboard;
@@ -47,6 +48,9 @@ public sealed record ConfirmOperationRequest(string? Note);
 
 /// <param name="Signing">Whether completion signs the zone at Route 53: AfterMigration, Now or Never. Required.</param>
 /// <param name="KmsKeyArn">The customer-managed KMS key (ECC_NIST_P256, us-east-1) of the key-signing key; omitted keeps the stored one, "" removes it.</param>
+/// <summary>The advisor's proposals to plan: those of these rule ids (SECnnn), or all of them when empty or absent.</summary>
+public sealed record AdviceProposeRequest(IReadOnlyList<string>? RuleIds);
+
 public sealed record DnssecRequest(DnssecTiming? Signing, string? KmsKeyArn);
 
 /// <summary>/api/migrations: the lifecycle over HTTP. Every command goes through <see cref="MigrationWorkflow"/>, which checks roles and compare-and-set again.</summary>
@@ -76,6 +80,8 @@ public static class MigrationEndpoints
 
         one.MapGet("/security", SecurityAsync).WithSummary("The security-records advice on the inventoried zone (SPF, DMARC, TLS-RPT, MTA-STS, CAA, SOA) and the IAM policies its plan calls for.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        one.MapGet("/advice", AdvicePlanAsync).WithSummary("The latest security-records plan: its proposals, changes, hash, who proposed and approved it, and where it stands.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         one.MapGet("/access-policies/{name}", AccessPolicyAsync).WithSummary("One IAM policy document of the migration as a JSON file (read-only, record-editor, updater-NAME).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -98,6 +104,8 @@ public static class MigrationEndpoints
         operate.MapPost("/drift/accept", AcceptDriftAsync).WithSummary("Accept the latest drift sample's differences with a reason; the same differences no longer block cutover.").Produces422();
         operate.MapPut("/dnssec", SetDnssecAsync).WithSummary("Choose whether completion signs the zone (DNSSEC) and with which KMS key; does not void an approval. After completion, choosing signing with a key turns it on now, DS last (202 while it waits; 409 when it is on or being turned on or off).").Produces422();
         operate.MapPost("/dnssec/turn-off", TurnOffDnssecAsync).WithSummary("After completion: withdraw the DS at the parent, wait out its TTL, then stop signing (a reason; 202 while it waits).").Produces422();
+        operate.MapPost("/advice/propose", ProposeAdviceAsync).WithSummary("After completion: plan the security-records advisor's proposals (all, or those of ruleIds) against the hosted zone and ask an Approver (GET …/advice shows the plan and its hash).").Produces422();
+        operate.MapPost("/advice/apply", ApplyAdviceAsync).WithSummary("Apply the approved security-records plan: recomputed first (a changed zone voids the approval), then journalled Route 53 changes (202 while it waits for INSYNC).").Produces422();
         operate.MapPost("/cutover", CutOverAsync).WithSummary("Cut over (Approved): snapshot, re-export, recompute, apply, prove parity, delegate, test.").Produces422();
         operate.MapPost("/rollback", RollBackAsync).WithSummary("Put the saved delegation back (CutOver, Verified, Soaked); no approval, a reason.").Produces422();
         operate.MapPost("/abandon", AbandonAsync).WithSummary("End a migration that has not touched the delegation (or was rolled back), with a reason.").Produces422();
@@ -105,6 +113,7 @@ public static class MigrationEndpoints
 
         var approve = one.MapGroup("").RequireAuthorization(Policies.CanApprove);
         approve.MapPost("/approve", ApproveAsync).WithSummary("Sign the cutover plan with the hash you reviewed (never your own request).").Produces422();
+        approve.MapPost("/advice/approve", ApproveAdviceAsync).WithSummary("Sign the security-records plan with the hash you reviewed (never your own proposal).").Produces422();
         approve.MapPost("/reject", RejectAsync).WithSummary("Refuse the approval request, with a reason.").Produces422();
     }
 
@@ -206,8 +215,31 @@ public static class MigrationEndpoints
                 document = System.Text.Json.Nodes.JsonNode.Parse(p.Json),
             }),
             policiesMissing = view.PoliciesMissing,
+            advicePlan = await workflow.GetAdvicePlanAsync(s.Id, ct),
         });
     }
+
+    internal static async Task<IResult> AdvicePlanAsync(string key, MigrationWorkflow workflow, CancellationToken ct)
+    {
+        if (await FindAsync(key, workflow, ct) is not { } s) return NotFound(key);
+        return await workflow.GetAdvicePlanAsync(s.Id, ct) is { } plan ? TypedResults.Ok(plan)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No security-records plan yet", detail: $"Nobody has proposed the advisor's records for {s.Zone} yet.");
+    }
+
+    internal static async Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> ProposeAdviceAsync(
+        string key, [FromBody] AdviceProposeRequest? request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
+        await OnAsync(key, workflow, user, (id, actor) => workflow.ProposeAdviceAsync(id, request?.RuleIds, actor, ct), ct);
+
+    internal static async Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult, ValidationProblem>> ApproveAdviceAsync(
+        string key, ApproveRequest request, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.PlanHash)) return Required("planHash", "approve the hash of the security-records plan you reviewed (GET …/advice)");
+        return Widen(await OnAsync(key, workflow, user, (id, actor) => workflow.ApproveAdviceAsync(id, request.PlanHash, actor, ct), ct));
+    }
+
+    internal static Task<Results<Ok<MigrationStatusResponse>, Accepted<MigrationStatusResponse>, ProblemHttpResult>> ApplyAdviceAsync(
+        string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
+        OnAsync(key, workflow, user, (id, actor) => workflow.ApplyAdviceAsync(id, actor, ct), ct);
 
     internal static async Task<IResult> AccessPolicyAsync(string key, string name, MigrationWorkflow workflow, TimeProvider time, CancellationToken ct)
     {
@@ -290,8 +322,8 @@ public static class MigrationEndpoints
     {
         if (!Enum.TryParse<MigrationStep>(step, ignoreCase: true, out var parsed) || int.TryParse(step, out _)
             || parsed is MigrationStep.Plan or MigrationStep.Approve or MigrationStep.RollBack or MigrationStep.Abandon or MigrationStep.Retry or MigrationStep.VoidApproval
-                or MigrationStep.CheckDrift or MigrationStep.Resync or MigrationStep.TurnOffDnssec or MigrationStep.TurnOnDnssec)
-            return Required("step", "one of Inventory, Rehearse, LowerTtls, Wait, CutOver, Verify, Soak, Complete, Decommission (plan, approve, rollback, abandon, retry, drift and dnssec have their own endpoints)");
+                or MigrationStep.CheckDrift or MigrationStep.Resync or MigrationStep.TurnOffDnssec or MigrationStep.TurnOnDnssec or MigrationStep.ApplyAdvice)
+            return Required("step", "one of Inventory, Rehearse, LowerTtls, Wait, CutOver, Verify, Soak, Complete, Decommission (plan, approve, rollback, abandon, retry, drift, dnssec and advice have their own endpoints)");
         return Widen(await OnAsync(key, workflow, user, (id, actor) => workflow.RunStepAsync(id, parsed, actor, ct), ct));
     }
 
