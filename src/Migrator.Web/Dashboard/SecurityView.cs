@@ -14,8 +14,24 @@ public sealed record SecurityFinding(string RuleId, string Severity, string Owne
 /// Each part says why it is missing when it is.
 /// </summary>
 public sealed record SecurityView(IReadOnlyList<SecurityFinding>? Findings, string? FindingsMissing,
-    IReadOnlyList<AccessPolicyDocument>? Policies, string? PoliciesMissing)
+    IReadOnlyList<AccessPolicyDocument>? Policies, string? PoliciesMissing, AdvicePlanView? AdvicePlan = null)
 {
+    /// <summary>Whether the migration is where the advisor's records are applied (Route 53 serves the zone).</summary>
+    public static bool AfterCompletion(MigrationStatus s) => s.State is MigrationState.Completed or MigrationState.Decommissioned;
+
+    /// <summary>Operators and Admins propose, after completion, while no apply runs (the server checks again).</summary>
+    public static bool MayPropose(MigrationStatus s, MigrationActor actor) =>
+        AfterCompletion(s) && actor.MayAct([MigrationRole.Operator, MigrationRole.Admin]) && s.RunningStep != nameof(MigrationStep.ApplyAdvice);
+
+    /// <summary>Approvers and Admins approve a plan awaiting approval that they did not propose (four eyes).</summary>
+    public static bool MayApprove(MigrationStatus s, AdvicePlanView? plan, MigrationActor actor) =>
+        AfterCompletion(s) && plan is { Phase: AdvicePlanPhase.AwaitingApproval } && actor.MayAct([MigrationRole.Approver, MigrationRole.Admin])
+        && !string.Equals(plan.RequestedBy, actor.Name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Operators and Admins apply an approved plan.</summary>
+    public static bool MayApply(MigrationStatus s, AdvicePlanView? plan, MigrationActor actor) =>
+        AfterCompletion(s) && plan is { Phase: AdvicePlanPhase.Approved } && actor.MayAct([MigrationRole.Operator, MigrationRole.Admin]);
+
     public static async Task<SecurityView> LoadAsync(MigrationStatus status, MigrationWorkflow workflow, TimeProvider time, CancellationToken ct)
     {
         var zone = DomainName.Parse(status.Zone);
@@ -34,6 +50,6 @@ public sealed record SecurityView(IReadOnlyList<SecurityFinding>? Findings, stri
         if (status.Plan is null) policiesMissing = "the plan's questions are not answered yet (console access, automated updaters)";
         else if (status.HostedZoneId is not { } zoneId) policiesMissing = "the hosted zone does not exist yet: the rehearsal creates it, and the policies are scoped to its ARN";
         else policies = MigrationAccessPolicies.For(zoneId, zone, status.Plan);
-        return new SecurityView(findings, findingsMissing, policies, policiesMissing);
+        return new SecurityView(findings, findingsMissing, policies, policiesMissing, await workflow.GetAdvicePlanAsync(status.Id, ct));
     }
 }
