@@ -11,7 +11,7 @@ namespace Migrator.Cli.Tests.Client;
 /// </summary>
 public sealed class MigrationDriftCommandTests : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly ConcurrentQueue<(string Method, string Path, string Body, string? Authorization)> _requests = new();
     private readonly Task _serving;
     private readonly string _server;
@@ -21,11 +21,31 @@ public sealed class MigrationDriftCommandTests : IDisposable
 
     public MigrationDriftCommandTests()
     {
-        var port = FreeTcpPort();
-        _server = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(_server);
-        _listener.Start();
+        (_listener, _server) = StartListener();
         _serving = Task.Run(ServeAsync);
+    }
+
+    /// <summary>
+    /// HttpListener cannot bind port 0, so a free port is found first and bound next; another process (a parallel test
+    /// run) can take it in between. Then another free port is tried: the port is the test's choice, not its subject.
+    /// </summary>
+    private static (HttpListener Listener, string Prefix) StartListener()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var prefix = $"http://127.0.0.1:{FreeTcpPort()}/";
+            var listener = new HttpListener();
+            listener.Prefixes.Add(prefix);
+            try
+            {
+                listener.Start();
+                return (listener, prefix);
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Close();
+            }
+        }
     }
 
     private static int FreeTcpPort()
