@@ -116,6 +116,35 @@ public sealed class AdvicePlanSequenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApplyAdvice_WaitsForInsyncWithoutHoldingTheMigration_AndTheFollowUpFinishesItWithoutASecondChange()
+    {
+        var id = await CompletedWithMailAsync();
+        var wf = _b.Workflow;
+        Assert.True((await wf.ProposeAdviceAsync(id, null, Alice)).IsSuccess);
+        Assert.True((await wf.ApproveAdviceAsync(id, (await wf.GetAdvicePlanAsync(id))!.Hash, Bob)).IsSuccess);
+        _b.Emulator.Emulator.Route53.InsyncDelay = TimeSpan.FromSeconds(30);
+
+        var waiting = await wf.ApplyAdviceAsync(id, Alice);
+        Assert.Equal(WorkflowOutcome.Accepted, waiting.Outcome);
+        Assert.Contains("waiting for INSYNC", waiting.Message);
+        Assert.Equal(((string?)null, true), (waiting.Status!.RunningStep, waiting.Status.BlockerIsWait));
+        Assert.Equal(AdvicePlanPhase.Approved, (await wf.GetAdvicePlanAsync(id))!.Phase);
+
+        // Asked again while Route 53 is PENDING: it polls the change it sent, and sends nothing twice.
+        _b.H.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.ApplyAdviceAsync(id, Alice)).Outcome);
+        _b.H.Time.Advance(TimeSpan.FromSeconds(25));
+        var done = await wf.RunStepAsync(id, MigrationStep.ApplyAdvice, MigrationActor.System, fromJob: true);
+        Assert.True(done.Outcome == WorkflowOutcome.Succeeded, done.Message);
+
+        var batches = (await _b.OperationsAsync(id)).Where(o => o.Kind == MigrationOperationKinds.Route53Change && o.Key.StartsWith("advice#1:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(MigrationOperationStatus.Succeeded, Assert.Single(batches).Status);
+        Assert.Equal(AdvicePlanPhase.Applied, (await wf.GetAdvicePlanAsync(id))!.Phase);
+        Assert.Contains((await HostedAsync(id)).Keys, k => k == Key("_dmarc.example.lab.", RecordType.TXT));
+        Assert.Single(await wf.GetHistoryAsync(id), h => h.Step == nameof(MigrationStep.ApplyAdvice));
+    }
+
+    [Fact]
     public async Task ProposeAdvice_IsRefused_BeforeCompletion()
     {
         var id = await _b.H.MigrationInAsync(MigrationState.Soaked);
