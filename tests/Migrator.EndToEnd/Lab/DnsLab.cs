@@ -167,7 +167,13 @@ public sealed class DnsLab : IAsyncDisposable
             ns1.nic.lab. 172800 IN A   {TldIp}
             a.root-servers.lab.  IN A  {RootIp}
             """ + "\n");
-        WriteNamedConf("root", RootIp, "zone \".\" { type primary; file \"db.root\"; };", hint: false);
+        // Signed, the root takes the DS of lab. by RFC 2136 once BIND has made the TLD's key (SignRootAboveTldAsync).
+        WriteNamedConf("root", RootIp, o.SignTld
+            ? $$"""
+              {{LabPolicy}}
+              zone "." { type primary; file "db.root"; allow-update { key "tld-key"; }; dnssec-policy "lab"; key-directory "{{Dir("root")}}"; };
+              """
+            : "zone \".\" { type primary; file \"db.root\"; };", hint: false);
 
         var lame = o.LameServerAtParent
             ? $"lame-dns 172800 IN NS ns1.lame-dns\nns1.lame-dns 172800 IN A {RootIp}\nexample {o.DelegationTtl} IN NS ns1.lame-dns.lab.\n"
@@ -193,11 +199,7 @@ public sealed class DnsLab : IAsyncDisposable
             + string.Concat(o.ExtraZones.Select(z => $"{z} {o.DelegationTtl} IN NS ns1.old-dns\n{z} {o.DelegationTtl} IN NS ns2.old-dns\n")));
         WriteNamedConf("tld", TldIp, o.SignTld
             ? $$"""
-              dnssec-policy "lab" {
-                  keys { csk lifetime unlimited algorithm ecdsap256sha256; };
-                  dnskey-ttl 2; max-zone-ttl 172800; zone-propagation-delay 0; publish-safety 0; retire-safety 0;
-                  parent-ds-ttl 2; parent-propagation-delay 0;
-              };
+              {{LabPolicy}}
               zone "lab" { type primary; file "db.lab"; allow-update { key "tld-key"; }; dnssec-policy "lab"; key-directory "{{Dir("tld")}}"; };
               """
             : "zone \"lab\" { type primary; file \"db.lab\"; allow-update { key \"tld-key\"; }; };", hint: true);
@@ -289,27 +291,58 @@ public sealed class DnsLab : IAsyncDisposable
         if (o.StartResolver && !o.SignTld) Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
     }
 
+    /// <summary>The signing policy of the root and lab. when signed: one ECDSA P-256 key each, seconds-long TTLs for the waits.</summary>
+    private const string LabPolicy = """
+        dnssec-policy "lab" {
+            keys { csk lifetime unlimited algorithm ecdsap256sha256; };
+            dnskey-ttl 2; max-zone-ttl 172800; zone-propagation-delay 0; publish-safety 0; retire-safety 0;
+            parent-ds-ttl 2; parent-propagation-delay 0;
+        };
+        """;
+
     private string TrustAnchorFile => Path.Combine(Dir("unbound"), "lab.anchor");
 
-    /// <summary>With <see cref="DnsLabOptions.SignTld"/>: the TLD's key-signing key as a trust anchor line (what unbound and delv trust).</summary>
-    public string? TldTrustAnchor { get; private set; }
+    /// <summary>With <see cref="DnsLabOptions.SignTld"/>: the lab root's key-signing key as a trust anchor line (what unbound and delv trust).</summary>
+    public string? RootTrustAnchor { get; private set; }
 
-    /// <summary>Waits until BIND serves lab. signed, then writes its KSK as unbound's trust anchor.</summary>
-    private async Task WriteTrustAnchorAsync(DnsClientProbe probe, Stopwatch deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the chain of trust from the lab root down: waits until BIND serves lab. signed, publishes the DS of its key
+    /// in the root (RFC 2136, as a registry would), waits until the root serves that DS signed, then writes the root's
+    /// key-signing key as unbound's trust anchor.
+    /// </summary>
+    private async Task SignRootAboveTldAsync(DnsClientProbe probe, Stopwatch deadline, CancellationToken cancellationToken)
+    {
+        await SignedKeyAsync(probe, TldServer, Tld, deadline, cancellationToken);
+        var keyFile = System.IO.Directory.GetFiles(Dir("tld"), "Klab.+013+*.key").Single();
+        var ds = RunOutput("dnssec-dsfromkey", "-2", keyFile).Trim(); // "lab. IN DS 12345 13 2 HEX"
+        var rdata = ds[(ds.IndexOf(" DS ", StringComparison.Ordinal) + 4)..];
+        var script = Path.Combine(Dir("root"), "ds.nsupdate");
+        File.WriteAllText(script, $"server {RootIp} 53\nzone .\nupdate add lab. 2 IN DS {rdata}\nsend\n");
+        Run("nsupdate", "-y", $"hmac-sha256:tld-key:{TldKeySecret}", script);
+        var rootKsk = await SignedKeyAsync(probe, Root, DomainName.Root, deadline, cancellationToken);
+        while (true)
+        {
+            var r = await probe.QueryAsync(Root, Tld, RecordType.DS, new ProbeOptions(DnssecOk: true), cancellationToken);
+            if (r.Answers.Any(a => a.Type == RecordType.DS) && r.Answers.Any(a => a.Type == RecordType.RRSIG)) break;
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+                throw new InvalidOperationException($"the lab root did not serve a signed DS for lab. within 2 min (last answer: {r}); logs in {Directory}");
+            await Task.Delay(50, cancellationToken);
+        }
+        RootTrustAnchor = $". 3600 IN DNSKEY {rootKsk}";
+        File.WriteAllText(TrustAnchorFile, RootTrustAnchor + "\n");
+        Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
+    }
+
+    /// <summary>The key-signing key of <paramref name="zone"/> once <paramref name="server"/> serves it signed.</summary>
+    private async Task<string> SignedKeyAsync(DnsClientProbe probe, DnsEndpoint server, DomainName zone, Stopwatch deadline, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var r = await probe.QueryAsync(TldServer, Tld, RecordType.DNSKEY, new ProbeOptions(DnssecOk: true), cancellationToken);
+            var r = await probe.QueryAsync(server, zone, RecordType.DNSKEY, new ProbeOptions(DnssecOk: true), cancellationToken);
             var ksk = r.AnswerSet.FirstOrDefault(k => k.Data.StartsWith("257 ", StringComparison.Ordinal));
-            if (ksk is not null && r.Answers.Any(a => a.Type == RecordType.RRSIG))
-            {
-                TldTrustAnchor = $"lab. 3600 IN DNSKEY {ksk.Data}";
-                File.WriteAllText(TrustAnchorFile, TldTrustAnchor + "\n");
-                Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
-                return;
-            }
+            if (ksk is not null && r.Answers.Any(a => a.Type == RecordType.RRSIG)) return ksk.Data;
             if (deadline.Elapsed > TimeSpan.FromMinutes(2))
-                throw new InvalidOperationException($"the lab TLD was not signed within 2 min (last answer: {r}); logs in {Directory}");
+                throw new InvalidOperationException($"{zone} was not signed within 2 min (last answer: {r}); logs in {Directory}");
             await Task.Delay(50, cancellationToken);
         }
     }
@@ -393,7 +426,7 @@ public sealed class DnsLab : IAsyncDisposable
         RecordPids();
         using var probe = new DnsClientProbe(new DnsProbeSettings(TimeSpan.FromMilliseconds(300), Retries: 0));
         // unbound needs the signed TLD's key as its trust anchor, which BIND makes when it loads the zone.
-        if (Options.SignTld) await WriteTrustAnchorAsync(probe, Stopwatch.StartNew(), cancellationToken);
+        if (Options.SignTld) await SignRootAboveTldAsync(probe, Stopwatch.StartNew(), cancellationToken);
         if (Options.StartResolver) StartProcess("unbound", "-d", "-c", Path.Combine(Dir("unbound"), "unbound.conf"));
         RecordPids();
 
@@ -440,7 +473,9 @@ public sealed class DnsLab : IAsyncDisposable
         _processes.Add(p);
     }
 
-    private static void Run(string file, params string[] args)
+    private static void Run(string file, params string[] args) => RunOutput(file, args);
+
+    private static string RunOutput(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -450,6 +485,7 @@ public sealed class DnsLab : IAsyncDisposable
         p.WaitForExit();
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {stdout.Result}{stderr}");
+        return stdout.Result;
     }
 
     [DllImport("libc", SetLastError = true)]

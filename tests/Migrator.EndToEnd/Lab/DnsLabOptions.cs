@@ -26,8 +26,9 @@ public sealed record DnsLabOptions
     /// </summary>
     public IReadOnlyList<string> ExtraZones { get; init; } = [];
     /// <summary>
-    /// The TLD lab. is signed by BIND (dnssec-policy, ECDSA P-256, DNSKEY TTL 2 s, negative TTL 2 s; RFC 2136 updates are
-    /// re-signed) and unbound validates with lab.'s key as its trust anchor (<see cref="DnsLab.TldTrustAnchor"/>).
+    /// The lab root and the TLD lab. are signed by BIND (dnssec-policy, ECDSA P-256, DNSKEY TTL 2 s, negative TTL 2 s; RFC
+    /// 2136 updates are re-signed), the root holds the DS of lab., and unbound validates from the root's key as its trust
+    /// anchor (<see cref="DnsLab.RootTrustAnchor"/>).
     /// </summary>
     public bool SignTld { get; init; }
 }

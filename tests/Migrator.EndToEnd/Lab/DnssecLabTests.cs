@@ -10,8 +10,8 @@ using static Migrator.EndToEnd.Lab.MigrationLab;
 namespace Migrator.EndToEnd.Lab;
 
 /// <summary>
-/// DNSSEC after a migration, in the lab: BIND signs the TLD lab. (dnssec-policy) and unbound validates below it with
-/// lab.'s key as trust anchor; the Route 53 emulator signs example.lab once completion turns signing on, and the DS goes
+/// DNSSEC after a migration, in the lab: BIND signs the lab root and the TLD lab. (dnssec-policy), the root holds lab.'s
+/// DS, and unbound validates from the lab root's key as its trust anchor; the Route 53 emulator signs example.lab once completion turns signing on, and the DS goes
 /// into the TLD by RFC 2136. unbound must call the zone secure after the DS is published, and never bogus (SERVFAIL)
 /// on the way in or on the way back.
 /// </summary>
@@ -25,6 +25,8 @@ public sealed class DnssecLabTests(ITestOutputHelper output)
     public async Task Completion_SignsAndPublishesTheDs_SoUnboundValidatesSecure_AndTurningItOffIsNeverBogus_AndOnAgainIsSecure()
     {
         await using var m = await MigrationLab.StartAsync(signTld: true);
+        // The chain of trust starts at the lab root: unbound trusts its key only.
+        Assert.StartsWith(". 3600 IN DNSKEY 257 3 13 ", m.Lab.RootTrustAnchor);
         var before = await m.Probe.QueryAsync(m.Lab.Resolver, DnsLab.Tld, RecordType.SOA, ProbeOptions.Validating);
         Assert.True(before.IsNoError && before.AuthenticData, $"unbound does not validate the signed lab TLD: {before}, AD={before.AuthenticData}");
 
