@@ -308,7 +308,7 @@ public sealed partial class MigrationWorkflow(
         if (string.IsNullOrWhiteSpace(reason)) return WorkflowResult.Invalid("a rejection needs a reason");
         if (m.State != MigrationState.Waited || m.ApprovalRequestedBy is null) return WorkflowResult.Invalid("no approval request is open", await GetStatusAsync(id, ct));
         var patch = new MigrationPatch().Set(x => x.ApprovalRequestedBy, (string?)null).Set(x => x.ApprovalRequestedAt, (DateTimeOffset?)null)
-            .Set(x => x.Blocker, $"rejected by {actor.Name}: {reason.Trim()}");
+            .Problem($"rejected by {actor.Name}: {reason.Trim()}");
         return await WriteAsync(m, actor, MigrationAuditActions.Rejected, new { reason = reason.Trim(), planHash = m.PlanHash }, patch, "rejected", ct);
     }
 
@@ -588,14 +588,15 @@ public sealed partial class MigrationWorkflow(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            await SaveClaimedAsync(m.Id, step, new MigrationPatch().Set(x => x.Blocker, $"{step} failed: {e.Message}"), ct);
+            await SaveClaimedAsync(m.Id, step, new MigrationPatch().Problem($"{step} failed: {e.Message}"), ct);
             _log.LogError(e, "Migration {Id}: {Step} failed", m.Id, step);
             throw;
         }
         var release = new MigrationPatch().Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null)
             .Set(x => x.RunningBy, (string?)null);
         if (outcome is StepOutcome.Pending) release.Waiting(outcome.Message);
-        else release.Set(x => x.Blocker, outcome is StepOutcome.Done ? null : outcome.Message);
+        else if (outcome is StepOutcome.Done) release.ClearBlocker();
+        else release.Problem(outcome.Message);
         switch (outcome)
         {
             case StepOutcome.Done done:
@@ -722,7 +723,7 @@ public sealed partial class MigrationWorkflow(
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // A bug or an outage: the claim stays (a job retry resumes it; a stale claim can be taken over) and the reason shows.
-            await SaveClaimedAsync(m.Id, t.Step, new MigrationPatch().Set(x => x.Blocker, $"{t.Step} failed: {e.Message}"), ct);
+            await SaveClaimedAsync(m.Id, t.Step, new MigrationPatch().Problem($"{t.Step} failed: {e.Message}"), ct);
             _log.LogError(e, "Migration {Id}: {Step} failed", m.Id, t.Step);
             throw;
         }
@@ -763,7 +764,7 @@ public sealed partial class MigrationWorkflow(
             {
                 var patch = blocked.Patch ?? new MigrationPatch();
                 patch.Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null)
-                    .Set(x => x.Blocker, blocked.Message);
+                    .Problem(blocked.Message);
                 await SaveClaimedAsync(m.Id, t.Step, patch, ct, audit: (actor.Name, MigrationAuditActions.StepBlocked, $"{t.Step}: {blocked.Message}"));
                 return WorkflowResult.Invalid(blocked.Message, await GetStatusAsync(m.Id, ct));
             }
@@ -782,7 +783,7 @@ public sealed partial class MigrationWorkflow(
             {
                 // Cutover changed the delegation, the test failed and the snapshot was restored: Approved → CutOver → RolledBack.
                 var patch = rolled.Patch ?? new MigrationPatch();
-                patch.Set(x => x.Blocker, rolled.Message).Set(x => x.DueAt, rolled.VerifyAt);
+                patch.Problem(rolled.Message).Set(x => x.DueAt, rolled.VerifyAt);
                 var result = await TransitionAsync(m, t.Step, actor, rolled.Evidence, patch, rolled.Message, ct, claimedAs: t.Step,
                     thenRolledBack: new { reason = "automatic rollback: " + rolled.Message },
                     timers: rolled.VerifyAt is { } at ? [new FollowUp(MigrationStep.RollBack, at)] : null);

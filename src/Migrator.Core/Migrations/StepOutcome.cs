@@ -7,32 +7,48 @@ namespace Migrator.Core.Migrations;
 public sealed class MigrationPatch
 {
     private readonly List<Action<UpdateSettersBuilder<Migration>>> _setters = [];
-    private bool? _blockerIsWait;
+    private (string? Message, bool IsWait)? _blocker;
 
     /// <summary>The setters to apply; a patch that sets <see cref="Migration.Blocker"/> also says whether it is a wait.</summary>
     internal IEnumerable<Action<UpdateSettersBuilder<Migration>>> Setters =>
-        _blockerIsWait is { } wait ? _setters.Append(s => s.SetProperty(x => x.BlockerIsWait, wait)) : _setters;
+        _blocker is { } b
+            ? _setters.Append(s => s.SetProperty(x => x.Blocker, b.Message).SetProperty(x => x.BlockerIsWait, b.IsWait))
+            : _setters;
 
     /// <summary>True when this patch sets the blocker (and with it whether the blocker is a wait).</summary>
-    internal bool SetsBlocker => _blockerIsWait is not null;
+    internal bool SetsBlocker => _blocker is not null;
 
-    /// <summary>Sets one property. Setting <see cref="Migration.Blocker"/> here marks it a problem; see <see cref="Waiting"/>.</summary>
+    /// <summary>The blocker this patch sets (null: it does not set one; Message null: it clears it).</summary>
+    internal (string? Message, bool IsWait)? Blocker => _blocker;
+
+    /// <summary>
+    /// Sets one property. The blocker is not set here: <see cref="Problem"/>, <see cref="Waiting"/> and
+    /// <see cref="ClearBlocker"/> set it together with whether it is a wait, so the two can never disagree.
+    /// </summary>
     public MigrationPatch Set<T>(Expression<Func<Migration, T>> property, T value)
     {
-        if (property.Body is MemberExpression { Member.Name: nameof(Migration.Blocker) }) _blockerIsWait ??= false;
+        if (property.Body is MemberExpression { Member.Name: nameof(Migration.Blocker) or nameof(Migration.BlockerIsWait) })
+            throw new ArgumentException("set the blocker with Problem, Waiting or ClearBlocker, which also say whether it is a wait", nameof(property));
         _setters.Add(s => s.SetProperty(property, value));
         return this;
     }
 
+    /// <summary>Something a person must act on (a refusal, a failed step): shown as a problem.</summary>
+    public MigrationPatch Problem(string message) => SetBlocker(message, isWait: false);
+
     /// <summary>The migration waits (a due time not reached, a change not yet INSYNC): shown as a wait, not as a problem.</summary>
-    public MigrationPatch Waiting(string message)
+    public MigrationPatch Waiting(string message) => SetBlocker(message, isWait: true);
+
+    /// <summary>Nothing stands in the way any more.</summary>
+    public MigrationPatch ClearBlocker() => SetBlocker(null, isWait: false);
+
+    private MigrationPatch SetBlocker(string? message, bool isWait)
     {
-        Set(x => x.Blocker, message);
-        _blockerIsWait = true;
+        _blocker = (message, isWait); // the last word counts, as a second SetProperty on the same column would
         return this;
     }
 
-    public bool IsEmpty => _setters.Count == 0;
+    public bool IsEmpty => _setters.Count == 0 && _blocker is null;
 }
 
 /// <summary>What running a step came to. Evidence is any JSON-serialisable object; it goes to the history row.</summary>
