@@ -71,10 +71,7 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrency), CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var key = keys[i];
-                var oldTask = probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
-                var newTask = probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
-                results[i] = ParityComparer.Compare(key, await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false), options);
+                results[i] = await CompareAsync(keys[i], ct).ConfigureAwait(false);
                 progress?.Report(new ParityProgress(Interlocked.Increment(ref done), keys.Count));
             }).ConfigureAwait(false);
         var failed = Enumerable.Range(0, keys.Count).Where(i => results[i].Outcome == ParityOutcome.Error).ToList();
@@ -83,16 +80,18 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
             // Again, a few at a time: what failed under the sweep's full concurrency gets a quieter second chance.
             await Parallel.ForEachAsync(failed,
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(maxConcurrency / 4, 1, 4), CancellationToken = cancellationToken },
-                async (i, ct) =>
-                {
-                    var key = keys[i];
-                    var oldResult = await probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Bulk, ct).ConfigureAwait(false);
-                    var newResult = await probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Bulk, ct).ConfigureAwait(false);
-                    results[i] = ParityComparer.Compare(key, oldResult, newResult, options);
-                }).ConfigureAwait(false);
+                async (i, ct) => results[i] = await CompareAsync(keys[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
         }
         sw.Stop();
         return new ParityReport(zone.ToString(), oldServer.ToString(), newServer.ToString(), results, sw.Elapsed);
+
+        // One RRset: both servers asked at once, their answers compared.
+        async Task<ParityResult> CompareAsync(RecordSetKey key, CancellationToken ct)
+        {
+            var oldTask = probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
+            var newTask = probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
+            return ParityComparer.Compare(key, await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false), options);
+        }
     }
 }
 
