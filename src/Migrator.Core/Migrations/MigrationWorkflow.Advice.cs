@@ -9,9 +9,10 @@ namespace Migrator.Core.Migrations;
 // (recomputed first: a changed zone voids the approval).
 public sealed partial class MigrationWorkflow
 {
-    private static readonly MigrationRole[] AdviceProposers = [MigrationRole.Operator, MigrationRole.Admin];
-    private static readonly MigrationRole[] AdviceApprovers = [MigrationRole.Approver, MigrationRole.Admin];
-    private static readonly MigrationRole[] AdviceAppliers = [MigrationRole.Operator, MigrationRole.Admin, MigrationRole.System];
+    /// <summary>Who may propose, approve and apply the advisor's record plan (pages offer the buttons by these; the workflow checks them).</summary>
+    public static readonly MigrationRole[] AdviceProposers = [MigrationRole.Operator, MigrationRole.Admin];
+    public static readonly MigrationRole[] AdviceApprovers = [MigrationRole.Approver, MigrationRole.Admin];
+    public static readonly MigrationRole[] AdviceAppliers = [MigrationRole.Operator, MigrationRole.Admin, MigrationRole.System];
 
     /// <summary>The latest security-records plan of the migration, or null before the first proposal.</summary>
     public async Task<AdvicePlanView?> GetAdvicePlanAsync(Guid id, CancellationToken ct = default)

@@ -241,15 +241,16 @@ public static class MigrationEndpoints
         string key, ClaimsPrincipal user, MigrationWorkflow workflow, CancellationToken ct) =>
         OnAsync(key, workflow, user, (id, actor) => workflow.ApplyAdviceAsync(id, actor, ct), ct);
 
-    internal static async Task<IResult> AccessPolicyAsync(string key, string name, MigrationWorkflow workflow, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> AccessPolicyAsync(string key, string name, MigrationWorkflow workflow, CancellationToken ct)
     {
         if (await FindAsync(key, workflow, ct) is not { } s) return NotFound(key);
-        var view = await SecurityView.LoadAsync(s, workflow, time, ct);
-        if (view.Policies is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No policies yet", detail: view.PoliciesMissing);
-        if (view.Policies.FirstOrDefault(p => p.Name == name) is not { } policy)
+        // Only the policies: the advice (inventory read, advisor run) is not needed for a download.
+        var (policies, missing) = SecurityView.PoliciesOf(s);
+        if (policies is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No policies yet", detail: missing);
+        if (policies.FirstOrDefault(p => p.Name == name) is not { } policy)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such policy",
-                detail: $"{s.Zone} has the policies {string.Join(", ", view.Policies.Select(p => p.Name))}.");
+                detail: $"{s.Zone} has the policies {string.Join(", ", policies.Select(p => p.Name))}.");
         return TypedResults.File(Encoding.UTF8.GetBytes(policy.Json), "application/json", $"{s.Zone.TrimEnd('.')}-{policy.Name}.json");
     }
 

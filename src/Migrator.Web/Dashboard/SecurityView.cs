@@ -21,16 +21,16 @@ public sealed record SecurityView(IReadOnlyList<SecurityFinding>? Findings, stri
 
     /// <summary>Operators and Admins propose, after completion, while no apply runs (the server checks again).</summary>
     public static bool MayPropose(MigrationStatus s, MigrationActor actor) =>
-        AfterCompletion(s) && actor.MayAct([MigrationRole.Operator, MigrationRole.Admin]) && s.RunningStep != nameof(MigrationStep.ApplyAdvice);
+        AfterCompletion(s) && actor.MayAct(MigrationWorkflow.AdviceProposers) && s.RunningStep != nameof(MigrationStep.ApplyAdvice);
 
     /// <summary>Approvers and Admins approve a plan awaiting approval that they did not propose (four eyes).</summary>
     public static bool MayApprove(MigrationStatus s, AdvicePlanView? plan, MigrationActor actor) =>
-        AfterCompletion(s) && plan is { Phase: AdvicePlanPhase.AwaitingApproval } && actor.MayAct([MigrationRole.Approver, MigrationRole.Admin])
+        AfterCompletion(s) && plan is { Phase: AdvicePlanPhase.AwaitingApproval } && actor.MayAct(MigrationWorkflow.AdviceApprovers)
         && !string.Equals(plan.RequestedBy, actor.Name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Operators and Admins apply an approved plan.</summary>
     public static bool MayApply(MigrationStatus s, AdvicePlanView? plan, MigrationActor actor) =>
-        AfterCompletion(s) && plan is { Phase: AdvicePlanPhase.Approved } && actor.MayAct([MigrationRole.Operator, MigrationRole.Admin]);
+        AfterCompletion(s) && plan is { Phase: AdvicePlanPhase.Approved } && actor.MayAct(MigrationWorkflow.AdviceAppliers);
 
     public static async Task<SecurityView> LoadAsync(MigrationStatus status, MigrationWorkflow workflow, TimeProvider time, CancellationToken ct)
     {
@@ -45,11 +45,15 @@ public sealed record SecurityView(IReadOnlyList<SecurityFinding>? Findings, stri
         }
         else findingsMissing = "the old zone has not been inventoried yet: the advice reads its records";
 
-        IReadOnlyList<AccessPolicyDocument>? policies = null;
-        string? policiesMissing = null;
-        if (status.Plan is null) policiesMissing = "the plan's questions are not answered yet (console access, automated updaters)";
-        else if (status.HostedZoneId is not { } zoneId) policiesMissing = "the hosted zone does not exist yet: the rehearsal creates it, and the policies are scoped to its ARN";
-        else policies = MigrationAccessPolicies.For(zoneId, zone, status.Plan);
+        var (policies, policiesMissing) = PoliciesOf(status);
         return new SecurityView(findings, findingsMissing, policies, policiesMissing, await workflow.GetAdvicePlanAsync(status.Id, ct));
+    }
+
+    /// <summary>The IAM policies the plan calls for, or why there are none yet (no plan, no hosted zone to scope them to).</summary>
+    public static (IReadOnlyList<AccessPolicyDocument>? Policies, string? Missing) PoliciesOf(MigrationStatus status)
+    {
+        if (status.Plan is null) return (null, "the plan's questions are not answered yet (console access, automated updaters)");
+        if (status.HostedZoneId is not { } zoneId) return (null, "the hosted zone does not exist yet: the rehearsal creates it, and the policies are scoped to its ARN");
+        return (MigrationAccessPolicies.For(zoneId, DomainName.Parse(status.Zone), status.Plan), null);
     }
 }
