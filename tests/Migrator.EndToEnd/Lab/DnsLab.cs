@@ -320,29 +320,30 @@ public sealed class DnsLab : IAsyncDisposable
         File.WriteAllText(script, $"server {RootIp} 53\nzone .\nupdate add lab. 2 IN DS {rdata}\nsend\n");
         Run("nsupdate", "-y", $"hmac-sha256:tld-key:{TldKeySecret}", script);
         var rootKsk = await SignedKeyAsync(probe, Root, DomainName.Root, deadline, cancellationToken);
-        while (true)
-        {
-            var r = await probe.QueryAsync(Root, Tld, RecordType.DS, new ProbeOptions(DnssecOk: true), cancellationToken);
-            if (r.Answers.Any(a => a.Type == RecordType.DS) && r.Answers.Any(a => a.Type == RecordType.RRSIG)) break;
-            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
-                throw new InvalidOperationException($"the lab root did not serve a signed DS for lab. within 2 min (last answer: {r}); logs in {Directory}");
-            await Task.Delay(50, cancellationToken);
-        }
+        await SignedAsync(probe, Root, Tld, RecordType.DS, _ => true, deadline, cancellationToken);
         RootTrustAnchor = $". 3600 IN DNSKEY {rootKsk}";
         File.WriteAllText(TrustAnchorFile, RootTrustAnchor + "\n");
         Run("unbound-checkconf", Path.Combine(Dir("unbound"), "unbound.conf"));
     }
 
     /// <summary>The key-signing key of <paramref name="zone"/> once <paramref name="server"/> serves it signed.</summary>
-    private async Task<string> SignedKeyAsync(DnsClientProbe probe, DnsEndpoint server, DomainName zone, Stopwatch deadline, CancellationToken cancellationToken)
+    private async Task<string> SignedKeyAsync(DnsClientProbe probe, DnsEndpoint server, DomainName zone, Stopwatch deadline, CancellationToken cancellationToken) =>
+        (await SignedAsync(probe, server, zone, RecordType.DNSKEY, k => k.Data.StartsWith("257 ", StringComparison.Ordinal), deadline, cancellationToken)).Data;
+
+    /// <summary>
+    /// Asks until <paramref name="server"/> answers <paramref name="name"/>/<paramref name="type"/> with a record that is
+    /// <paramref name="wanted"/> and its signature (BIND signs a zone, or an update, a moment after loading it); that record.
+    /// </summary>
+    private async Task<ResourceRecord> SignedAsync(DnsClientProbe probe, DnsEndpoint server, DomainName name, RecordType type,
+        Func<ResourceRecord, bool> wanted, Stopwatch deadline, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var r = await probe.QueryAsync(server, zone, RecordType.DNSKEY, new ProbeOptions(DnssecOk: true), cancellationToken);
-            var ksk = r.AnswerSet.FirstOrDefault(k => k.Data.StartsWith("257 ", StringComparison.Ordinal));
-            if (ksk is not null && r.Answers.Any(a => a.Type == RecordType.RRSIG)) return ksk.Data;
+            var r = await probe.QueryAsync(server, name, type, new ProbeOptions(DnssecOk: true), cancellationToken);
+            var found = r.Answers.FirstOrDefault(a => a.Type == type && wanted(a));
+            if (found is not null && r.Answers.Any(a => a.Type == RecordType.RRSIG)) return found;
             if (deadline.Elapsed > TimeSpan.FromMinutes(2))
-                throw new InvalidOperationException($"{zone} was not signed within 2 min (last answer: {r}); logs in {Directory}");
+                throw new InvalidOperationException($"{server} did not serve {name} {type} signed within 2 min (last answer: {r}); logs in {Directory}");
             await Task.Delay(50, cancellationToken);
         }
     }
