@@ -22,7 +22,10 @@ for f in scripts/setup.d/*.sh; do [ -f "$f" ] && { echo "== $f"; bash "$f"; }; d
 echo "== dotnet test ($CONFIGURATION)"
 # set +e around the run: under `set -e -o pipefail` a failing test run would end the script here, before the summary.
 set +e
-dotnet test Migrator.sln -c "$CONFIGURATION" --logger "console;verbosity=normal" "$@" 2>&1 | tee /tmp/migrator-test.log
+# The counts and failures below are read from this run's own log: two runs at once must not read each other's.
+# /tmp/migrator-test.log gets the same lines as it goes, for whoever looks at the last run.
+log=$(mktemp /tmp/migrator-test.XXXXXX.log)
+dotnet test Migrator.sln -c "$CONFIGURATION" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" /tmp/migrator-test.log
 rc=${PIPESTATUS[0]}
 set -e
 # Each test assembly ends with either a one-line summary ("Failed: 0, Passed: 12, Skipped: 0, ...") or, at normal
@@ -37,13 +40,14 @@ read -r passed failed skipped < <(awk '
   block && /^ +Failed: +[0-9]+/  { f += $2; next }
   block && /^ +Skipped: +[0-9]+/ { s += $2; next }
   /Total time:/ { block = 0 }
-  END { print p+0, f+0, s+0 }' /tmp/migrator-test.log)
+  END { print p+0, f+0, s+0 }' "$log")
 # The failures again at the very end, so that the last lines of a red run name them.
 if [ "$rc" != 0 ]; then
   echo "== failed tests and test-run errors:"
   # Enough lines after each failure for a browser test's aria snapshot of the page it saw.
-  grep -E -A 60 '^ +Failed [A-Za-z_]|Test Run Aborted|The active test run was aborted|error MSB|: error ' /tmp/migrator-test.log \
+  grep -E -A 60 '^ +Failed [A-Za-z_]|Test Run Aborted|The active test run was aborted|error MSB|: error ' "$log" \
     | grep -v -E '^\[[0-9:]+ (INF|DBG|WRN)\]' | head -400 || true
 fi
+rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"
