@@ -10,18 +10,27 @@ namespace Migrator.Core.ZoneFiles;
 /// </summary>
 internal static class ZoneAssembler
 {
-    private sealed class SetInfo(Ttl ttl, SourcePosition first, bool namesOnly)
+    /// <summary>
+    /// One RRset as it is assembled, held by value in <see cref="SetTable"/> (a zone of a million sets is then a few
+    /// arrays, not a million objects for the collector to trace). The sets of one owner form a chain from the first.
+    /// </summary>
+    private struct SetInfo
     {
-        public Ttl Ttl = ttl;
-        public SourcePosition First = first;
-        public SourcePosition Last = first;
-        public int Count;
+        public DomainName Name; // the owner's first spelling
+        public RecordType Type;
+        public ushort Covers;
+        public Ttl Ttl;
+        public SourcePosition First;
+        public SourcePosition Last;
+        public int NextAtOwner; // index of the owner's next set, or -1
         // Indices into the kept list. Most sets hold one record, so the first needs no list; duplicates are found by a
         // scan until a set grows large.
-        public int FirstMember = -1;
+        public int FirstMember;
         public List<int>? MoreMembers;
         public Dictionary<string, int>? Index;
-        public StringComparer Comparer => namesOnly ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
+        public readonly int Count => FirstMember < 0 ? 0 : 1 + (MoreMembers?.Count ?? 0);
+        public readonly StringComparer Comparer => NamesOnly(Type) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
         public void Add(int member)
         {
@@ -29,25 +38,76 @@ internal static class ZoneAssembler
             (MoreMembers ??= new List<int>(2)).Add(member);
         }
 
-        public IEnumerable<int> Members => FirstMember < 0 ? [] : MoreMembers is null ? [FirstMember] : MoreMembers.Prepend(FirstMember);
-        public int MemberCount => FirstMember < 0 ? 0 : 1 + (MoreMembers?.Count ?? 0);
+        public readonly IEnumerable<int> Members => FirstMember < 0 ? [] : MoreMembers is null ? [FirstMember] : MoreMembers.Prepend(FirstMember);
+    }
+
+    /// <summary>Every set in the order its first record was read, and the sets of each owner (case-insensitive).</summary>
+    private sealed class SetTable
+    {
+        private readonly Dictionary<DomainName, int> _byOwner = new();
+        private SetInfo[] _sets = new SetInfo[256];
+        private DomainName? _lastName;
+        private int _lastHead = -1;
+
+        public int Count { get; private set; }
+
+        /// <summary>The set at <paramref name="index"/>; the reference is valid until the next <see cref="GetOrAdd"/>.</summary>
+        public ref SetInfo this[int index] => ref _sets[index];
+
+        /// <summary>The index of the set (name, type, covers), created with <paramref name="ttl"/> and <paramref name="pos"/> when new.</summary>
+        public int GetOrAdd(DomainName name, RecordType type, ushort covers, Ttl ttl, SourcePosition pos)
+        {
+            // Records of one owner usually follow each other and share the parser's name instance.
+            int head;
+            if (ReferenceEquals(name, _lastName)) head = _lastHead;
+            else
+            {
+                if (!_byOwner.TryGetValue(name, out head)) head = -1;
+                _lastName = name;
+            }
+            var tail = -1;
+            for (var i = head; i >= 0; i = _sets[i].NextAtOwner)
+            {
+                if (_sets[i].Type == type && _sets[i].Covers == covers) { _lastHead = head; return i; }
+                tail = i;
+            }
+            if (Count == _sets.Length) Array.Resize(ref _sets, _sets.Length * 2);
+            var index = Count++;
+            _sets[index] = new SetInfo
+            {
+                Name = head >= 0 ? _sets[head].Name : name, Type = type, Covers = covers, Ttl = ttl,
+                First = pos, Last = pos, NextAtOwner = -1, FirstMember = -1,
+            };
+            if (tail < 0) { _byOwner[name] = index; head = index; }
+            else _sets[tail].NextAtOwner = index;
+            _lastHead = head;
+            return index;
+        }
+
+        /// <summary>The index of the set (name, type), or -1.</summary>
+        public int Find(DomainName name, RecordType type)
+        {
+            if (!_byOwner.TryGetValue(name, out var i)) return -1;
+            for (; i >= 0; i = _sets[i].NextAtOwner)
+                if (_sets[i].Type == type && _sets[i].Covers == 0) return i;
+            return -1;
+        }
     }
 
     public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName? origin, string fileName)
     {
         var diagnostics = new List<ZoneReadDiagnostic>();
-        var spelling = new Dictionary<DomainName, DomainName>();
-        var sets = new Dictionary<SetKey, SetInfo>();
-        var kept = new List<(ResourceRecord Record, SourcePosition Position, SetInfo Set)>();
+        var sets = new SetTable();
+        var kept = new List<(ResourceRecord Record, SourcePosition Position, int Set)>();
         foreach (var entry in entries)
         {
             if (entry is ZoneFileDiagnosticEntry d) { diagnostics.Add(d.Diagnostic); continue; }
             var e = (ZoneFileRecordEntry)entry;
             var (record, pos) = (e.Record, e.Position);
-            if (!spelling.TryGetValue(record.Name, out var name)) spelling[record.Name] = name = record.Name;
-            var key = new SetKey(name, record.Type, Covers(record));
-            if (!sets.TryGetValue(key, out var info)) sets[key] = info = new SetInfo(record.Ttl, pos, NamesOnly(record.Type));
-            else if (info.Ttl != record.Ttl)
+            var set = sets.GetOrAdd(record.Name, record.Type, Covers(record), record.Ttl, pos);
+            ref var info = ref sets[set];
+            var name = info.Name;
+            if (info.Ttl != record.Ttl)
             {
                 diagnostics.Add(new ZoneReadDiagnostic(
                     $"{name} {record.Type}: TTL {record.Ttl} here replaces TTL {info.Ttl} of the same RRset at {info.First} (BIND keeps the later one)",
@@ -56,32 +116,34 @@ internal static class ZoneAssembler
             }
             // BIND drops RDATA equal to an earlier one of the set, comparing names case-insensitively for the types
             // whose RDATA holds only numbers and names; the later spelling is kept.
-            var duplicate = FindDuplicate(info, kept, record.Data);
+            var duplicate = FindDuplicate(in info, kept, record.Data);
             if (duplicate >= 0)
             {
-                kept[duplicate] = (kept[duplicate].Record with { Data = record.Data }, kept[duplicate].Position, info);
+                kept[duplicate] = (kept[duplicate].Record with { Data = record.Data }, kept[duplicate].Position, set);
                 continue;
             }
-            info.Count++;
             info.Last = pos;
             info.Add(kept.Count);
             if (info.Index is not null) info.Index[record.Data] = kept.Count;
-            else if (info.MemberCount > 16)
+            else if (info.Count > 16)
             {
                 info.Index = new Dictionary<string, int>(info.Comparer);
                 foreach (var m in info.Members) info.Index[kept.Count == m ? record.Data : kept[m].Record.Data] = m;
             }
-            kept.Add((ReferenceEquals(record.Name, name) ? record : record with { Name = name }, pos, info));
+            kept.Add((ReferenceEquals(record.Name, name) ? record : record with { Name = name }, pos, set));
         }
         var apex = origin ?? kept.FirstOrDefault(k => k.Record.Type == RecordType.SOA).Record?.Name;
         CheckZone(kept, sets, apex, diagnostics, fileName);
         var records = new List<ResourceRecord>(kept.Count);
         foreach (var (r, _, set) in kept)
-            records.Add(r.Ttl == set.Ttl ? r : r with { Ttl = set.Ttl });
+        {
+            var ttl = sets[set].Ttl;
+            records.Add(r.Ttl == ttl ? r : r with { Ttl = ttl });
+        }
         return new ZoneReadResult(records, diagnostics);
     }
 
-    private static int FindDuplicate(SetInfo info, List<(ResourceRecord Record, SourcePosition Position, SetInfo Set)> kept, string data)
+    private static int FindDuplicate(in SetInfo info, List<(ResourceRecord Record, SourcePosition Position, int Set)> kept, string data)
     {
         if (info.Index is not null) return info.Index.TryGetValue(data, out var i) ? i : -1;
         if (info.FirstMember < 0) return -1;
@@ -94,8 +156,6 @@ internal static class ZoneAssembler
     }
 
     /// <summary>BIND keeps RRSIGs in one set per covered type; other types have one set per (name, type).</summary>
-    private readonly record struct SetKey(DomainName Name, RecordType Type, ushort Covers = 0);
-
     private static ushort Covers(ResourceRecord r)
     {
         if (r.Type != RecordType.RRSIG) return 0;
@@ -107,7 +167,7 @@ internal static class ZoneAssembler
         t == RecordType.NS || t == RecordType.CNAME || t == RecordType.DNAME || t == RecordType.PTR || t == RecordType.MX
         || t == RecordType.SOA || t == RecordType.SRV || t == RecordType.RP || t == RecordType.AFSDB || t == RecordType.KX;
 
-    private static void CheckZone(List<(ResourceRecord Record, SourcePosition Position, SetInfo Set)> kept, Dictionary<SetKey, SetInfo> sets,
+    private static void CheckZone(List<(ResourceRecord Record, SourcePosition Position, int Set)> kept, SetTable sets,
         DomainName? apex, List<ZoneReadDiagnostic> diagnostics, string fileName)
     {
         var firstPos = kept.Count > 0 ? kept[0].Position : default;
@@ -121,31 +181,36 @@ internal static class ZoneAssembler
             }
             return;
         }
-        foreach (var (key, info) in sets)
+        var hasCname = false;
+        for (var i = 0; i < sets.Count; i++)
         {
-            if (key.Type == RecordType.SOA && apex is not null && !key.Name.Equals(apex))
-                Err(info.First, $"SOA record for {key.Name} is not at the top of the zone ({apex})");
-            if (key.Type == RecordType.DS && apex is not null && key.Name.Equals(apex))
+            ref readonly var info = ref sets[i];
+            if (info.Type == RecordType.SOA && apex is not null && !info.Name.Equals(apex))
+                Err(info.First, $"SOA record for {info.Name} is not at the top of the zone ({apex})");
+            if (info.Type == RecordType.DS && apex is not null && info.Name.Equals(apex))
                 Err(info.First, $"DS record at the top of the zone ({apex}): DS belongs in the parent zone");
-            if ((key.Type == RecordType.SOA || key.Type == RecordType.CNAME || key.Type == RecordType.DNAME) && info.Count > 1)
-                Err(info.Last, $"{key.Name}: multiple {key.Type} records (it is a singleton type)");
+            if ((info.Type == RecordType.SOA || info.Type == RecordType.CNAME || info.Type == RecordType.DNAME) && info.Count > 1)
+                Err(info.Last, $"{info.Name}: multiple {info.Type} records (it is a singleton type)");
+            hasCname |= info.Type == RecordType.CNAME;
         }
         if (apex is null) { Err(firstPos, "the zone has no SOA record at its apex"); return; }
-        if (!sets.ContainsKey(new SetKey(apex, RecordType.SOA)))
+        if (sets.Find(apex, RecordType.SOA) < 0)
             Err(firstPos, $"the zone has no SOA record at its apex {apex}");
-        if (!sets.TryGetValue(new SetKey(apex, RecordType.NS), out _))
+        if (sets.Find(apex, RecordType.NS) < 0)
             Err(firstPos, $"the zone has no NS records at its apex {apex}");
 
         // CNAME excludes other data at its name (RRSIG/NSEC excepted); report at the later of the two.
-        var cnameOwners = new HashSet<DomainName>(sets.Keys.Where(k => k.Type == RecordType.CNAME).Select(k => k.Name));
-        if (cnameOwners.Count > 0)
+        if (hasCname)
         {
-            foreach (var (key, info) in sets)
+            for (var i = 0; i < sets.Count; i++)
             {
-                if (key.Type == RecordType.CNAME || key.Type == RecordType.RRSIG || key.Type == RecordType.NSEC || !cnameOwners.Contains(key.Name)) continue;
-                var cname = sets[new SetKey(key.Name, RecordType.CNAME)].First;
+                ref readonly var info = ref sets[i];
+                if (info.Type == RecordType.CNAME || info.Type == RecordType.RRSIG || info.Type == RecordType.NSEC) continue;
+                var cnameSet = sets.Find(info.Name, RecordType.CNAME);
+                if (cnameSet < 0) continue;
+                var cname = sets[cnameSet].First;
                 var later = (info.First.Line, info.First.Column).CompareTo((cname.Line, cname.Column)) > 0 || info.First.File != cname.File ? info.First : cname;
-                Err(later, $"{key.Name}: CNAME and other data");
+                Err(later, $"{info.Name}: CNAME and other data");
             }
         }
 
@@ -154,7 +219,7 @@ internal static class ZoneAssembler
         {
             if (r.Type != RecordType.NS || !r.Name.Equals(apex)) continue;
             if (!DomainName.TryParse(r.Data, null, out var target, out _) || !target.IsSubdomainOf(apex)) continue;
-            if (!sets.ContainsKey(new SetKey(target, RecordType.A)) && !sets.ContainsKey(new SetKey(target, RecordType.AAAA)))
+            if (sets.Find(target, RecordType.A) < 0 && sets.Find(target, RecordType.AAAA) < 0)
                 Err(p, $"NS '{target}' has no address records (A or AAAA)");
         }
 

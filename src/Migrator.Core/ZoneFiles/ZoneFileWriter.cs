@@ -14,12 +14,19 @@ public static class ZoneFileWriter
 
     public static void Write(TextWriter writer, ResourceRecord record)
     {
-        writer.Write(record.Name.ToString());
-        writer.Write(' ');
-        writer.Write(record.Ttl.Seconds);
-        writer.Write(" IN ");
-        writer.Write(record.Type.ToString());
-        writer.Write(' ');
+        // The owner, TTL, class and type are put together without allocating; the RDATA is written as it is.
+        Span<char> line = stackalloc char[DomainName.MaxPresentationLength + 32];
+        var n = record.Name.FormatInto(line);
+        line[n++] = ' ';
+        record.Ttl.Seconds.TryFormat(line[n..], out var digits, provider: CultureInfo.InvariantCulture);
+        n += digits;
+        " IN ".CopyTo(line[n..]);
+        n += 4;
+        var type = record.Type.ToString();
+        type.CopyTo(line[n..]);
+        n += type.Length;
+        line[n++] = ' ';
+        writer.Write(line[..n]);
         writer.Write(record.Data);
         writer.Write('\n');
     }
