@@ -35,7 +35,7 @@ internal sealed class ZoneLexer(TextReader reader)
     private int _length, _pos;
     private bool _eof;
     private int _line = 1, _column; // column of the last character read (1-based)
-    private readonly StringBuilder _token = new(256);
+    private readonly TokenText _token = new();
 
     private int Peek()
     {
@@ -72,8 +72,7 @@ internal sealed class ZoneLexer(TextReader reader)
         void Flush(LogicalLine l)
         {
             if (!inToken) return;
-            l.Tokens.Add(new RdataToken(_token.ToString(), false, tokLine, tokColumn));
-            _token.Clear();
+            l.Tokens.Add(new RdataToken(_token.Take(), false, tokLine, tokColumn));
             inToken = false;
         }
 
@@ -147,8 +146,7 @@ internal sealed class ZoneLexer(TextReader reader)
                         _token.Clear();
                         return true;
                     }
-                    line.Tokens.Add(new RdataToken(_token.ToString(), true, qLine, qColumn));
-                    _token.Clear();
+                    line.Tokens.Add(new RdataToken(_token.Take(), true, qLine, qColumn));
                     if (line.Tokens.Count > MaxTokensPerLine) return TooLong(line);
                     continue;
                 }
@@ -196,5 +194,42 @@ internal sealed class ZoneLexer(TextReader reader)
         line.Error = message;
         line.ErrorLine = l;
         line.ErrorColumn = Math.Max(1, c);
+    }
+
+    /// <summary>
+    /// The characters of the token being read. Short tokens repeat on almost every line of a zone (classes, types,
+    /// TTLs, preferences), so they are handed out as one shared string each instead of a new one per line.
+    /// </summary>
+    private sealed class TokenText
+    {
+        private const int ShortToken = 8;
+        private const int MaxShared = 4096;
+        private char[] _chars = new char[256];
+        private int _length;
+        private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public TokenText() => _lookup = _shared.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public TokenText Append(char c)
+        {
+            if (_length == _chars.Length) Array.Resize(ref _chars, _chars.Length * 2);
+            _chars[_length++] = c;
+            return this;
+        }
+
+        public void Clear() => _length = 0;
+
+        /// <summary>The token's text; the buffer is cleared for the next one.</summary>
+        public string Take()
+        {
+            var text = _chars.AsSpan(0, _length);
+            _length = 0;
+            if (text.Length > ShortToken) return new string(text);
+            if (_lookup.TryGetValue(text, out var shared)) return shared;
+            var s = new string(text);
+            if (_shared.Count < MaxShared) _shared[s] = s;
+            return s;
+        }
     }
 }
