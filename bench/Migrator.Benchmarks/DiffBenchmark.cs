@@ -35,25 +35,33 @@ internal static class DiffBenchmark
         var times = new List<double>();
         var cpus = new List<double>();
         long bytes = 0;
+        var pauses = new List<double>();
+        var collections = new int[3];
         Plan? plan = null;
         for (var i = 0; i < 5; i++)
         {
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             var before = GC.GetTotalAllocatedBytes(precise: true);
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var pause0 = GC.GetTotalPauseDuration();
+            var gen0 = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
             var sw = Stopwatch.StartNew();
             plan = diff();
             sw.Stop();
             cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
             bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+            pauses.Add((GC.GetTotalPauseDuration() - pause0).TotalSeconds);
+            for (var g = 0; g < 3; g++) collections[g] += GC.CollectionCount(g) - gen0[g];
             times.Add(sw.Elapsed.TotalSeconds);
         }
         times.Sort();
         cpus.Sort();
+        pauses.Sort();
         if (plan!.Changes.Length != expected)
             throw new InvalidOperationException($"expected {expected} changes, got {plan.Changes.Length}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}: median {times[2]:F3} s wall (min {times[0]:F3}, max {times[^1]:F3}), median {cpus[2]:F3} s CPU, over 5 runs; {bytes / 1e6:F1} MB allocated per run; " +
+            $"{label}: median {times[2]:F3} s wall (min {times[0]:F3}, max {times[^1]:F3}), median {cpus[2]:F3} s CPU, median {pauses[2]:F3} s GC pause, over 5 runs; " +
+            $"{bytes / 1e6:F1} MB allocated per run; collections gen0/1/2 over the 5 runs {collections[0]}/{collections[1]}/{collections[2]}; " +
             $"{plan.Deletes:N0} deletes, {plan.Creates:N0} creates, {plan.Updates:N0} updates, hash {plan.Hash[..16]}…"));
     }
 

@@ -11,17 +11,10 @@ public static class ZoneDiff
 {
     private const int ParallelGroupingThreshold = 50_000;
 
+    /// <summary>The diff of the sets that <see cref="RecordSet.Group"/> makes of each zone, computed without building them.</summary>
     public static Plan Compute(DomainName zone, IEnumerable<ResourceRecord> existing, IEnumerable<ResourceRecord> desired,
-        ZoneDiffOptions? options = null, SafetyPolicy? policy = null)
-    {
-        // The grouping index of the existing zone doubles as the diff's lookup table: one hash table fewer. Big zones
-        // are grouped on two threads: the two groupings share nothing.
-        var large = (existing.TryGetNonEnumeratedCount(out var n) ? n : 0) > ParallelGroupingThreshold;
-        var desiredTask = large ? Task.Run(() => RecordSetGrouper.Group(desired, out _)) : null;
-        var existingSets = RecordSetGrouper.Group(existing, out var byKey);
-        var desiredSets = desiredTask is null ? RecordSetGrouper.Group(desired, out _) : desiredTask.GetAwaiter().GetResult();
-        return ComputeCore(zone, existingSets, byKey, desiredSets, options, policy);
-    }
+        ZoneDiffOptions? options = null, SafetyPolicy? policy = null) =>
+        RecordSetMatcher.Compute(zone, existing, desired, options ?? ZoneDiffOptions.Default, policy ?? SafetyPolicy.Default);
 
     public static Plan Compute(DomainName zone, IReadOnlyList<RecordSet> existing, IReadOnlyList<RecordSet> desired,
         ZoneDiffOptions? options = null, SafetyPolicy? policy = null)
@@ -103,7 +96,7 @@ public static class ZoneDiff
     private static ArgumentException Duplicate(RecordSetKey key) =>
         new($"the desired zone holds {key} twice; group records into sets first", "desired");
 
-    private static bool IsIgnored(DomainName zone, RecordSetKey key, ZoneDiffOptions options)
+    internal static bool IsIgnored(DomainName zone, RecordSetKey key, ZoneDiffOptions options)
     {
         if (!options.IgnoreApexNs && !options.IgnoreApexSoa) return false;
         if (key.Type != RecordType.NS && key.Type != RecordType.SOA) return false;
