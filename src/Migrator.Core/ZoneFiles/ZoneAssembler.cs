@@ -13,6 +13,7 @@ internal static class ZoneAssembler
     /// <summary>
     /// One RRset as it is assembled, held by value in <see cref="SetTable"/> (a zone of a million sets is then a few
     /// arrays, not a million objects for the collector to trace). The sets of one owner form a chain from the first.
+    /// Where a set was read is where its members were: its first member is the first record read for it.
     /// </summary>
     private struct SetInfo
     {
@@ -20,8 +21,6 @@ internal static class ZoneAssembler
         public RecordType Type;
         public ushort Covers;
         public Ttl Ttl;
-        public SourcePosition First;
-        public SourcePosition Last;
         public int NextAtOwner; // index of the owner's next set, or -1
         // Indices into the kept list. Most sets hold one record, so the first needs no list; duplicates are found by a
         // scan until a set grows large.
@@ -30,6 +29,7 @@ internal static class ZoneAssembler
         public Dictionary<string, int>? Index;
 
         public readonly int Count => FirstMember < 0 ? 0 : 1 + (MoreMembers?.Count ?? 0);
+        public readonly int LastMember => MoreMembers is { Count: > 0 } more ? more[^1] : FirstMember;
         public readonly StringComparer Comparer => NamesOnly(Type) ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
         public void Add(int member)
@@ -44,18 +44,24 @@ internal static class ZoneAssembler
     /// <summary>Every set in the order its first record was read, and the sets of each owner (case-insensitive).</summary>
     private sealed class SetTable
     {
-        private readonly Dictionary<DomainName, int> _byOwner = new();
-        private SetInfo[] _sets = new SetInfo[256];
+        private readonly Dictionary<DomainName, int> _byOwner;
+        private SetInfo[] _sets;
         private DomainName? _lastName;
         private int _lastHead = -1;
+
+        public SetTable(int capacity)
+        {
+            _byOwner = new Dictionary<DomainName, int>(capacity);
+            _sets = new SetInfo[Math.Max(capacity, 16)];
+        }
 
         public int Count { get; private set; }
 
         /// <summary>The set at <paramref name="index"/>; the reference is valid until the next <see cref="GetOrAdd"/>.</summary>
         public ref SetInfo this[int index] => ref _sets[index];
 
-        /// <summary>The index of the set (name, type, covers), created with <paramref name="ttl"/> and <paramref name="pos"/> when new.</summary>
-        public int GetOrAdd(DomainName name, RecordType type, ushort covers, Ttl ttl, SourcePosition pos)
+        /// <summary>The index of the set (name, type, covers), created with <paramref name="ttl"/> when new.</summary>
+        public int GetOrAdd(DomainName name, RecordType type, ushort covers, Ttl ttl)
         {
             // Records of one owner usually follow each other and share the parser's name instance.
             int head;
@@ -76,7 +82,7 @@ internal static class ZoneAssembler
             _sets[index] = new SetInfo
             {
                 Name = head >= 0 ? _sets[head].Name : name, Type = type, Covers = covers, Ttl = ttl,
-                First = pos, Last = pos, NextAtOwner = -1, FirstMember = -1,
+                NextAtOwner = -1, FirstMember = -1,
             };
             if (tail < 0) { _byOwner[name] = index; head = index; }
             else _sets[tail].NextAtOwner = index;
@@ -94,23 +100,28 @@ internal static class ZoneAssembler
         }
     }
 
-    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName? origin, string fileName)
+    /// <param name="expectedRecords">
+    /// How many records to make room for (a guess; see <see cref="ExpectedRecords"/>). Growing the tables of a large zone
+    /// by doubling allocates them twice over in the large object heap, and each such allocation brings a full collection
+    /// of everything read so far closer.
+    /// </param>
+    public static ZoneReadResult Assemble(IEnumerable<ZoneFileEntry> entries, DomainName? origin, string fileName, int expectedRecords = 0)
     {
         var diagnostics = new List<ZoneReadDiagnostic>();
-        var sets = new SetTable();
-        var kept = new List<(ResourceRecord Record, SourcePosition Position, int Set)>();
+        var sets = new SetTable(expectedRecords);
+        var kept = new List<(ResourceRecord Record, SourcePosition Position, int Set)>(expectedRecords);
         foreach (var entry in entries)
         {
             if (entry is ZoneFileDiagnosticEntry d) { diagnostics.Add(d.Diagnostic); continue; }
             var e = (ZoneFileRecordEntry)entry;
             var (record, pos) = (e.Record, e.Position);
-            var set = sets.GetOrAdd(record.Name, record.Type, Covers(record), record.Ttl, pos);
+            var set = sets.GetOrAdd(record.Name, record.Type, Covers(record), record.Ttl);
             ref var info = ref sets[set];
             var name = info.Name;
             if (info.Ttl != record.Ttl)
             {
                 diagnostics.Add(new ZoneReadDiagnostic(
-                    $"{name} {record.Type}: TTL {record.Ttl} here replaces TTL {info.Ttl} of the same RRset at {info.First} (BIND keeps the later one)",
+                    $"{name} {record.Type}: TTL {record.Ttl} here replaces TTL {info.Ttl} of the same RRset at {kept[info.FirstMember].Position} (BIND keeps the later one)",
                     pos.File, pos.Line, pos.Column, IsError: false));
                 info.Ttl = record.Ttl;
             }
@@ -122,7 +133,6 @@ internal static class ZoneAssembler
                 kept[duplicate] = (kept[duplicate].Record with { Data = record.Data }, kept[duplicate].Position, set);
                 continue;
             }
-            info.Last = pos;
             info.Add(kept.Count);
             if (info.Index is not null) info.Index[record.Data] = kept.Count;
             else if (info.Count > 16)
@@ -142,6 +152,12 @@ internal static class ZoneAssembler
         }
         return new ZoneReadResult(records, diagnostics);
     }
+
+    /// <summary>
+    /// A guess at the records in a zone file of <paramref name="fileLength"/> octets from a typical line length (30 to 50
+    /// octets); $INCLUDE and $GENERATE make it a guess only.
+    /// </summary>
+    public static int ExpectedRecords(long fileLength) => (int)Math.Clamp(fileLength / 36, 0, 1 << 24);
 
     private static int FindDuplicate(in SetInfo info, List<(ResourceRecord Record, SourcePosition Position, int Set)> kept, string data)
     {
@@ -185,12 +201,13 @@ internal static class ZoneAssembler
         for (var i = 0; i < sets.Count; i++)
         {
             ref readonly var info = ref sets[i];
+            var first = kept[info.FirstMember].Position;
             if (info.Type == RecordType.SOA && apex is not null && !info.Name.Equals(apex))
-                Err(info.First, $"SOA record for {info.Name} is not at the top of the zone ({apex})");
+                Err(first, $"SOA record for {info.Name} is not at the top of the zone ({apex})");
             if (info.Type == RecordType.DS && apex is not null && info.Name.Equals(apex))
-                Err(info.First, $"DS record at the top of the zone ({apex}): DS belongs in the parent zone");
+                Err(first, $"DS record at the top of the zone ({apex}): DS belongs in the parent zone");
             if ((info.Type == RecordType.SOA || info.Type == RecordType.CNAME || info.Type == RecordType.DNAME) && info.Count > 1)
-                Err(info.Last, $"{info.Name}: multiple {info.Type} records (it is a singleton type)");
+                Err(kept[info.LastMember].Position, $"{info.Name}: multiple {info.Type} records (it is a singleton type)");
             hasCname |= info.Type == RecordType.CNAME;
         }
         if (apex is null) { Err(firstPos, "the zone has no SOA record at its apex"); return; }
@@ -208,8 +225,9 @@ internal static class ZoneAssembler
                 if (info.Type == RecordType.CNAME || info.Type == RecordType.RRSIG || info.Type == RecordType.NSEC) continue;
                 var cnameSet = sets.Find(info.Name, RecordType.CNAME);
                 if (cnameSet < 0) continue;
-                var cname = sets[cnameSet].First;
-                var later = (info.First.Line, info.First.Column).CompareTo((cname.Line, cname.Column)) > 0 || info.First.File != cname.File ? info.First : cname;
+                var cname = kept[sets[cnameSet].FirstMember].Position;
+                var first = kept[info.FirstMember].Position;
+                var later = (first.Line, first.Column).CompareTo((cname.Line, cname.Column)) > 0 || first.File != cname.File ? first : cname;
                 Err(later, $"{info.Name}: CNAME and other data");
             }
         }

@@ -21,7 +21,13 @@ public static class ZoneFileReader
 
     /// <summary>Reads the whole zone as BIND loads it (RRset TTLs unified, exact duplicates dropped), with every diagnostic.</summary>
     public static ZoneReadResult Read(string path, DomainName origin, ZoneFileReaderOptions? options = null) =>
-        ZoneAssembler.Assemble(ReadEntries(path, origin, options), origin, path);
+        ZoneAssembler.Assemble(ReadEntries(path, origin, options), origin, path, ZoneAssembler.ExpectedRecords(LengthOf(path)));
+
+    private static long LengthOf(string path)
+    {
+        try { return new FileInfo(path).Length; }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException) { return 0; }
+    }
 
     public static ZoneReadResult Read(TextReader reader, string displayName, DomainName origin, ZoneFileReaderOptions? options = null) =>
         ZoneAssembler.Assemble(ReadEntries(reader, displayName, origin, options), origin, displayName);
