@@ -658,9 +658,13 @@ internal static class RdataCodec
         var lastColon = s.LastIndexOf(':');
         var tail = s.AsSpan(lastColon + 1);
         if (tail.Contains('.') && !TryParseIPv4(tail, out _)) return false;
-        foreach (var group in s.Split(':')) if (!group.Contains('.') && group.Length > 4) return false;
-        bytes = ip.GetAddressBytes();
-        return true;
+        foreach (var range in s.AsSpan().Split(':'))
+        {
+            var group = s.AsSpan(range);
+            if (!group.Contains('.') && group.Length > 4) return false;
+        }
+        bytes = new byte[16];
+        return ip.TryWriteBytes(bytes, out _);
     }
 
     /// <summary>RFC 5952 text as inet_ntop prints it (BIND uses inet_ntop).</summary>
@@ -686,18 +690,20 @@ internal static class RdataCodec
             i = j;
         }
         if (bestLen < 2) bestStart = -1;
-        var sb = new StringBuilder(40);
+        Span<char> text = stackalloc char[40];
+        var n = 0;
         for (var i = 0; i < 8; i++)
         {
             if (i == bestStart)
             {
-                sb.Append("::");
+                text[n++] = ':'; text[n++] = ':';
                 i += bestLen - 1;
                 continue;
             }
-            if (i > 0 && !(bestStart >= 0 && i == bestStart + bestLen)) sb.Append(':');
-            sb.Append(words[i].ToString("x", CultureInfo.InvariantCulture));
+            if (i > 0 && !(bestStart >= 0 && i == bestStart + bestLen)) text[n++] = ':';
+            words[i].TryFormat(text[n..], out var written, "x", CultureInfo.InvariantCulture);
+            n += written;
         }
-        return sb.ToString();
+        return new string(text[..n]);
     }
 }
