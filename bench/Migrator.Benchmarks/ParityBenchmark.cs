@@ -80,6 +80,14 @@ public static class ParityBenchmark
 
             var checker = new ParityChecker(probe, maxConcurrency: int.TryParse(Environment.GetEnvironmentVariable("PARITY_CONCURRENCY"), out var c) ? c : 64);
             await checker.CheckAsync(Zone, sets, oldEp, newEp); // warm-up: JIT tiers, sockets, RTT estimate
+            if (Environment.GetEnvironmentVariable("PARITY_ALLOC") == "1")
+            {
+                for (var w = 0; w < 5; w++) await checker.CheckAsync(Zone, sets, oldEp, newEp);
+                using var t = new AllocTrace();
+                for (var w = 0; w < 10; w++) await checker.CheckAsync(Zone, sets, oldEp, newEp);
+                t.Print();
+                return 0;
+            }
             // Interleaved rounds so both tools see the same machine load (the box is shared): dnsperf sends the same
             // queries to the same two servers at once (2 s, looping over the file), then parity asks both servers for every name.
             var ratios = new List<double>();

@@ -41,11 +41,33 @@ internal static class DnsWire
     }
 
     public sealed record Parsed(ushort Id, int Rcode, bool Authoritative, bool Truncated, DomainName? QuestionName, RecordType QuestionType,
-        List<ResourceRecord> Answers, List<ResourceRecord> Authorities, List<ResourceRecord> Additionals);
+        IReadOnlyList<ResourceRecord> Answers, IReadOnlyList<ResourceRecord> Authorities, IReadOnlyList<ResourceRecord> Additionals);
 
     /// <param name="answersOnly">Skip the authority and additional sections when the answer section is not empty
     /// (bulk comparisons need only the answer; referrals and negative answers are still read whole).</param>
-    public static bool TryParse(ReadOnlySpan<byte> msg, out Parsed parsed, bool answersOnly = false)
+    public static bool TryParse(ReadOnlySpan<byte> msg, out Parsed parsed, bool answersOnly = false) =>
+        TryParse(msg, null, out parsed, answersOnly);
+
+    /// <summary>
+    /// Reads <paramref name="msg"/> as the answer to <paramref name="query"/> (built by <see cref="BuildQuery"/> for
+    /// <paramref name="name"/> and <paramref name="type"/>): false when it is malformed or asks another question (name
+    /// compared case-insensitively, type exactly). When the question comes back byte for byte, names that point at it
+    /// are <paramref name="name"/> itself rather than copies.
+    /// </summary>
+    public static bool TryParseAnswerTo(ReadOnlySpan<byte> msg, ReadOnlySpan<byte> query, DomainName name, RecordType type, bool answersOnly,
+        out Parsed parsed)
+    {
+        var questionEnd = HeaderLength + name.WireLength + 4;
+        if (msg.Length >= questionEnd && BinaryPrimitives.ReadUInt16BigEndian(msg[4..]) >= 1
+            && msg[HeaderLength..questionEnd].SequenceEqual(query[HeaderLength..questionEnd]))
+            return TryParse(msg, name, out parsed, answersOnly);
+        // the question differs in case, class or encoding: read it and compare as names compare
+        return TryParse(msg, null, out parsed, answersOnly) && parsed.QuestionName is { } q && q.Equals(name) && parsed.QuestionType == type;
+    }
+
+    /// <param name="question">When not null, the first question is known to be exactly this name's wire form (it is
+    /// skipped, and a pointer to it reads as this object).</param>
+    private static bool TryParse(ReadOnlySpan<byte> msg, DomainName? question, out Parsed parsed, bool answersOnly)
     {
         parsed = null!;
         if (msg.Length < HeaderLength) return false;
@@ -60,26 +82,35 @@ internal static class DnsWire
         var qtype = default(RecordType);
         for (var i = 0; i < qd; i++)
         {
-            if (!TryReadName(msg, ref pos, out var n) || pos + 4 > msg.Length) return false;
+            DomainName n;
+            if (i == 0 && question is not null) { n = question; pos += question.WireLength; }
+            else if (!TryReadName(msg, ref pos, out n)) return false;
+            if (pos + 4 > msg.Length) return false;
             if (i == 0) { qname = n; qtype = new RecordType(BinaryPrimitives.ReadUInt16BigEndian(msg[pos..])); }
             pos += 4;
         }
-        var answers = new List<ResourceRecord>(an);
-        var authorities = new List<ResourceRecord>(ns);
-        var additionals = new List<ResourceRecord>(ar);
-        if (!TryReadSection(msg, ref pos, an, answers, ref rcode)) return false;
+        if (!TryReadSection(msg, ref pos, an, question, ref rcode, out var answers)) return false;
+        IReadOnlyList<ResourceRecord> authorities = [], additionals = [];
         if (!(answersOnly && answers.Count > 0)
-            && (!TryReadSection(msg, ref pos, ns, authorities, ref rcode) || !TryReadSection(msg, ref pos, ar, additionals, ref rcode)))
+            && (!TryReadSection(msg, ref pos, ns, question, ref rcode, out authorities) || !TryReadSection(msg, ref pos, ar, question, ref rcode, out additionals)))
             return false;
         parsed = new Parsed(id, rcode, (flags & 0x0400) != 0, (flags & 0x0200) != 0, qname, qtype, answers, authorities, additionals);
         return true;
     }
 
-    private static bool TryReadSection(ReadOnlySpan<byte> msg, ref int pos, int count, List<ResourceRecord> into, ref int rcode)
+    private static bool TryReadSection(ReadOnlySpan<byte> msg, ref int pos, int count, DomainName? question, ref int rcode,
+        out IReadOnlyList<ResourceRecord> records)
     {
+        records = [];
+        if (count == 0) return true;
+        var into = new ResourceRecord[count];
+        var filled = 0;
         for (var i = 0; i < count; i++)
         {
-            if (!TryReadName(msg, ref pos, out var owner) || pos + 10 > msg.Length) return false;
+            DomainName owner;
+            if (question is not null && pos + 1 < msg.Length && msg[pos] == 0xC0 && msg[pos + 1] == HeaderLength) { owner = question; pos += 2; }
+            else if (!TryReadName(msg, ref pos, out owner)) return false;
+            if (pos + 10 > msg.Length) return false;
             var type = new RecordType(BinaryPrimitives.ReadUInt16BigEndian(msg[pos..]));
             var cls = BinaryPrimitives.ReadUInt16BigEndian(msg[(pos + 2)..]);
             var ttl = BinaryPrimitives.ReadUInt32BigEndian(msg[(pos + 4)..]);
@@ -91,8 +122,10 @@ internal static class DnsWire
             if (type.Code == 41) { rcode |= (int)((ttl >> 24) & 0xFF) << 4; continue; } // OPT: extended rcode
             if (cls != 1) continue;
             if (!TryRdata(msg, rdataStart, rdlen, type, out var data)) return false;
-            into.Add(new ResourceRecord(owner, type, new Ttl(Math.Min(ttl, Ttl.Max)), data));
+            into[filled++] = new ResourceRecord(owner, type, new Ttl(Math.Min(ttl, Ttl.Max)), data);
         }
+        if (filled < count) Array.Resize(ref into, filled);
+        records = into;
         return true;
     }
 
@@ -103,7 +136,7 @@ internal static class DnsWire
         var rdata = msg.Slice(start, length);
         byte[]? uncompressed = null;
         var code = type.Code;
-        if (code == 1 && length == 4) { text = new System.Net.IPAddress(rdata).ToString(); return true; }
+        if (code == 1 && length == 4) { text = FormatA(rdata); return true; }
         if (code == 28 && length == 16) { text = new System.Net.IPAddress(rdata).ToString(); return true; }
         if (code is 2 or 3 or 4 or 5 or 7 or 8 or 9 or 12 or 14 or 15 or 6)
         {
@@ -144,6 +177,20 @@ internal static class DnsWire
         if (!Rdata.TryFromWire(type, uncompressed ?? rdata, out var parsed, out _)) return false;
         text = parsed.ToString();
         return true;
+    }
+
+    /// <summary>An IPv4 address in dotted-decimal form, as <see cref="System.Net.IPAddress"/> prints it, without the address object.</summary>
+    private static string FormatA(ReadOnlySpan<byte> a)
+    {
+        Span<char> chars = stackalloc char[15];
+        var n = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0) chars[n++] = '.';
+            a[i].TryFormat(chars[n..], out var w, default, System.Globalization.CultureInfo.InvariantCulture);
+            n += w;
+        }
+        return new string(chars[..n]);
     }
 
     public static bool TryReadName(ReadOnlySpan<byte> msg, ref int pos, out DomainName name)

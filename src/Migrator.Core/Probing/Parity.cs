@@ -67,23 +67,48 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
         var done = 0;
         progress?.Report(new ParityProgress(0, keys.Count));
         var sw = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrency), CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                results[i] = await CompareAsync(keys[i], ct).ConfigureAwait(false);
-                progress?.Report(new ParityProgress(Interlocked.Increment(ref done), keys.Count));
-            }).ConfigureAwait(false);
-        var failed = Enumerable.Range(0, keys.Count).Where(i => results[i].Outcome == ParityOutcome.Error).ToList();
-        if (failed.Count > 0 && failed.Count <= Math.Max(1, (int)(keys.Count * ReaskLimit)))
+        await SweepAsync(Enumerable.Range(0, keys.Count).ToArray(), maxConcurrency, i => progress?.Report(new ParityProgress(Interlocked.Increment(ref done), keys.Count)))
+            .ConfigureAwait(false);
+        var failed = Enumerable.Range(0, keys.Count).Where(i => results[i].Outcome == ParityOutcome.Error).ToArray();
+        if (failed.Length > 0 && failed.Length <= Math.Max(1, (int)(keys.Count * ReaskLimit)))
         {
             // Again, a few at a time: what failed under the sweep's full concurrency gets a quieter second chance.
-            await Parallel.ForEachAsync(failed,
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(maxConcurrency / 4, 1, 4), CancellationToken = cancellationToken },
-                async (i, ct) => results[i] = await CompareAsync(keys[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await SweepAsync(failed, Math.Clamp(maxConcurrency / 4, 1, 4), null).ConfigureAwait(false);
         }
         sw.Stop();
         return new ParityReport(zone.ToString(), oldServer.ToString(), newServer.ToString(), results, sw.Elapsed);
+
+        // The given RRsets, at most `width` at a time: a fixed set of workers takes the next index until none is left
+        // (one task per worker, not per RRset); the first failure stops the others and is thrown.
+        async Task SweepAsync(int[] indexes, int width, Action<int>? compared)
+        {
+            var next = -1;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var workers = new Task[Math.Clamp(width, 1, Math.Max(1, indexes.Length))];
+            for (var w = 0; w < workers.Length; w++) workers[w] = WorkerAsync();
+            try { await Task.WhenAll(workers).ConfigureAwait(false); }
+            catch when (cancellationToken.IsCancellationRequested) { cancellationToken.ThrowIfCancellationRequested(); throw; }
+
+            async Task WorkerAsync()
+            {
+                try
+                {
+                    int k;
+                    while ((k = Interlocked.Increment(ref next)) < indexes.Length && !stop.IsCancellationRequested)
+                    {
+                        var i = indexes[k];
+                        results[i] = await CompareAsync(keys[i], stop.Token).ConfigureAwait(false);
+                        compared?.Invoke(i);
+                    }
+                    stop.Token.ThrowIfCancellationRequested();
+                }
+                catch
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
+        }
 
         // One RRset: both servers asked at once, their answers compared.
         async Task<ParityResult> CompareAsync(RecordSetKey key, CancellationToken ct)
@@ -121,8 +146,11 @@ public static class ParityComparer
         if (SingleRecord(key, oldResult) is { } a && SingleRecord(key, newResult) is { } b
             && string.Equals(a.Data, b.Data, StringComparison.Ordinal) && (options.IgnoreTtl || a.Ttl == b.Ttl))
         {
-            ParitySide S(ProbeResult r, ResourceRecord x) => new(r.ResponseCode, r.Authoritative, [x.Data], x.Ttl.Seconds, null);
-            return new ParityResult(key, ParityOutcome.Match, S(oldResult, a), S(newResult, b));
+            var oldSide = new ParitySide(oldResult.ResponseCode, oldResult.Authoritative, [a.Data], a.Ttl.Seconds, null);
+            // both sides alike (the common case): one immutable side object serves as both
+            var newSide = a.Ttl == b.Ttl && oldResult.Authoritative == newResult.Authoritative
+                ? oldSide : new ParitySide(newResult.ResponseCode, newResult.Authoritative, [b.Data], b.Ttl.Seconds, null);
+            return new ParityResult(key, ParityOutcome.Match, oldSide, newSide);
         }
         var o = Side(key, oldResult);
         var n = Side(key, newResult);
