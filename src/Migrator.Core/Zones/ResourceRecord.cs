@@ -28,21 +28,47 @@ public sealed record RecordSet(RecordSetKey Key, Ttl Ttl, IReadOnlyList<string> 
 
     public IEnumerable<ResourceRecord> Records => Values.Select(v => new ResourceRecord(Key.Name, Key.Type, Ttl, v));
 
-    /// <summary>Groups records into sets; the set takes the TTL of its first record (BIND's rule).</summary>
+    /// <summary>
+    /// Groups records into sets in first-seen order; a set takes the name and TTL of its first record (BIND's rule) and
+    /// drops exact duplicate values. Most sets hold one value, so no hash set is built per set.
+    /// </summary>
     public static IReadOnlyList<RecordSet> Group(IEnumerable<ResourceRecord> records)
     {
-        var sets = new Dictionary<RecordSetKey, (Ttl Ttl, List<string> Values, HashSet<string> Seen)>();
-        var order = new List<RecordSetKey>();
+        var capacity = records.TryGetNonEnumeratedCount(out var n) ? n : 0;
+        var index = new Dictionary<RecordSetKey, int>(capacity, Diffing.RecordSetKeyComparer.Instance);
+        var builders = new List<SetBuilder>(capacity);
         foreach (var r in records)
         {
-            var key = new RecordSetKey(r.Name, r.Type);
-            if (!sets.TryGetValue(key, out var s))
-            {
-                s = (r.Ttl, new List<string>(), new HashSet<string>(StringComparer.Ordinal));
-                sets[key] = s; order.Add(key);
-            }
-            if (s.Seen.Add(r.Data)) s.Values.Add(r.Data);
+            ref var i = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(index, new RecordSetKey(r.Name, r.Type), out var known);
+            if (!known) { i = builders.Count; builders.Add(new SetBuilder(r)); }
+            else System.Runtime.InteropServices.CollectionsMarshal.AsSpan(builders)[i].Add(r.Data);
         }
-        return order.Select(k => new RecordSet(k, sets[k].Ttl, sets[k].Values)).ToList();
+        var sets = new RecordSet[builders.Count];
+        for (var i = 0; i < sets.Length; i++) sets[i] = builders[i].Build();
+        return sets;
+    }
+
+    private struct SetBuilder(ResourceRecord first)
+    {
+        private const int ScanLimit = 8; // beyond this many values, duplicates are found with a hash set
+
+        private List<string>? _values;
+        private HashSet<string>? _seen;
+
+        public void Add(string value)
+        {
+            if (_values is null)
+            {
+                if (string.Equals(first.Data, value, StringComparison.Ordinal)) return;
+                _values = [first.Data, value];
+                return;
+            }
+            if (_seen is not null) { if (_seen.Add(value)) _values.Add(value); return; }
+            foreach (var v in _values) if (string.Equals(v, value, StringComparison.Ordinal)) return;
+            _values.Add(value);
+            if (_values.Count > ScanLimit) _seen = new HashSet<string>(_values, StringComparer.Ordinal);
+        }
+
+        public readonly RecordSet Build() => new(new RecordSetKey(first.Name, first.Type), first.Ttl, _values ?? [first.Data]);
     }
 }
