@@ -14,7 +14,8 @@ namespace Migrator.Benchmarks;
 /// 127.0.4.41 and 127.0.4.42 serve the same 10,000-name zone; in each of the interleaved rounds (default 5) dnsperf sends
 /// the same queries to the same two servers, then parity asks both for every name. Prints both query rates, parity's CPU
 /// time, bytes allocated and GCs per query, and the median ratio against the goal (issue 12: parity at least 0.75 ×
-/// dnsperf's rate). Loopback only.
+/// dnsperf's rate). Loopback only. For profiling: <c>PARITY_SWEEPS=N</c> runs only N parity sweeps (no dnsperf) and prints
+/// CPU per query and thread-pool work items; <c>PARITY_ALLOC=1</c> prints bytes allocated by type.
 /// </summary>
 public static class ParityBenchmark
 {
@@ -80,6 +81,18 @@ public static class ParityBenchmark
 
             var checker = new ParityChecker(probe, maxConcurrency: int.TryParse(Environment.GetEnvironmentVariable("PARITY_CONCURRENCY"), out var c) ? c : 64);
             await checker.CheckAsync(Zone, sets, oldEp, newEp); // warm-up: JIT tiers, sockets, RTT estimate
+            if (Environment.GetEnvironmentVariable("PARITY_SWEEPS") is { } sweepsText)
+            {
+                var me0 = Process.GetCurrentProcess();
+                var cpuStart = me0.TotalProcessorTime;
+                var swp = Stopwatch.StartNew();
+                var pool0 = ThreadPool.CompletedWorkItemCount;
+                var n = int.Parse(sweepsText, CultureInfo.InvariantCulture);
+                for (var w = 0; w < n; w++) await checker.CheckAsync(Zone, sets, oldEp, newEp);
+                me0.Refresh();
+                Console.WriteLine($"{n} sweeps: {(me0.TotalProcessorTime - cpuStart).TotalMicroseconds / (n * names * 2.0):0.00} µs CPU/query, {n * names * 2.0 / swp.Elapsed.TotalSeconds:0} q/s, pool items {ThreadPool.CompletedWorkItemCount - pool0}, {swp.ElapsedMilliseconds} ms");
+                return 0;
+            }
             if (Environment.GetEnvironmentVariable("PARITY_ALLOC") == "1")
             {
                 for (var w = 0; w < 5; w++) await checker.CheckAsync(Zone, sets, oldEp, newEp);

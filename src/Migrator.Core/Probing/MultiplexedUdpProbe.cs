@@ -15,7 +15,9 @@ namespace Migrator.Core.Probing;
 /// Cost per query is what bounds a sweep on a small machine, so the hot path allocates little: a query is one object
 /// (its own task source), outstanding queries sit in a fixed table indexed by the low bits of the id, the answer is
 /// read on the receive thread without copying names the query already holds, and resends and timeouts are driven by
-/// one timer per server that scans the table every <see cref="Tick"/>, not by a timer per query.
+/// one sweeper thread that scans the tables every <see cref="Tick"/> while queries are in flight, not by a timer per
+/// query. The sweeper is a thread of its own, not a timer: a timer wakes a thread-pool worker every tick, and an idle
+/// worker spins before it sleeps, which cost more CPU than the queries on a two-core machine.
 /// </remarks>
 public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
 {
@@ -26,6 +28,9 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
     private readonly SemaphoreSlim _gate;
     private readonly ConcurrentDictionary<DnsEndpoint, Channel> _channels = new();
     private readonly Lazy<DnsClientProbe> _tcp;
+    private readonly object _sweepLock = new();
+    private Thread? _sweeper;
+    private int _inFlight; // over all servers; the sweeper sleeps while it is 0
     private int _disposed;
 
     public MultiplexedUdpProbe(DnsProbeSettings? settings = null)
@@ -49,7 +54,10 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
         try
         {
             if (!_channels.TryGetValue(server, out channel!))
+            {
                 channel = _channels.GetOrAdd(server, static (s, probe) => new Channel(s, probe), this);
+                StartSweeper();
+            }
         }
         catch (SocketException se)
         {
@@ -130,7 +138,42 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
         catch (Exception e) { q.TrySetException(e); }
     }
 
-    /// <summary>The timer's round over one server's outstanding queries: cancel, give up, or send again.</summary>
+    private void StartSweeper()
+    {
+        lock (_sweepLock)
+        {
+            if (_sweeper is not null || _disposed != 0) return;
+            _sweeper = new Thread(SweepLoop) { IsBackground = true, Name = "dns-udp sweeper" };
+            _sweeper.Start();
+        }
+    }
+
+    private void Registered()
+    {
+        if (Interlocked.Increment(ref _inFlight) != 1) return;
+        lock (_sweepLock) Monitor.PulseAll(_sweepLock);
+    }
+
+    private void Unregistered() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Every <see cref="Tick"/> while queries are in flight, each of them checked; asleep otherwise.</summary>
+    private void SweepLoop()
+    {
+        while (true)
+        {
+            lock (_sweepLock)
+            {
+                while (Volatile.Read(ref _inFlight) == 0 && _disposed == 0) Monitor.Wait(_sweepLock);
+                if (_disposed != 0) return;
+                Monitor.Wait(_sweepLock, Tick); // woken early only by Dispose
+                if (_disposed != 0) return;
+            }
+            var now = Stopwatch.GetTimestamp();
+            foreach (var c in _channels.Values) c.SweepAll(now);
+        }
+    }
+
+    /// <summary>The sweeper's round over one outstanding query: cancel, give up, or send again.</summary>
     private void Sweep(Channel channel, Query q, long now)
     {
         if (q.CancellationToken.IsCancellationRequested)
@@ -154,6 +197,7 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        lock (_sweepLock) Monitor.PulseAll(_sweepLock);
         foreach (var c in _channels.Values) c.Dispose();
         if (_tcp.IsValueCreated) _tcp.Value.Dispose();
     }
@@ -180,19 +224,15 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
     }
 
     /// <summary>One connected UDP socket to one server, a dedicated receive thread, the table of outstanding queries,
-    /// the timer that resends and times them out, and a smoothed RTT.</summary>
+    /// and a smoothed RTT.</summary>
     private sealed class Channel : IDisposable
     {
         private readonly MultiplexedUdpProbe _probe;
         private readonly Query?[] _slots;
         private readonly int _mask;
         private readonly Thread _receiver;
-        private readonly Timer _timer;
         private volatile bool _stopped;
         private int _nextId = Random.Shared.Next(0, 65536);
-        private int _inFlight;
-        private int _timerArmed;
-        private int _sweeping;
         private long _srtt = Stopwatch.Frequency / 100; // 10 ms
         public Socket Socket { get; }
         public int Capacity => _slots.Length;
@@ -207,7 +247,6 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
             Socket = new Socket(server.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             Socket.ReceiveBufferSize = 1 << 20;
             Socket.Connect(server.ToIPEndPoint());
-            _timer = new Timer(static c => ((Channel)c!).OnTick(), this, Timeout.Infinite, Timeout.Infinite);
             // a blocking receive on its own thread costs less per packet than an async receive loop
             _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = $"dns-udp {server}" };
             _receiver.Start();
@@ -237,7 +276,7 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
                 q.Id = id;
                 q.Message[0] = (byte)(id >> 8);
                 q.Message[1] = (byte)id;
-                if (Interlocked.Increment(ref _inFlight) == 1) Arm();
+                _probe.Registered();
                 return true;
             }
             return false;
@@ -245,7 +284,7 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
 
         public void Unregister(Query q)
         {
-            if (Interlocked.CompareExchange(ref _slots[q.Id & _mask], null, q) == q) Interlocked.Decrement(ref _inFlight);
+            if (Interlocked.CompareExchange(ref _slots[q.Id & _mask], null, q) == q) _probe.Unregistered();
         }
 
         public void Send(Query q)
@@ -263,31 +302,10 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
             }
         }
 
-        private void Arm()
+        public void SweepAll(long now)
         {
-            if (Interlocked.Exchange(ref _timerArmed, 1) == 0 && !_stopped)
-            {
-                try { _timer.Change(Tick, Tick); }
-                catch (ObjectDisposedException) { }
-            }
-        }
-
-        private void OnTick()
-        {
-            if (Interlocked.Exchange(ref _sweeping, 1) != 0) return; // the previous tick is still at work
-            try
-            {
-                var now = Stopwatch.GetTimestamp();
-                for (var i = 0; i < _slots.Length; i++)
-                    if (Volatile.Read(ref _slots[i]) is { } q) _probe.Sweep(this, q, now);
-            }
-            finally { Volatile.Write(ref _sweeping, 0); }
-            if (Volatile.Read(ref _inFlight) > 0 || _stopped) return;
-            // idle: stop ticking, unless a query registered meanwhile (it saw the timer armed and did not arm it)
-            Volatile.Write(ref _timerArmed, 0);
-            try { _timer.Change(Timeout.Infinite, Timeout.Infinite); }
-            catch (ObjectDisposedException) { return; }
-            if (Volatile.Read(ref _inFlight) > 0) Arm();
+            for (var i = 0; i < _slots.Length; i++)
+                if (Volatile.Read(ref _slots[i]) is { } q) _probe.Sweep(this, q, now);
         }
 
         private void ReceiveLoop()
@@ -312,7 +330,6 @@ public sealed class MultiplexedUdpProbe : IDnsProbe, IDisposable
         public void Dispose()
         {
             _stopped = true;
-            _timer.Dispose();
             try { Socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
             Socket.Dispose();
             foreach (var q in _slots)
