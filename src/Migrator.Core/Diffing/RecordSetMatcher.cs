@@ -39,10 +39,7 @@ internal sealed class RecordSetMatcher
     private Plan Diff(DomainName zone, ZoneDiffOptions options, SafetyPolicy policy)
     {
         var parallel = _existing.Count + _desired.Count > ParallelThreshold;
-        // The desired zone's names hash on the other core while the existing zone is indexed (the hash is cached per name).
-        var warm = parallel ? Task.Run(() => { for (var i = 0; i < _desired.Count; i++) _ = _desired[i].Name.GetHashCode(); }) : null;
         IndexExisting();
-        warm?.GetAwaiter().GetResult();
         var existingCount = _existingSets.Count;
 
         // Lookups only read the table, so they run in parallel; linking records into sets stays in input order.
