@@ -7,8 +7,9 @@ namespace Migrator.Benchmarks;
 
 /// <summary>
 /// Diff of two N-record zones (default 1,000,000) that differ in 1% of their sets (updates of values and TTLs,
-/// creates, deletes), generated in memory. Times the diff from records (grouping included) and from sets, with the
-/// bytes allocated. Names of the two zones are separate instances, as when two files are read.
+/// creates, deletes), generated in memory. Times RecordSet.Group on one zone, the diff from sets and the diff from
+/// records (grouping included), each with CPU time, GC pause, collections and bytes allocated. Names of the two zones
+/// are separate instances, as when two files are read.
 /// </summary>
 internal static class DiffBenchmark
 {
