@@ -64,6 +64,9 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
         options ??= ParityOptions.Default;
         var keys = ParityComparer.SelectKeys(zone, sets, options);
         var results = new ParityResult[keys.Count];
+        var oldAnswers = new ProbeResult?[keys.Count];
+        var newAnswers = new ProbeResult?[keys.Count];
+        var arrived = new int[keys.Count];
         var done = 0;
         progress?.Report(new ParityProgress(0, keys.Count));
         var sw = Stopwatch.StartNew();
@@ -78,26 +81,36 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
         sw.Stop();
         return new ParityReport(zone.ToString(), oldServer.ToString(), newServer.ToString(), results, sw.Elapsed);
 
-        // The given RRsets, at most `width` at a time: a fixed set of workers takes the next index until none is left
-        // (one task per worker, not per RRset); the first failure stops the others and is thrown.
+        // The given RRsets, at most `width` at a time per server: each server is asked by its own fixed set of workers
+        // (one task per worker, not per RRset), in the same order, so one server's slow moment does not hold back the
+        // other's queries; an RRset is compared as soon as its second answer is in. The first failure stops the others.
         async Task SweepAsync(int[] indexes, int width, Action<int>? compared)
         {
-            var next = -1;
+            foreach (var i in indexes) { arrived[i] = 0; oldAnswers[i] = null; newAnswers[i] = null; }
+            int nextOld = -1, nextNew = -1;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var workers = new Task[Math.Clamp(width, 1, Math.Max(1, indexes.Length))];
-            for (var w = 0; w < workers.Length; w++) workers[w] = WorkerAsync();
+            var perServer = Math.Clamp(width, 1, Math.Max(1, indexes.Length));
+            var workers = new Task[perServer * 2];
+            for (var w = 0; w < perServer; w++)
+            {
+                workers[2 * w] = WorkerAsync(oldServer, oldAnswers, () => Interlocked.Increment(ref nextOld));
+                workers[2 * w + 1] = WorkerAsync(newServer, newAnswers, () => Interlocked.Increment(ref nextNew));
+            }
             try { await Task.WhenAll(workers).ConfigureAwait(false); }
             catch when (cancellationToken.IsCancellationRequested) { cancellationToken.ThrowIfCancellationRequested(); throw; }
 
-            async Task WorkerAsync()
+            async Task WorkerAsync(DnsEndpoint server, ProbeResult?[] answers, Func<int> take)
             {
                 try
                 {
                     int k;
-                    while ((k = Interlocked.Increment(ref next)) < indexes.Length && !stop.IsCancellationRequested)
+                    while ((k = take()) < indexes.Length && !stop.IsCancellationRequested)
                     {
                         var i = indexes[k];
-                        results[i] = await CompareAsync(keys[i], stop.Token).ConfigureAwait(false);
+                        answers[i] = await probe.QueryAsync(server, keys[i].Name, keys[i].Type, ProbeOptions.Bulk, stop.Token).ConfigureAwait(false);
+                        if (Interlocked.Increment(ref arrived[i]) != 2) continue;
+                        results[i] = ParityComparer.Compare(keys[i], oldAnswers[i]!, newAnswers[i]!, options);
+                        oldAnswers[i] = newAnswers[i] = null;
                         compared?.Invoke(i);
                     }
                     stop.Token.ThrowIfCancellationRequested();
@@ -108,14 +121,6 @@ public sealed class ParityChecker(IDnsProbe probe, int maxConcurrency = 64)
                     throw;
                 }
             }
-        }
-
-        // One RRset: both servers asked at once, their answers compared.
-        async Task<ParityResult> CompareAsync(RecordSetKey key, CancellationToken ct)
-        {
-            var oldTask = probe.QueryAsync(oldServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
-            var newTask = probe.QueryAsync(newServer, key.Name, key.Type, ProbeOptions.Bulk, ct);
-            return ParityComparer.Compare(key, await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false), options);
         }
     }
 }
