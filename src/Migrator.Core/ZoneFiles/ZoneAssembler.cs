@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Migrator.Core.Ports;
 using Migrator.Core.Zones;
 
@@ -68,7 +69,10 @@ internal static class ZoneAssembler
             if (ReferenceEquals(name, _lastName)) head = _lastHead;
             else
             {
-                if (!_byOwner.TryGetValue(name, out head)) head = -1;
+                // One probe of the table whether the owner is new or not (a new owner's entry is filled in below).
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_byOwner, name, out var known);
+                if (!known) slot = Count;
+                head = known ? slot : -1;
                 _lastName = name;
             }
             var tail = -1;
@@ -84,7 +88,7 @@ internal static class ZoneAssembler
                 Name = head >= 0 ? _sets[head].Name : name, Type = type, Covers = covers, Ttl = ttl,
                 NextAtOwner = -1, FirstMember = -1,
             };
-            if (tail < 0) { _byOwner[name] = index; head = index; }
+            if (tail < 0) head = index; // the owner's entry already holds this index
             else _sets[tail].NextAtOwner = index;
             _lastHead = head;
             return index;
