@@ -149,7 +149,9 @@ public sealed class MigrationLab : IAsyncDisposable, IDbContextFactory<MigratorD
     {
         var m = new MigrationLab(dataDirectory);
         m.Lab = await DnsLab.StartAsync(new DnsLabOptions { DelegationTtl = ttl, ApexNsTtl = ttl, RecordTtl = ttl, CopyOldRecordsToNew = false, ExtraZones = extraZones ?? [], SignTld = signTld });
-        m.EmulatorIp = IPAddress.Parse($"127.0.6.{10 + m.Lab.Slot}");
+        // One address per DNS lab slot, on a /24 of its own: the world lab's resolvers are 127.0.6.11 and up, and two test
+        // runs at once use slots 1 and 2, so 127.0.6.{10 + slot} once took a resolver's port 53 from the world lab.
+        m.EmulatorIp = IPAddress.Parse($"127.0.7.{10 + m.Lab.Slot}");
         m.Emulator = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             Url = "http://127.0.0.1:0",
