@@ -136,7 +136,7 @@ internal static class DnsWire
         var rdata = msg.Slice(start, length);
         byte[]? uncompressed = null;
         var code = type.Code;
-        if (code == 1 && length == 4) { text = FormatA(rdata); return true; }
+        if (code == 1 && length == 4) { text = RdataCodec.FormatIPv4(rdata); return true; }
         if (code == 28 && length == 16) { text = new System.Net.IPAddress(rdata).ToString(); return true; }
         if (code is 2 or 3 or 4 or 5 or 7 or 8 or 9 or 12 or 14 or 15 or 6)
         {
@@ -177,20 +177,6 @@ internal static class DnsWire
         if (!Rdata.TryFromWire(type, uncompressed ?? rdata, out var parsed, out _)) return false;
         text = parsed.ToString();
         return true;
-    }
-
-    /// <summary>An IPv4 address in dotted-decimal form, as <see cref="System.Net.IPAddress"/> prints it, without the address object.</summary>
-    private static string FormatA(ReadOnlySpan<byte> a)
-    {
-        Span<char> chars = stackalloc char[15];
-        var n = 0;
-        for (var i = 0; i < 4; i++)
-        {
-            if (i > 0) chars[n++] = '.';
-            a[i].TryFormat(chars[n..], out var w, default, System.Globalization.CultureInfo.InvariantCulture);
-            n += w;
-        }
-        return new string(chars[..n]);
     }
 
     public static bool TryReadName(ReadOnlySpan<byte> msg, ref int pos, out DomainName name)

@@ -459,7 +459,8 @@ internal static class RdataCodec
                 return TryFormatName(w, ref p, sb, out error);
             case F.IPv4:
                 if (p + 4 > w.Length) return Truncated(out error);
-                sb.Append(w[p]).Append('.').Append(w[p + 1]).Append('.').Append(w[p + 2]).Append('.').Append(w[p + 3]);
+                Span<char> ipv4 = stackalloc char[15];
+                sb.Append(ipv4[..FormatIPv4(w.AsSpan(p, 4), ipv4)]);
                 p += 4; return true;
             case F.IPv6:
                 if (p + 16 > w.Length) return Truncated(out error);
@@ -668,6 +669,26 @@ internal static class RdataCodec
     }
 
     /// <summary>RFC 5952 text as inet_ntop prints it (BIND uses inet_ntop).</summary>
+    /// <summary>Dotted-decimal text of the 4 octets, as inet_ntop prints it.</summary>
+    internal static string FormatIPv4(ReadOnlySpan<byte> b)
+    {
+        Span<char> text = stackalloc char[15];
+        return new string(text[..FormatIPv4(b, text)]);
+    }
+
+    /// <summary>As <see cref="FormatIPv4(ReadOnlySpan{byte})"/>, into <paramref name="destination"/> (15 characters); returns the length.</summary>
+    private static int FormatIPv4(ReadOnlySpan<byte> b, Span<char> destination)
+    {
+        var n = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            if (i > 0) destination[n++] = '.';
+            b[i].TryFormat(destination[n..], out var written, default, CultureInfo.InvariantCulture);
+            n += written;
+        }
+        return n;
+    }
+
     internal static string FormatIPv6(ReadOnlySpan<byte> b)
     {
         // glibc inet_ntop: ::ffff:a.b.c.d for mapped addresses, ::a.b.c.d when only the last 32 bits are set and
