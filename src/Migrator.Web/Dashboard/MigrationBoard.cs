@@ -73,7 +73,14 @@ public static class MigrationBoard
         var actions = new List<MigrationAction>();
         var operate = actor.MayAct([MigrationRole.Operator, MigrationRole.Admin]);
         var approve = actor.MayAct([MigrationRole.Approver, MigrationRole.Admin]);
-        if (s.RunningStep is not null) return actions;
+        // While a step runs nothing else is offered, except the emergency exit: the workflow lets a rollback take over any
+        // claim (a verification, a soak's sampling), so an on-call engineer keeps the button (and the reason typed into it)
+        // from CutOver to Soaked whatever runs in the background.
+        if (s.RunningStep is not null)
+        {
+            if (s.RunningStep != nameof(MigrationStep.RollBack) && MayRollBack(s, actor)) actions.Add(MigrationAction.RollBack);
+            return actions;
+        }
         if (operate && s.State is MigrationState.Drafted or MigrationState.Planned or MigrationState.Inventoried or MigrationState.Rehearsed
                 or MigrationState.TtlLowered or MigrationState.Waited or MigrationState.Approved)
             actions.Add(MigrationAction.Plan);
@@ -99,8 +106,7 @@ public static class MigrationBoard
         }
         if (s.State == MigrationState.Approved && operate) actions.Add(MigrationAction.CutOver);
         if (s.State == MigrationState.Completed && operate) actions.Add(MigrationAction.Decommission);
-        if (MigrationLifecycle.RollbackStates.Contains(s.State) && MigrationLifecycle.Find(MigrationStep.RollBack, s.State) is { } rb && actor.MayAct(rb.Roles))
-            actions.Add(MigrationAction.RollBack);
+        if (MayRollBack(s, actor)) actions.Add(MigrationAction.RollBack);
         if (operate && s.Plan is not null && s.State is MigrationState.Planned or MigrationState.Inventoried or MigrationState.Rehearsed
                 or MigrationState.TtlLowered or MigrationState.Waited or MigrationState.Approved or MigrationState.CutOver or MigrationState.Verified
                 or MigrationState.Soaked or MigrationState.RolledBack)
@@ -114,6 +120,9 @@ public static class MigrationBoard
         if (MigrationLifecycle.Find(MigrationStep.Abandon, s.State) is { } ab && actor.MayAct(ab.Roles)) actions.Add(MigrationAction.Abandon);
         return actions;
     }
+
+    private static bool MayRollBack(MigrationStatus s, MigrationActor actor) =>
+        MigrationLifecycle.RollbackStates.Contains(s.State) && MigrationLifecycle.Find(MigrationStep.RollBack, s.State) is { } rb && actor.MayAct(rb.Roles);
 
     /// <summary>What a re-sync would void, in words (an approval, or an open request for one); null when there is nothing to void.</summary>
     public static string? ResyncVoids(MigrationStatus s) =>

@@ -144,6 +144,25 @@ public sealed class MigrationWorkflowTests : IAsyncLifetime
         Assert.Equal("resolvers fail", history[^1].Evidence.GetProperty("reason").GetString());
     }
 
+    /// <summary>The dashboard offers rollback while a soak runs (its one button during a step): the workflow must take it.</summary>
+    [Fact]
+    public async Task RollBackAsync_TakesOverTheSoaksFreshClaim_AndTheSoakJobThenStandsDown()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Verified);
+        _h.Runner.Run = (c, _) => c.Step == MigrationStep.Soak ? throw new IOException("soak sampling interrupted") : Task.FromResult<StepOutcome>(new StepOutcome.Done("rolled back", new { }));
+        await Assert.ThrowsAsync<IOException>(() => _h.Workflow().RunStepAsync(id, MigrationStep.Soak, MigrationActor.System, fromJob: true));
+        Assert.Equal("Soak", (await _h.Workflow().GetStatusAsync(id))!.RunningStep);
+
+        var done = await _h.Workflow().RollBackAsync(id, "new servers answer wrong", Alice);
+        Assert.True(done.IsSuccess, done.Message);
+        Assert.Equal(MigrationState.RolledBack, done.Status!.State);
+        Assert.Null(done.Status.RunningStep);
+
+        var soakAgain = await _h.Workflow().RunStepAsync(id, MigrationStep.Soak, MigrationActor.System, fromJob: true);
+        Assert.True(soakAgain.IsSuccess, soakAgain.Message);
+        Assert.Equal(MigrationState.RolledBack, soakAgain.Status!.State);
+    }
+
     [Fact]
     public async Task RollBackAsync_Conflicts_BeforeCutover()
     {

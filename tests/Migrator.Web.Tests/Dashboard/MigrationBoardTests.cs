@@ -127,6 +127,21 @@ public sealed class MigrationBoardTests
     public void ActionsFor_OffersNothing_WhileAStepRuns() =>
         Assert.Empty(MigrationBoard.ActionsFor(Status(MigrationState.Approved, running: "CutOver"), Alice));
 
+    /// <summary>
+    /// Rollback takes over any claim in the workflow, so the page keeps offering it while a verification or a soak runs:
+    /// the panel (and the reason being typed into it) must not vanish and come back when the scheduler starts a step.
+    /// </summary>
+    [Theory]
+    [InlineData(MigrationState.CutOver, "Verify")]
+    [InlineData(MigrationState.Verified, "Soak")]
+    [InlineData(MigrationState.Soaked, "Complete")]
+    public void ActionsFor_KeepsOnlyRollback_WhileAStepRunsAfterCutover(MigrationState state, string running)
+    {
+        Assert.Equal([MigrationAction.RollBack], MigrationBoard.ActionsFor(Status(state, running: running), Alice));
+        Assert.Empty(MigrationBoard.ActionsFor(Status(state, running: running), Vera));
+        Assert.Empty(MigrationBoard.ActionsFor(Status(MigrationState.Verified, running: "RollBack"), Alice));
+    }
+
     [Fact]
     public void Needs_IsTrueForApproverOnly_WhenApprovalRequestedByOperator()
     {

@@ -157,6 +157,48 @@ public sealed class MigrationDetailPageTests(SandboxApp app)
         }, Wait);
     }
 
+    /// <summary>
+    /// The on-call engineer's rollback panel stays put while the scheduler runs the soak and when the state moves on: the
+    /// reason typed into it is kept and the button is enabled. (The panel used to vanish while any step ran and come back
+    /// empty, and a reason typed in between was lost: the browser flow once waited 60 s on a disabled button.)
+    /// </summary>
+    [Fact]
+    public async Task Rollback_KeepsItsPanelAndReason_WhileASoakRunsAndWhenTheStateMovesOn()
+    {
+        var zone = $"rb-{Guid.NewGuid():N}"[..16] + ".example.";
+        var inventory = MigrationSeed.Zone(zone, 20);
+        var plan = MigrationSeed.PlanOf(zone, inventory, MigrationSeed.Route53After(zone, inventory, 300), 300);
+        var id = await MigrationSeed.AddAsync(Contexts, zone, MigrationState.Verified, DateTimeOffset.UtcNow, inventory, plan);
+        await SetAsync(id, MigrationState.Verified, nameof(MigrationStep.Soak));
+        await using var ctx = PageTestContext.Create(app, "operator@sandbox.local", MigratorRoles.Operator);
+        var cut = ctx.Render<MigrationDetail>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=running]"), Wait);
+        Assert.NotNull(cut.Find("[data-testid=rollback]"));
+        // SetDnssec is offered in Verified but lives in the DNSSEC panel: no empty "What you can do now" box.
+        Assert.Empty(cut.FindAll("[data-testid=actions]"));
+        Assert.True(cut.Find("[data-testid=rollback-start]").HasAttribute("disabled"));
+
+        await cut.Find("#rollback-reason").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "pages from the new servers are wrong" });
+        cut.WaitForAssertion(() => Assert.False(cut.Find("[data-testid=rollback-start]").HasAttribute("disabled")), Wait);
+
+        // The soak ends: the state moves on and the page reloads from the live change.
+        await SetAsync(id, MigrationState.Soaked, null);
+        Notifier.Publish(new MigrationChange(id, MigrationChangeKind.StateChanged));
+        cut.WaitForAssertion(() => Assert.Equal("Soaked", cut.Find("[data-testid=detail-state]").TextContent.Trim()), Wait);
+        Assert.Equal("pages from the new servers are wrong", cut.Find("#rollback-reason").GetAttribute("value"));
+        Assert.False(cut.Find("[data-testid=rollback-start]").HasAttribute("disabled"));
+    }
+
+    private async Task SetAsync(Guid id, MigrationState state, string? running)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        var m = await db.Migrations.SingleAsync(x => x.Id == id);
+        db.Entry(m).Property(x => x.State).CurrentValue = state;
+        db.Entry(m).Property(x => x.RunningStep).CurrentValue = running;
+        db.Entry(m).Property(x => x.RunningBy).CurrentValue = running is null ? null : "system";
+        await db.SaveChangesAsync();
+    }
+
     [Fact]
     public async Task LiveProgress_IsNotCarriedIntoTheNextStep_WhenItCameWhileNothingRan()
     {

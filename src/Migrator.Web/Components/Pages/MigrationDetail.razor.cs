@@ -147,6 +147,15 @@ public partial class MigrationDetail : IDisposable
         StateHasChanged();
     }
 
+    /// <summary>
+    /// "What you can do now" holds the buttons below; the plan, rollback, drift and DNSSEC choices have panels of their
+    /// own, so offering only those must not leave an empty box at the top of the page.
+    /// </summary>
+    private bool ShowActionsPanel => ShowUpload || actions.Any(a => a is MigrationAction.Advance or MigrationAction.RequestApproval
+        or MigrationAction.WithdrawApproval or MigrationAction.Approve or MigrationAction.Reject or MigrationAction.CutOver
+        or MigrationAction.Retry or MigrationAction.Abandon or MigrationAction.Decommission
+        || (a is MigrationAction.CheckDrift or MigrationAction.Resync && driftBlocker is null));
+
     /// <summary>A zone file upload only matters when the plan reads the zone from one.</summary>
     private bool ShowUpload => actions.Contains(MigrationAction.UploadZone) && status?.Plan?.Source.Kind == ZoneSourceKind.Upload;
 
