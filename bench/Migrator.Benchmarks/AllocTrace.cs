@@ -19,3 +19,21 @@ public sealed class AllocTrace : EventListener
     }
     public void Print() { foreach (var kv in Bytes.OrderByDescending(k => k.Value).Take(30)) Console.WriteLine($"{kv.Value,12} {kv.Key}"); }
 }
+
+/// <summary>Each collection's generation, reason (0 small allocation, 4 large allocation, ...) and pause, from the runtime's GC events: <c>ZONE_GC=1</c>.</summary>
+public sealed class GcTrace : EventListener
+{
+    private readonly List<string> _lines = [];
+    private DateTime _start;
+    protected override void OnEventSourceCreated(EventSource s)
+    {
+        if (s.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(s, EventLevel.Informational, (EventKeywords)0x1);
+    }
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        if (e.EventName is null) return;
+        if (e.EventName.StartsWith("GCStart")) { _start = e.TimeStamp; lock (_lines) _lines.Add($"gen{e.Payload![e.PayloadNames!.IndexOf("Depth")]} reason {e.Payload![e.PayloadNames.IndexOf("Reason")]}"); }
+        else if (e.EventName.StartsWith("GCEnd")) lock (_lines) if (_lines.Count > 0) _lines[^1] += $" {(e.TimeStamp - _start).TotalMilliseconds:F0} ms";
+    }
+    public void Print() { lock (_lines) foreach (var l in _lines) Console.WriteLine("  " + l); }
+}

@@ -43,6 +43,8 @@ internal static class ZoneFileBenchmark
             Console.WriteLine($"ours   lexer only:             {sw.Elapsed.TotalSeconds,6:F2} s  ({lines:N0} logical lines)");
 
             GC.Collect();
+            // ZONE_ALLOC=1: bytes by type during the streaming read, sampled from the runtime's allocation ticks.
+            using var trace = Environment.GetEnvironmentVariable("ZONE_ALLOC") == "1" ? new AllocTrace() : null;
             var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
             sw.Restart();
             long records = 0, errors = 0;
@@ -55,6 +57,7 @@ internal static class ZoneFileBenchmark
             var readTime = sw.Elapsed;
             var readAlloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
             Console.WriteLine($"ours   read (stream, count):   {readTime.TotalSeconds,6:F2} s  {records / readTime.TotalSeconds,12:N0} rec/s  records={records:N0} errors={errors}  GC allocated {readAlloc / 1e6:N0} MB, max heap seen {maxHeap / 1e6:N0} MB");
+            if (trace is not null) { trace.Dispose(); trace.Print(); }
 
             sw.Restart();
             var outPath = Path.Combine(dir.FullName, "out.zone");
@@ -68,10 +71,13 @@ internal static class ZoneFileBenchmark
 
             var pause0 = GC.GetTotalPauseDuration();
             var gen2 = GC.CollectionCount(2);
+            var (gen0, gen1) = (GC.CollectionCount(0), GC.CollectionCount(1));
             sw.Restart();
+            var gcTrace = Environment.GetEnvironmentVariable("ZONE_GC") == "1" ? new GcTrace() : null;
             var full = ZoneFileReader.Read(path, origin);
             var fullTime = sw.Elapsed;
-            Console.WriteLine($"       (GC pauses during Read: {(GC.GetTotalPauseDuration() - pause0).TotalSeconds:F2} s, gen2 collections {GC.CollectionCount(2) - gen2})");
+            if (gcTrace is not null) { gcTrace.Dispose(); gcTrace.Print(); }
+            Console.WriteLine($"       (GC pauses during Read: {(GC.GetTotalPauseDuration() - pause0).TotalSeconds:F2} s, collections gen0/gen1/gen2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2})");
             Console.WriteLine($"ours   Read (BIND load rules): {fullTime.TotalSeconds,6:F2} s  {full.Records.Count / fullTime.TotalSeconds,12:N0} rec/s  records={full.Records.Count:N0} ok={full.Succeeded}  heap now {GC.GetTotalMemory(false) / 1e6:N0} MB");
             full = null;
 
