@@ -24,6 +24,15 @@ public sealed class DomainName : IEquatable<DomainName>, IComparable<DomainName>
     private DomainName(byte[] wire, int count) { _wire = wire; _count = count; }
 
     public int LabelCount => _count;
+
+    /// <summary>The labels in wire form, without the root octet: for stores that keep many names in one array.</summary>
+    internal ReadOnlySpan<byte> WireLabels => _wire;
+
+    /// <summary>A name from <see cref="WireLabels"/> of <paramref name="count"/> labels, as a store kept it (not validated again).</summary>
+    internal static DomainName FromWireLabels(ReadOnlySpan<byte> wire, int count) => new(wire.ToArray(), count);
+
+    /// <summary>Equality (ASCII case-insensitive) with a name kept as <see cref="WireLabels"/>.</summary>
+    internal bool EqualsWireLabels(ReadOnlySpan<byte> wire, int count) => count == _count && EqualsIgnoreCase(_wire, wire);
     public bool IsRoot => _count == 0;
     public bool IsWildcard => _count > 0 && _wire[0] == 1 && _wire[1] == (byte)'*';
     public ReadOnlySpan<byte> Label(int index)

@@ -74,6 +74,37 @@ public class ZoneFileReaderTests
         Assert.Equal(["\"a\"", "\"A\""], result.Records.Where(r => r.Type == RecordType.TXT).Select(r => r.Data));
     }
 
+    /// <summary>
+    /// The assembled zone keeps owners and RDATA in shared arrays and makes each record when it is read: with more owners
+    /// than its tables start with and more RDATA text than one array holds, every record comes out as parsed, in order,
+    /// the same by index as by enumeration, and each owner with its first spelling.
+    /// </summary>
+    [Fact]
+    public void Read_GivesEveryRecordAsParsed_WhenTheZoneOutgrowsTheTablesItStartedWith()
+    {
+        var text = new StringBuilder(Header);
+        var long255 = new string('x', 250);
+        for (var i = 0; i < 6_000; i++)
+        {
+            text.Append($"h{i} 60 A 10.0.{i >> 8}.{i & 255}\n");
+            text.Append($"H{i} TXT \"{long255}{i}\"\n"); // same owner, other spelling: the first one is kept
+        }
+        var zone = text.ToString();
+        var parsed = ZoneFileReader.ReadEntries(new StringReader(zone), "z", Origin).OfType<ZoneFileRecordEntry>().Select(e => e.Record).ToList();
+
+        var result = ZoneFileReader.Read(new StringReader(zone), "z", Origin);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(parsed.Count, result.Records.Count);
+        Assert.Equal(parsed, result.Records);
+        Assert.Equal(result.Records, Enumerable.Range(0, result.Records.Count).Select(i => result.Records[i]));
+        for (var i = 0; i < 6_000; i += 997)
+        {
+            var txt = result.Records.Single(r => r.Type == RecordType.TXT && r.Data.EndsWith($"x{i}\"", StringComparison.Ordinal));
+            Assert.Equal($"h{i}.example.com.", txt.Name.ToString());
+        }
+    }
+
     [Fact]
     public void Read_WarnsWithPosition_WhenOwnerIsInheritedRightAfterOrigin()
     {
