@@ -121,7 +121,7 @@ internal sealed class RecordSetMatcher
     {
         var first = records[sets.First(s)];
         var values = new List<string>();
-        var seen = sets.LongerThan(s, 8) ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var seen = sets.LongerThan(s, RecordSet.DuplicateScanLimit) ? new HashSet<string>(StringComparer.Ordinal) : null;
         for (var i = sets.First(s); i >= 0; i = sets.Next(i))
         {
             var v = records[i].Data;
@@ -143,7 +143,7 @@ internal sealed class RecordSetMatcher
         int a = _existingSets.First(s), b = _desiredSets.First(s);
         if (_existingSets.Next(a) < 0 && _desiredSets.Next(b) < 0)
             return string.Equals(_existing[a].Data, _desired[b].Data, StringComparison.Ordinal);
-        if (!_existingSets.LongerThan(s, 8) && !_desiredSets.LongerThan(s, 8))
+        if (!_existingSets.LongerThan(s, RecordSet.DuplicateScanLimit) && !_desiredSets.LongerThan(s, RecordSet.DuplicateScanLimit))
             return ContainsAll(_existing, _existingSets, a, _desired, _desiredSets, b) && ContainsAll(_desired, _desiredSets, b, _existing, _existingSets, a);
         var left = new HashSet<string>(StringComparer.Ordinal);
         for (var i = a; i >= 0; i = _existingSets.Next(i)) left.Add(_existing[i].Data);

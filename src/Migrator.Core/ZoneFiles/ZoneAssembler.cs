@@ -292,7 +292,7 @@ internal static class ZoneAssembler
             }
             info.Add(kept.Count);
             if (info.Index is not null) info.Index[record.Data] = kept.Count;
-            else if (info.Count > 16)
+            else if (info.Count > RecordSet.DuplicateScanLimit)
             {
                 info.Index = new Dictionary<string, int>(info.Comparer);
                 foreach (var m in info.Members) info.Index[kept.Count == m ? record.Data : new string(text[kept[m].Data])] = m;

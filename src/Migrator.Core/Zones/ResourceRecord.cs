@@ -29,6 +29,13 @@ public sealed record RecordSet(RecordSetKey Key, Ttl Ttl, IReadOnlyList<string> 
     public IEnumerable<ResourceRecord> Records => Values.Select(v => new ResourceRecord(Key.Name, Key.Type, Ttl, v));
 
     /// <summary>
+    /// Up to this many values, "is this value already in the set" is answered by scanning them; beyond it, by a hash.
+    /// Most sets hold one or two values. The one threshold of the three places that drop duplicate values: grouping
+    /// (<see cref="Group"/>), the diff's matcher and the zone file assembler.
+    /// </summary>
+    internal const int DuplicateScanLimit = 8;
+
+    /// <summary>
     /// Groups records into sets in first-seen order; a set takes the name and TTL of its first record (BIND's rule) and
     /// drops exact duplicate values. Most sets hold one value, so no hash set is built per set.
     /// </summary>
@@ -50,8 +57,6 @@ public sealed record RecordSet(RecordSetKey Key, Ttl Ttl, IReadOnlyList<string> 
 
     private struct SetBuilder(ResourceRecord first)
     {
-        private const int ScanLimit = 8; // beyond this many values, duplicates are found with a hash set
-
         private List<string>? _values;
         private HashSet<string>? _seen;
 
@@ -66,7 +71,7 @@ public sealed record RecordSet(RecordSetKey Key, Ttl Ttl, IReadOnlyList<string> 
             if (_seen is not null) { if (_seen.Add(value)) _values.Add(value); return; }
             foreach (var v in _values) if (string.Equals(v, value, StringComparison.Ordinal)) return;
             _values.Add(value);
-            if (_values.Count > ScanLimit) _seen = new HashSet<string>(_values, StringComparer.Ordinal);
+            if (_values.Count > RecordSet.DuplicateScanLimit) _seen = new HashSet<string>(_values, StringComparer.Ordinal);
         }
 
         public readonly RecordSet Build() => new(new RecordSetKey(first.Name, first.Type), first.Ttl, _values ?? [first.Data]);
