@@ -62,6 +62,8 @@ internal static class ZoneAssembler
 
         public TextRef Add(ReadOnlySpan<T> value)
         {
+            // An empty value (the root's labels, empty RDATA) needs no array, even before the first one exists.
+            if (value.IsEmpty) return default;
             if (value.Length > _current.Length - _used)
             {
                 // The first array is sized from the expected records: a small zone does not pay for megabytes.
@@ -76,7 +78,7 @@ internal static class ZoneAssembler
             return r;
         }
 
-        public ReadOnlySpan<T> this[TextRef r] => _chunks[r.Chunk].AsSpan(r.Offset, r.Length);
+        public ReadOnlySpan<T> this[TextRef r] => r.Length == 0 ? [] : _chunks[r.Chunk].AsSpan(r.Offset, r.Length);
     }
 
     /// <summary>

@@ -105,6 +105,27 @@ public class ZoneFileReaderTests
         }
     }
 
+    /// <summary>
+    /// Empty values are kept too: the root's owner name has no labels, and generic RDATA may have no octets. Either can be
+    /// the first value the store keeps (the sandbox world's root zone once failed to load: every test that started it).
+    /// </summary>
+    [Fact]
+    public void Read_KeepsTheRootZone_AndEmptyRdataAsTheFirstValue()
+    {
+        var root = ". 86400 IN SOA a.root-servers.net. nstld.example. 1 1800 900 604800 86400\n"
+            + ". 518400 IN NS a.root-servers.net.\na.root-servers.net. 518400 IN A 127.0.4.1\nlab. 172800 IN NS ns1.lab.\n";
+        var rootResult = ZoneFileReader.Read(new StringReader(root), "root.zone", DomainName.Root);
+        Assert.True(rootResult.Succeeded, string.Join("\n", rootResult.Diagnostics));
+        Assert.Equal(4, rootResult.Records.Count);
+        Assert.Equal([".", ".", "a.root-servers.net.", "lab."], rootResult.Records.Select(r => r.Name.ToString()));
+        Assert.Equal(DomainName.Root, rootResult.Records[0].Name);
+
+        var empty = ZoneFileReader.Read(new StringReader("$TTL 300\nx TYPE65280 \\# 0\n" + Header[9..]), "z", Origin);
+        Assert.True(empty.Succeeded, string.Join("\n", empty.Diagnostics));
+        var first = empty.Records[0];
+        Assert.Equal(("x.example.com.", "\\# 0"), (first.Name.ToString(), first.Data));
+    }
+
     [Fact]
     public void Read_WarnsWithPosition_WhenOwnerIsInheritedRightAfterOrigin()
     {
