@@ -334,13 +334,29 @@ public sealed partial class MigrationWorkflow(
     public async Task<string?> DriftBlockerAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var drift = await db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id && s.Kind == MigrationSampleKinds.Drift)
-            .OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
+        var drift = await CurrentDriftSampleAsync(db, id, ct);
         if (drift is null || drift.Ok) return null;
         var accepted = await db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id && s.Kind == MigrationSampleKinds.DriftAccepted)
             .OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
         if (accepted is not null && accepted.DetailJson == drift.DetailJson) return null;
         return $"old and new differ (drift check at {drift.At:u}: {drift.Summary}); re-sync them (the next check that finds them alike clears this) or accept the drift with a reason";
+    }
+
+    /// <summary>
+    /// The latest drift check made against the current inventory. A check compares old and new against the inventory it
+    /// started with; one that started before the zone was last read (an inventory, a re-sync) speaks of records that are
+    /// no longer the plan's, so it neither blocks nor clears. A periodic check still running when a re-sync finished
+    /// stores its stale answer after the re-sync's own check, so the current one is looked for among the last few (the
+    /// times are compared here: SQLite cannot compare them in a query).
+    /// </summary>
+    private static async Task<MigrationSample?> CurrentDriftSampleAsync(MigratorDbContext db, Guid id, CancellationToken ct)
+    {
+        var reread = await db.MigrationHistory.AsNoTracking()
+            .Where(h => h.MigrationId == id && (h.Step == nameof(MigrationStep.Inventory) || h.Step == nameof(MigrationStep.Resync)))
+            .OrderByDescending(h => h.Id).Select(h => (DateTimeOffset?)h.At).FirstOrDefaultAsync(ct);
+        var recent = await db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id && s.Kind == MigrationSampleKinds.Drift)
+            .OrderByDescending(s => s.Id).Take(20).ToListAsync(ct);
+        return recent.FirstOrDefault(s => reread is not { } since || s.At >= since);
     }
 
     /// <summary>Compares old and new now (Operators; Waited or Approved) and stores the sample, e.g. after a re-sync.</summary>
@@ -363,8 +379,7 @@ public sealed partial class MigrationWorkflow(
         if (m is null) return WorkflowResult.NotFound(id);
         if (!actor.MayAct([MigrationRole.Operator, MigrationRole.Admin])) return WorkflowResult.Forbidden($"{actor.Name} may not accept drift");
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var drift = await db.MigrationSamples.AsNoTracking().Where(s => s.MigrationId == id && s.Kind == MigrationSampleKinds.Drift)
-            .OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
+        var drift = await CurrentDriftSampleAsync(db, id, ct);
         if (drift is null || drift.Ok) return WorkflowResult.Invalid("the latest drift check found no drift; nothing to accept", await GetStatusAsync(id, ct));
         var now = time.GetUtcNow();
         db.MigrationSamples.Add(new MigrationSample(id, MigrationSampleKinds.DriftAccepted, now, true, Truncate($"accepted by {actor.Name}: {reason.Trim()} ({drift.Summary})"), drift.DetailJson));

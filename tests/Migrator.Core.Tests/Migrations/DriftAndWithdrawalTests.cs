@@ -71,6 +71,42 @@ public sealed class DriftAndWithdrawalTests : IAsyncLifetime
         Assert.Equal(WorkflowOutcome.Conflict, (await wf.CutOverAsync(id, Alice)).Outcome); // a new approval first
     }
 
+    /// <summary>
+    /// A drift check that started before the re-sync finished (a periodic one, slow on a busy machine) stores its answer
+    /// after the re-sync's own check. It compared the old inventory: it neither clears a current "differ" nor blocks a
+    /// current "alike". (The lab's re-sync test once saw the re-sync done and the cutover still blocked by such a check.)
+    /// </summary>
+    [Fact]
+    public async Task DriftBlocker_IgnoresACheckThatStartedBeforeTheResync_EvenWhenItIsStoredLast()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Approved);
+        var wf = _h.Workflow();
+        _h.Runner.Drift = "www.example.lab. A Differ";
+        await wf.CheckDriftAsync(id, Alice);
+        var startedBefore = _h.Time.GetUtcNow();
+        _h.Time.Advance(TimeSpan.FromSeconds(5));
+
+        // The re-sync's own check finds drift against the new inventory; then the stale check lands, alike by the old one.
+        _h.Runner.Drift = "mail.example.lab. A Differ";
+        Assert.True((await wf.ResyncAsync(id, Alice)).IsSuccess);
+        Assert.Contains("mail.example.lab. A Differ", await wf.DriftBlockerAsync(id));
+        await AddDriftSampleAsync(id, startedBefore, ok: true, "19 sets alike");
+        Assert.Contains("mail.example.lab. A Differ", await wf.DriftBlockerAsync(id));
+
+        // Alike now against the new inventory; a stale "differ" stored afterwards does not block.
+        _h.Runner.Drift = null;
+        await wf.CheckDriftAsync(id, Alice);
+        await AddDriftSampleAsync(id, startedBefore, ok: false, "1 of 19 differ: www.example.lab. A Differ");
+        Assert.Null(await wf.DriftBlockerAsync(id));
+    }
+
+    private async Task AddDriftSampleAsync(Guid id, DateTimeOffset at, bool ok, string summary)
+    {
+        await using var db = _h.CreateDbContext();
+        db.MigrationSamples.Add(new MigrationSample(id, MigrationSampleKinds.Drift, at, ok, summary, ok ? "[]" : "[\"www.example.lab. A Differ\"]"));
+        await db.SaveChangesAsync();
+    }
+
     [Fact]
     public async Task Resync_IsRefused_BeforeTheWaitAndAfterCutover()
     {
