@@ -21,6 +21,22 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public const int WaitMilliseconds = 60_000;
 
+    /// <summary>
+    /// The network rule holds for the browser too. Chromium asks Google's services on its own (form field predictions
+    /// from content-autofill.googleapis.com when a test fills a form, accounts.google.com, update.googleapis.com):
+    /// captured on the system resolver during clean-clone CI runs, 1,000 queries in five minutes, although background
+    /// networking and component updates were off. Every host name now resolves to "not found" inside Chromium, so it
+    /// asks no resolver at all; the app is reached by its loopback address, which is never looked up.
+    /// </summary>
+    public static readonly string[] LaunchArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic", "--disable-domain-reliability", "--no-pings",
+        "--disable-client-side-phishing-detection", "--disable-default-apps",
+        "--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate,DnsOverHttps",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+    ];
+
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(WaitMilliseconds);
@@ -31,11 +47,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic",
-            ],
+            Args = LaunchArgs,
         });
     }
 
