@@ -691,8 +691,14 @@ public sealed partial class MigrationWorkflow(
         if (fromJob && m.RunningStep == step.ToString() && m.RunningBy is { } by && actor.IsSystem) actor = new MigrationActor(by, actor.Roles);
         if (expectedVersion is { } v && v != m.Version) return WorkflowResult.Conflict($"the migration changed (version {m.Version}, not {v})", await GetStatusAsync(id, ct));
 
-        if (Precondition(m, step) is { } refusal) return WorkflowResult.Invalid(refusal, await GetStatusAsync(id, ct));
-        if (step == MigrationStep.CutOver && m.RunningStep != step.ToString() && await DriftBlockerAsync(id, ct) is { } drift)
+        // A person starts a cutover; jobs only continue one (its background run, the follow-up of a sub-step that waits,
+        // a resume after a crash). One under way goes on past the window's end, and its own checks ((d) recomputes the
+        // plan, (f) proves parity old vs new) see what changed since it started. Refused by the guards for starting one,
+        // a follow-up stalled: a lab cutover waiting for Route 53's INSYNC at (e) met a drift check that had just found
+        // the record added meanwhile, and showed "change … is PENDING" with nothing scheduled.
+        var continuing = fromJob && step == MigrationStep.CutOver;
+        if (Precondition(m, step, continuing) is { } refusal) return await RefusedAsync(m, step, refusal, fromJob, ct);
+        if (step == MigrationStep.CutOver && !continuing && m.RunningStep != step.ToString() && await DriftBlockerAsync(id, ct) is { } drift)
             return WorkflowResult.Invalid($"cutover is blocked: {drift}", await GetStatusAsync(id, ct));
 
         var resuming = fromJob && m.RunningStep == step.ToString();
@@ -809,8 +815,30 @@ public sealed partial class MigrationWorkflow(
         }
     }
 
-    /// <summary>The preconditions the database alone can check, before anything is claimed or started.</summary>
-    private string? Precondition(Migration m, MigrationStep step)
+    /// <summary>
+    /// A step refused by its precondition. A person gets the reason in the answer; a job has no one to answer, so the
+    /// reason replaces the wait the page showed (and a claim the job held is released): nothing stops silently.
+    /// </summary>
+    private async Task<WorkflowResult> RefusedAsync(Migration m, MigrationStep step, string refusal, bool fromJob, CancellationToken ct)
+    {
+        if (fromJob)
+        {
+            var why = $"{step} stopped: {refusal}";
+            if (m.RunningStep == step.ToString())
+                await SaveClaimedAsync(m.Id, step, new MigrationPatch().Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null)
+                    .Set(x => x.RunningBy, (string?)null).Problem(why), ct, audit: (MigrationActor.System.Name, MigrationAuditActions.StepBlocked, why));
+            else
+                await SaveBlockerAsync(m.Id, why, ct);
+            _log.LogWarning("Migration {Id}: {Why}", m.Id, why);
+        }
+        return WorkflowResult.Invalid(refusal, await GetStatusAsync(m.Id, ct));
+    }
+
+    /// <summary>
+    /// The preconditions the database alone can check, before anything is claimed or started. A cutover being
+    /// <paramref name="continued"/> by its job is past the window check: the window bounds when one may start.
+    /// </summary>
+    private string? Precondition(Migration m, MigrationStep step, bool continued = false)
     {
         switch (step)
         {
@@ -825,9 +853,9 @@ public sealed partial class MigrationWorkflow(
                 return inFlight;
             case MigrationStep.CutOver when m.ApprovedPlanHash is null || m.ApprovedPlanHash != m.PlanHash:
                 return "the cutover plan is not approved";
-            case MigrationStep.CutOver when m.Answers?.Window is { } w && time.GetUtcNow() < w.Opens:
+            case MigrationStep.CutOver when !continued && m.Answers?.Window is { } w && time.GetUtcNow() < w.Opens:
                 return $"the cutover window opens at {w.Opens:u}";
-            case MigrationStep.CutOver when m.Answers?.Window is { } w && time.GetUtcNow() > w.Closes:
+            case MigrationStep.CutOver when !continued && m.Answers?.Window is { } w && time.GetUtcNow() > w.Closes:
                 return $"the cutover window closed at {w.Closes:u}; change the plan's window (a new approval is needed)";
             case MigrationStep.Complete:
                 var ticks = MigrationStatus.Ticks(m);

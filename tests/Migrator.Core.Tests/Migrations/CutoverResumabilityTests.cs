@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Migrator.Core.Migrations;
 using static Migrator.Core.Tests.Migrations.WorkflowHarness;
 
@@ -68,6 +69,74 @@ public sealed class CutoverResumabilityTests : IAsyncLifetime
         _h.Runner.Run = (c, _) => Task.FromResult<StepOutcome>(new StepOutcome.Done("cut over", new { }));
         var done = await _h.Workflow().RunStepAsync(id, MigrationStep.CutOver, MigrationActor.System, fromJob: true);
         Assert.Equal(MigrationState.CutOver, done.Status!.State);
+    }
+
+    /// <summary>
+    /// A cutover waiting between polls of (e) (its Route 53 change not yet INSYNC) while the periodic drift check finds
+    /// the record added at the old zone meanwhile: the follow-up goes on, and its own (f) stops it before the delegation
+    /// naming the set. A lab run once saw the follow-up refused by the guard for starting a cutover, and the page kept
+    /// "change … is PENDING" with nothing scheduled. A person starting the next attempt still meets the guard.
+    /// </summary>
+    [Fact]
+    public async Task CutOverFollowUp_GoesOn_WhenDriftIsFoundBetweenItsPolls_AndTheNextStartMeetsTheGuard()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Approved);
+        _h.Jobs = new RecordingJobs(background: true);
+        CutOverPausesAt("e");
+        var wf = _h.Workflow();
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.CutOverAsync(id, Alice)).Outcome);
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.RunStepAsync(id, MigrationStep.CutOver, MigrationActor.System, fromJob: true)).Outcome);
+        Assert.Equal((string?)null, (await wf.GetStatusAsync(id))!.RunningStep); // between polls, no claim
+
+        _h.Runner.Drift = "second.example.lab. A Differ";
+        await wf.CheckDriftAsync(id, Alice);
+        Assert.NotNull(await wf.DriftBlockerAsync(id));
+
+        var ran = 0;
+        _h.Runner.Run = (c, _) =>
+        {
+            ran++;
+            return Task.FromResult<StepOutcome>(new StepOutcome.Blocked("cutover (f): stopped before the delegation: 1 set(s) differ between old and new: second.example.lab. A"));
+        };
+        var followUp = await wf.RunStepAsync(id, MigrationStep.CutOver, MigrationActor.System, fromJob: true);
+        Assert.Equal(1, ran);
+        Assert.StartsWith("cutover (f): stopped before the delegation", followUp.Status!.Blocker);
+
+        var again = await wf.CutOverAsync(id, Alice);
+        Assert.Equal((WorkflowOutcome.Invalid, 1), (again.Outcome, ran));
+        Assert.Contains("cutover is blocked: old and new differ", again.Message);
+    }
+
+    /// <summary>
+    /// The window bounds when a cutover may start: one that started inside it and waits for Route 53 when it closes
+    /// goes on. A job refused for another reason says why on the page instead of keeping the wait it came back for.
+    /// </summary>
+    [Fact]
+    public async Task CutOverFollowUp_GoesOnPastTheWindowsEnd_AndAJobRefusedForAnotherReasonSaysWhy()
+    {
+        var now = _h.Time.GetUtcNow();
+        var id = await _h.MigrationInAsync(MigrationState.Approved, answers: Answers with { Window = new CutoverWindow(now.AddHours(-1), now.AddMinutes(30)) });
+        _h.Jobs = new RecordingJobs(background: true);
+        CutOverPausesAt("e");
+        var wf = _h.Workflow();
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.CutOverAsync(id, Alice)).Outcome);
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.RunStepAsync(id, MigrationStep.CutOver, MigrationActor.System, fromJob: true)).Outcome);
+
+        _h.Time.Advance(TimeSpan.FromHours(1)); // the window has closed
+        Assert.Contains("window closed", (await wf.CutOverAsync(id, Alice)).Message); // a person may not start one now
+        var ran = 0;
+        CutOverPausesAt("e");
+        var inner = _h.Runner.Run;
+        _h.Runner.Run = (c, ct) => { ran++; return inner(c, ct); };
+        Assert.Equal(WorkflowOutcome.Accepted, (await wf.RunStepAsync(id, MigrationStep.CutOver, MigrationActor.System, fromJob: true)).Outcome);
+        Assert.Equal(1, ran);
+
+        // The approval no longer matches the plan (changed behind the workflow's back): the follow-up stops and says so.
+        await using (var db = _h.CreateDbContext())
+            await db.Migrations.Where(x => x.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.PlanHash, "another-plan"));
+        var refused = await wf.RunStepAsync(id, MigrationStep.CutOver, MigrationActor.System, fromJob: true);
+        Assert.Equal((WorkflowOutcome.Invalid, 1), (refused.Outcome, ran));
+        Assert.Equal("CutOver stopped: the cutover plan is not approved", refused.Status!.Blocker);
     }
 
     [Fact]

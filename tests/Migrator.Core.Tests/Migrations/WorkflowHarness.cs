@@ -120,7 +120,8 @@ public sealed class WorkflowHarness : IDbContextFactory<MigratorDbContext>, IAsy
     }
 
     /// <summary>Drives a new migration with the scripted runner until it is in <paramref name="state"/> (on the forward path).</summary>
-    public async Task<Guid> MigrationInAsync(MigrationState state, string zone = "example.lab.")
+    /// <param name="answers">The plan's answers; default <see cref="Answers"/>.</param>
+    public async Task<Guid> MigrationInAsync(MigrationState state, string zone = "example.lab.", MigrationPlanAnswers? answers = null)
     {
         var wf = Workflow();
         var created = await wf.CreateAsync(zone, Alice);
@@ -131,7 +132,7 @@ public sealed class WorkflowHarness : IDbContextFactory<MigratorDbContext>, IAsy
             var s = created.Status!.State;
             created = s switch
             {
-                MigrationState.Drafted => await wf.PlanAsync(id, Answers, Alice),
+                MigrationState.Drafted => await wf.PlanAsync(id, answers ?? Answers, Alice),
                 MigrationState.Waited when created.Status.ApprovalRequestedBy is null => await wf.RequestApprovalAsync(id, Alice),
                 MigrationState.Waited => await wf.ApproveAsync(id, created.Status.PlanHash!, Bob),
                 MigrationState.Soaked when state != MigrationState.Soaked => await TickAllThenAdvance(wf, id),
