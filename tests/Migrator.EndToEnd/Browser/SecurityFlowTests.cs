@@ -26,6 +26,7 @@ public sealed class SecurityFlowTests(SandboxAppFixture sandbox, BrowserFixture 
             await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
 
             await page.GotoAsync("/migrations");
+            await PageChecks.WaitInteractiveAsync(page); // text typed into the prerendered field is gone once the circuit renders it
             await page.Locator("#zone-name").FillAsync("csp-check.example");
             await page.GetByRole(AriaRole.Button, new() { Name = "Create draft" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("draft-message")).ToContainTextAsync("csp-check.example");
