@@ -104,6 +104,8 @@ public sealed class PageTourTests(SandboxAppFixture sandbox, BrowserFixture brow
             await PageChecks.SignInAsync(page, AdminEmail, AdminPassword);
             await page.GotoAsync("/audit");
             await PageChecks.WaitInteractiveAsync(page);
+            // The browser's side first, so that a failure says which side did not know the zone.
+            Assert.Equal("Asia/Tokyo", await page.EvaluateAsync<string>("() => window.migrator.timeZone()"));
             var first = page.GetByTestId("audit-table").Locator("time.when").First;
             // Once the circuit knows the zone the text loses its "UTC" label and the hover names the zone.
             await Assertions.Expect(first).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"UTC \(shown in Asia/Tokyo\)$"));
