@@ -607,8 +607,7 @@ public sealed partial class MigrationWorkflow(
             _log.LogError(e, "Migration {Id}: {Step} failed", m.Id, step);
             throw;
         }
-        var release = new MigrationPatch().Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null)
-            .Set(x => x.RunningBy, (string?)null);
+        var release = new MigrationPatch().ReleaseClaim();
         if (outcome is StepOutcome.Pending) release.Waiting(outcome.Message);
         else if (outcome is StepOutcome.Done) release.ClearBlocker();
         else release.Problem(outcome.Message);
@@ -776,16 +775,14 @@ public sealed partial class MigrationWorkflow(
             case StepOutcome.Pending pending:
             {
                 var patch = pending.Patch ?? new MigrationPatch();
-                patch.Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null)
-                    .Waiting(pending.Message);
+                patch.ReleaseClaim().Waiting(pending.Message);
                 await SaveClaimedAsync(m.Id, t.Step, patch, ct, timers: [new FollowUp(t.Step, pending.RetryAt)]);
                 return WorkflowResult.Accepted(pending.Message, await GetStatusAsync(m.Id, ct));
             }
             case StepOutcome.Blocked blocked:
             {
                 var patch = blocked.Patch ?? new MigrationPatch();
-                patch.Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null)
-                    .Problem(blocked.Message);
+                patch.ReleaseClaim().Problem(blocked.Message);
                 await SaveClaimedAsync(m.Id, t.Step, patch, ct, audit: (actor.Name, MigrationAuditActions.StepBlocked, $"{t.Step}: {blocked.Message}"));
                 return WorkflowResult.Invalid(blocked.Message, await GetStatusAsync(m.Id, ct));
             }
@@ -825,8 +822,8 @@ public sealed partial class MigrationWorkflow(
         {
             var why = $"{step} stopped: {refusal}";
             if (m.RunningStep == step.ToString())
-                await SaveClaimedAsync(m.Id, step, new MigrationPatch().Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null)
-                    .Set(x => x.RunningBy, (string?)null).Problem(why), ct, audit: (MigrationActor.System.Name, MigrationAuditActions.StepBlocked, why));
+                await SaveClaimedAsync(m.Id, step, new MigrationPatch().ReleaseClaim().Problem(why), ct,
+                    audit: (MigrationActor.System.Name, MigrationAuditActions.StepBlocked, why));
             else
                 await SaveBlockerAsync(m.Id, why, ct);
             _log.LogWarning("Migration {Id}: {Why}", m.Id, why);

@@ -33,6 +33,9 @@ public sealed class MigrationPatch
         return this;
     }
 
+    /// <summary>The step's claim is given up: no step runs (until a job or a person claims one again).</summary>
+    public MigrationPatch ReleaseClaim() => Set(x => x.RunningStep, (string?)null).Set(x => x.RunningSince, (DateTimeOffset?)null).Set(x => x.RunningBy, (string?)null);
+
     /// <summary>Something a person must act on (a refusal, a failed step): shown as a problem.</summary>
     public MigrationPatch Problem(string message) => SetBlocker(message, isWait: false);
 

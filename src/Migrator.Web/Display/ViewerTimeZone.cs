@@ -18,10 +18,9 @@ public sealed class ViewerTimeZone(IJSRuntime js, ILogger<ViewerTimeZone> log)
 
     private async Task<TimeZoneInfo?> AskBrowserAsync()
     {
-        string? id = null;
         try
         {
-            id = await js.InvokeAsync<string?>("migrator.timeZone");
+            var id = await js.InvokeAsync<string?>("migrator.timeZone");
             Zone = TimeDisplay.FindZone(id);
             if (Zone is null) log.LogInformation("The browser's time zone {TimeZone} is not known here; times are shown in UTC", id ?? "(none)");
         }
