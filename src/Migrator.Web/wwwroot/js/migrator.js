@@ -5,6 +5,15 @@ window.migrator = {
     }
 };
 
+// The zone is also kept in a cookie, refreshed on every page load, so that the server renders the next page in the
+// viewer's time from the start (Migrator.Web.Display.ViewerTimeZone) instead of UTC until the circuit has asked.
+(function () {
+    var zone = window.migrator.timeZone();
+    if (zone && /^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) {
+        document.cookie = "migrator-tz=" + zone + "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+    }
+})();
+
 // Blazor starts here (App.razor loads blazor.web.js with autostart="false"; the CSP allows no inline script) with
 // enhanced navigation off. With it on, a link followed before the circuit is up was fetched and shown, and then the
 // circuit, started for the previous address, rendered the previous page over it: the click was undone
