@@ -1,5 +1,5 @@
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Migrator.Core.Hosting;
@@ -33,19 +33,29 @@ internal sealed class DataDirectoryHealthCheck(IOptions<MigratorOptions> options
     }
 }
 
-/// <summary>Healthy when the migrated schema answers and the database accepts a write (rolled back).</summary>
-internal sealed class DatabaseHealthCheck(IDbContextFactory<MigratorDbContext> contexts, IOptions<MigratorOptions> options) : IHealthCheck
+/// <summary>
+/// Healthy when the database file in the data directory holds the migrated schema and accepts a write (rolled back).
+/// The probe opens the file itself, never from the connection pool and never creating it: a pooled connection may still
+/// hold a file that was deleted (and answer from it), and an open that creates would answer "healthy" for an empty file.
+/// </summary>
+internal sealed class DatabaseHealthCheck(IOptions<MigratorOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(options.Value.DatabasePath))
-            return HealthCheckResult.Unhealthy($"database file {options.Value.DatabasePath} is missing");
+        var path = options.Value.DatabasePath;
+        if (!File.Exists(path)) return HealthCheckResult.Unhealthy($"database file {path} is missing");
+        var probe = new SqliteConnectionStringBuilder(MigratorDbContext.SqliteConnectionString(path))
+        {
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+        };
         try
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.AuditEvents.AsNoTracking().AnyAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("UPDATE \"__EFMigrationsHistory\" SET \"ProductVersion\" = \"ProductVersion\"", cancellationToken);
+            await using var connection = new SqliteConnection(probe.ToString());
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, null, "SELECT EXISTS (SELECT 1 FROM \"AuditEvents\")", cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, transaction, "UPDATE \"__EFMigrationsHistory\" SET \"ProductVersion\" = \"ProductVersion\"", cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
@@ -53,6 +63,14 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<MigratorDbContext> c
         {
             return HealthCheckResult.Unhealthy($"database does not accept a write: {e.Message}", e);
         }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, System.Data.Common.DbTransaction? transaction, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = (SqliteTransaction?)transaction;
+        await command.ExecuteNonQueryAsync(ct);
     }
 }
 
