@@ -664,8 +664,15 @@ public sealed partial class MigrationWorkflow(
     /// it here or, for background steps when a job runner exists, in a job (Accepted). Jobs call this with
     /// <see cref="MigrationActor.System"/> and resume a claimed step after a crash.
     /// </summary>
-    public async Task<WorkflowResult> RunStepAsync(Guid id, MigrationStep step, MigrationActor actor, CancellationToken ct = default,
-        long? expectedVersion = null, string? reason = null, bool fromJob = false, bool resumeOnly = false)
+    public Task<WorkflowResult> RunStepAsync(Guid id, MigrationStep step, MigrationActor actor, CancellationToken ct = default,
+        long? expectedVersion = null, string? reason = null, bool fromJob = false, bool resumeOnly = false) =>
+        RunStepAttemptAsync(id, step, actor, ct, expectedVersion, reason, fromJob, resumeOnly, attempt: 1);
+
+    /// <summary>How many times a rollback reads the migration again when a concurrent write beat its claim.</summary>
+    internal const int RollbackClaimAttempts = 5;
+
+    private async Task<WorkflowResult> RunStepAttemptAsync(Guid id, MigrationStep step, MigrationActor actor, CancellationToken ct,
+        long? expectedVersion, string? reason, bool fromJob, bool resumeOnly, int attempt)
     {
         var m = await LoadAsync(id, ct);
         if (m is null) return WorkflowResult.NotFound(id);
@@ -707,7 +714,17 @@ public sealed partial class MigrationWorkflow(
             if (m.RunningStep is not null && step != MigrationStep.RollBack && !IsStale(m))
                 return WorkflowResult.Conflict($"{m.RunningStep} is already running (since {m.RunningSince:u}, by {m.RunningBy})", await GetStatusAsync(id, ct));
             if (!await ClaimAsync(m, step, actor, reason, ct))
-                return WorkflowResult.Conflict($"another call took {step} first", await GetStatusAsync(id, ct));
+            {
+                // The migration changed between reading it and claiming it. A rollback is the emergency exit, and a soak
+                // writes often (each sample, then Verified to Soaked): read again and take over, rather than refuse the
+                // person who pressed it (a loaded browser run saw the refusal, then the page dropped it when the state moved).
+                if (step == MigrationStep.RollBack && expectedVersion is null && attempt < RollbackClaimAttempts)
+                    return await RunStepAttemptAsync(id, step, actor, ct, expectedVersion, reason, fromJob, resumeOnly, attempt + 1);
+                var now = await GetStatusAsync(id, ct);
+                return WorkflowResult.Conflict(now?.RunningStep == step.ToString()
+                    ? $"another call took {step} first"
+                    : $"the migration changed while {step} was starting (now {now?.State}{(now?.RunningStep is { } r ? $", {r} running" : "")}); check it and try again", now);
+            }
             m = (await LoadAsync(id, ct))!;
         }
 

@@ -163,6 +163,74 @@ public sealed class MigrationWorkflowTests : IAsyncLifetime
         Assert.Equal(MigrationState.RolledBack, soakAgain.Status!.State);
     }
 
+    /// <summary>
+    /// A write that lands between the workflow reading the migration and claiming a step (a soak sample, the soak moving
+    /// Verified to Soaked): runs <paramref name="times"/> times, each just before the claim of <paramref name="step"/>.
+    /// </summary>
+    private sealed class ConcurrentWriteBeforeClaim(MigrationStep step, int times) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public int Claims;
+
+        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            var claim = command.CommandText.Contains("SET \"RunningStep\" = ", StringComparison.Ordinal)
+                && command.Parameters.Cast<System.Data.Common.DbParameter>().Any(p => p.Value as string == step.ToString());
+            if (claim && Claims++ < times)
+            {
+                await using var write = command.Connection!.CreateCommand();
+                write.Transaction = command.Transaction;
+                write.CommandText = "UPDATE \"Migrations\" SET \"Version\" = \"Version\" + 1";
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task RollBackAsync_TakesOver_WhenAConcurrentWriteLandsBetweenReadingAndClaiming()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Verified);
+        var writes = new ConcurrentWriteBeforeClaim(MigrationStep.RollBack, times: 2);
+        _h.Interceptors.Add(writes);
+
+        var done = await _h.Workflow().RollBackAsync(id, "new servers answer wrong", Alice);
+
+        Assert.True(done.IsSuccess, done.Message);
+        Assert.Equal(MigrationState.RolledBack, done.Status!.State);
+        Assert.Equal(3, writes.Claims);
+    }
+
+    [Fact]
+    public async Task RollBackAsync_SaysTheMigrationKeptChanging_WhenEveryClaimIsBeaten()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Verified);
+        var writes = new ConcurrentWriteBeforeClaim(MigrationStep.RollBack, times: int.MaxValue);
+        _h.Interceptors.Add(writes);
+
+        var refused = await _h.Workflow().RollBackAsync(id, "new servers answer wrong", Alice);
+
+        Assert.Equal(WorkflowOutcome.Conflict, refused.Outcome);
+        Assert.Equal("the migration changed while RollBack was starting (now Verified); check it and try again", refused.Message);
+        Assert.Equal(MigrationWorkflow.RollbackClaimAttempts, writes.Claims);
+        Assert.Null(refused.Status!.RunningStep);
+    }
+
+    [Fact]
+    public async Task AdvanceAsync_SaysTheMigrationChanged_NotThatAnotherCallTookIt_WhenAWriteBeatItsClaim()
+    {
+        var id = await _h.MigrationInAsync(MigrationState.Planned);
+        var writes = new ConcurrentWriteBeforeClaim(MigrationStep.Inventory, times: 1);
+        _h.Interceptors.Add(writes);
+
+        var refused = await _h.Workflow().AdvanceAsync(id, Alice);
+
+        Assert.Equal(WorkflowOutcome.Conflict, refused.Outcome);
+        Assert.Equal("the migration changed while Inventory was starting (now Planned); check it and try again", refused.Message);
+        Assert.Equal(1, writes.Claims);
+    }
+
     [Fact]
     public async Task RollBackAsync_Conflicts_BeforeCutover()
     {
