@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Web;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,7 @@ public sealed class PlanFormTests
         var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, signed).Add(c => c.OnSave, (MigrationPlanAnswers a) => saved = a));
         Assert.Equal(signed.DnssecKmsKeyArn, cut.Find("#plan-dnssec-kms").GetAttribute("value"));
 
-        cut.Find("form").Submit();
+        await cut.Find("form").SubmitAsync();
 
         Assert.True(saved!.SignsAtCompletion);
     }
@@ -63,7 +64,7 @@ public sealed class PlanFormTests
             .Add(c => c.PrefilledFrom, "Filled in for the sandbox world")
             .Add(c => c.OnSave, (MigrationPlanAnswers a) => saved.Add(a)));
 
-        cut.Find("form").Submit();
+        await cut.Find("form").SubmitAsync();
 
         Assert.Equal(ShopDefaults.ToJson(), Assert.Single(saved).ToJson());
         Assert.Contains("Filled in for the sandbox world", cut.Find("[data-testid=plan-prefilled]").TextContent);
@@ -76,14 +77,14 @@ public sealed class PlanFormTests
         MigrationPlanAnswers? saved = null;
         var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, ShopDefaults).Add(c => c.OnSave, (MigrationPlanAnswers a) => saved = a));
 
-        cut.Find("[data-testid=plan-add-updater]").Click();
-        cut.Find("[data-testid=plan-add-updater]").Click();
-        cut.Find("#plan-updater-name-0").Change("certbot on web-1");
-        cut.Find("#plan-updater-owner-0").Change("ops@shop.example");
-        cut.Find("#plan-updater-records-0").Change("_acme-challenge, _acme-challenge.www");
-        cut.Find("#plan-updater-types-0").Change("TXT");
-        cut.Find("#plan-console").Change("alice@shop.example, bob@shop.example\ncarol@shop.example");
-        cut.Find("form").Submit();
+        await cut.Find("[data-testid=plan-add-updater]").ClickAsync(new MouseEventArgs());
+        await cut.Find("[data-testid=plan-add-updater]").ClickAsync(new MouseEventArgs());
+        await cut.Find("#plan-updater-name-0").ChangeAsync(new ChangeEventArgs { Value = "certbot on web-1" });
+        await cut.Find("#plan-updater-owner-0").ChangeAsync(new ChangeEventArgs { Value = "ops@shop.example" });
+        await cut.Find("#plan-updater-records-0").ChangeAsync(new ChangeEventArgs { Value = "_acme-challenge, _acme-challenge.www" });
+        await cut.Find("#plan-updater-types-0").ChangeAsync(new ChangeEventArgs { Value = "TXT" });
+        await cut.Find("#plan-console").ChangeAsync(new ChangeEventArgs { Value = "alice@shop.example, bob@shop.example\ncarol@shop.example" });
+        await cut.Find("form").SubmitAsync();
 
         var updater = Assert.Single(saved!.Updaters);
         Assert.Equal(("certbot on web-1", "ops@shop.example"), (updater.Name, updater.Owner));
@@ -100,8 +101,8 @@ public sealed class PlanFormTests
         var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, ShopDefaults with { Window = new CutoverWindow(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(2)) })
             .Add(c => c.OnSave, (MigrationPlanAnswers _) => calls++));
 
-        cut.Find("#plan-window-closes").Change("");
-        cut.Find("form").Submit();
+        await cut.Find("#plan-window-closes").ChangeAsync(new ChangeEventArgs { Value = "" });
+        await cut.Find("form").SubmitAsync();
 
         Assert.Equal(0, calls);
         Assert.Contains("closing time is not a date and time", cut.Find("[data-testid=plan-problems]").TextContent);
@@ -129,11 +130,11 @@ public sealed class PlanFormTests
         await using var ctx = NewContext();
         MigrationPlanAnswers? saved = null;
         var cut = ctx.Render<PlanForm>(p => p.Add(c => c.Initial, ShopDefaults).Add(c => c.OnSave, (MigrationPlanAnswers a) => saved = a));
-        cut.Find("#plan-aws").Change("production");
+        await cut.Find("#plan-aws").ChangeAsync(new ChangeEventArgs { Value = "production" });
 
         // A live update reloads the migration: an equal plan, a new object.
         cut.Render(p => p.Add(c => c.Initial, MigrationPlanAnswers.FromJson(ShopDefaults.ToJson())));
-        cut.Find("form").Submit();
+        await cut.Find("form").SubmitAsync();
 
         Assert.Equal("production", saved!.AwsAccount);
     }
