@@ -54,7 +54,7 @@ internal sealed class DatabaseHealthCheck(IOptions<MigratorOptions> options) : I
             await using var connection = new SqliteConnection(probe.ToString());
             await connection.OpenAsync(cancellationToken);
             await ExecuteAsync(connection, null, "SELECT EXISTS (SELECT 1 FROM \"AuditEvents\")", cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction();
             await ExecuteAsync(connection, transaction, "UPDATE \"__EFMigrationsHistory\" SET \"ProductVersion\" = \"ProductVersion\"", cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
             return HealthCheckResult.Healthy();
@@ -65,11 +65,11 @@ internal sealed class DatabaseHealthCheck(IOptions<MigratorOptions> options) : I
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, System.Data.Common.DbTransaction? transaction, string sql, CancellationToken ct)
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = (SqliteTransaction?)transaction;
+        command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(ct);
     }
 }
