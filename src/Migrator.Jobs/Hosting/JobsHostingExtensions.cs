@@ -42,6 +42,9 @@ public static class JobsHostingExtensions
             server.SchedulePollingInterval = PollInterval;
             server.WorkerCount = workers;
         });
+        // Whether the server has announced itself yet (Hangfire runs the processes it finds in DI after announcing).
+        builder.Services.AddSingleton<JobServerStartup>();
+        builder.Services.AddSingleton<Hangfire.Server.IBackgroundProcess, JobServerAnnouncedProcess>();
         builder.Services.AddTransient<AuditHeartbeatJob>();
         builder.Services.AddSingleton<HeartbeatScheduler>();
         // Migration steps: one thin job per timed step; the workflow schedules them through this port.

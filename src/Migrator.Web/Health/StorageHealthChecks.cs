@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Migrator.Core.Hosting;
 using Migrator.Core.Persistence;
+using Migrator.Jobs.Hosting;
 
 namespace Migrator.Web.Health;
 
@@ -96,29 +97,46 @@ internal sealed class HangfireStorageHealthCheck(JobStorage storage, IOptions<Mi
     }
 }
 
-/// <summary>Healthy when a Hangfire server of this very process is registered and sent a heartbeat recently.</summary>
-internal sealed class HangfireServerHealthCheck(JobStorage storage, TimeProvider time) : IHealthCheck
+/// <summary>
+/// Healthy when a Hangfire server of this very process is registered and sent a heartbeat recently. Hangfire starts the
+/// server after the host has started and announces it on its own thread, so until that announcement (at most
+/// <see cref="StartGrace"/> after start) the missing server counts as starting, not as lost.
+/// </summary>
+internal sealed class HangfireServerHealthCheck(JobStorage storage, TimeProvider time, JobServerStartup startup) : IHealthCheck
 {
     public static readonly TimeSpan MaxHeartbeatAge = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(2);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             var servers = await Task.Run(() => storage.GetMonitoringApi().Servers(), cancellationToken);
-            var mine = servers.Where(s => IsThisProcess(s.Name)).ToList();
-            if (mine.Count == 0)
-                return HealthCheckResult.Unhealthy($"no Hangfire server runs in this process ({servers.Count} registered elsewhere)");
-            var newest = mine.Max(s => s.Heartbeat ?? s.StartedAt);
-            var age = time.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(newest, DateTimeKind.Utc);
-            return age <= MaxHeartbeatAge
-                ? HealthCheckResult.Healthy($"Hangfire server of this process, heartbeat {age.TotalSeconds:F0} s ago")
-                : HealthCheckResult.Unhealthy($"the Hangfire server of this process last sent a heartbeat {age.TotalSeconds:F0} s ago");
+            var mine = servers.Where(s => IsThisProcess(s.Name)).Select(s => DateTime.SpecifyKind(s.Heartbeat ?? s.StartedAt, DateTimeKind.Utc)).ToList();
+            return Evaluate(mine, servers.Count, startup.IsAnnounced, startup.Since, time.GetUtcNow());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return HealthCheckResult.Unhealthy($"job storage does not answer: {e.Message}", e);
         }
+    }
+
+    /// <param name="heartbeats">The last heartbeat (UTC) of each registered server of this process.</param>
+    /// <param name="registered">How many servers are registered in all.</param>
+    internal static HealthCheckResult Evaluate(IReadOnlyCollection<DateTime> heartbeats, int registered, bool announced, DateTimeOffset since, DateTimeOffset now)
+    {
+        if (heartbeats.Count == 0)
+        {
+            var waited = now - since;
+            if (announced) return HealthCheckResult.Unhealthy($"no Hangfire server runs in this process ({registered} registered elsewhere)");
+            return waited <= StartGrace
+                ? HealthCheckResult.Healthy($"the Hangfire server of this process is starting ({waited.TotalSeconds:F0} s since start)")
+                : HealthCheckResult.Unhealthy($"the Hangfire server of this process has not started {waited.TotalSeconds:F0} s after start ({registered} registered elsewhere)");
+        }
+        var age = now.UtcDateTime - heartbeats.Max();
+        return age <= MaxHeartbeatAge
+            ? HealthCheckResult.Healthy($"Hangfire server of this process, heartbeat {age.TotalSeconds:F0} s ago")
+            : HealthCheckResult.Unhealthy($"the Hangfire server of this process last sent a heartbeat {age.TotalSeconds:F0} s ago");
     }
 
     /// <summary>Hangfire names servers "{server name}:{process id}:{guid}".</summary>

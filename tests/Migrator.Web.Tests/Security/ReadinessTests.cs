@@ -96,6 +96,32 @@ public sealed class ReadinessTests
         Assert.Contains("last ran", late.Description);
     }
 
+    [Fact]
+    public void HangfireServerCheck_CountsAMissingServerAsStartingOnlyBeforeItsAnnouncementAndWithinGrace()
+    {
+        var since = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        var none = Array.Empty<DateTime>();
+        var starting = HangfireServerHealthCheck.Evaluate(none, 0, announced: false, since, since.AddSeconds(3));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, starting.Status);
+        Assert.Contains("is starting (3 s since start)", starting.Description);
+
+        var neverStarted = HangfireServerHealthCheck.Evaluate(none, 1, announced: false, since, since + HangfireServerHealthCheck.StartGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, neverStarted.Status);
+        Assert.Contains("has not started 121 s after start (1 registered elsewhere)", neverStarted.Description);
+
+        var lost = HangfireServerHealthCheck.Evaluate(none, 2, announced: true, since, since.AddSeconds(3));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, lost.Status);
+        Assert.Contains("no Hangfire server runs in this process (2 registered elsewhere)", lost.Description);
+
+        var beating = HangfireServerHealthCheck.Evaluate([since.UtcDateTime.AddSeconds(50), since.UtcDateTime.AddSeconds(10)], 2, announced: true, since, since.AddMinutes(1));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, beating.Status);
+        Assert.Contains("heartbeat 10 s ago", beating.Description);
+
+        var silent = HangfireServerHealthCheck.Evaluate([since.UtcDateTime], 1, announced: true, since, since + HangfireServerHealthCheck.MaxHeartbeatAge + TimeSpan.FromSeconds(1));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, silent.Status);
+        Assert.Contains("last sent a heartbeat 121 s ago", silent.Description);
+    }
+
     private static void Run(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardError = true, UseShellExecute = false };
