@@ -33,7 +33,9 @@ public static class JobsHostingExtensions
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
                 .UseSQLiteStorage(options.HangfireDatabasePath, new SQLiteStorageOptions { QueuePollInterval = PollInterval });
+            sp.GetRequiredService<JobStorageFile>().Stamp();
         });
+        builder.Services.AddSingleton(sp => new JobStorageFile(sp.GetRequiredService<IOptions<MigratorOptions>>().Value.HangfireDatabasePath));
         // "Migrator:Jobs:WorkerCount": how many jobs run at once in this process (default: 2 per core, at most 4).
         var workers = builder.Configuration.GetValue<int?>(WorkerCountKey) ?? Math.Min(4, Environment.ProcessorCount * 2);
         if (workers is < 1 or > 100) throw new InvalidOperationException($"{WorkerCountKey} must be 1–100, not {workers}");

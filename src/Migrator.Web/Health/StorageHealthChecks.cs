@@ -76,17 +76,20 @@ internal sealed class DatabaseHealthCheck(IOptions<MigratorOptions> options) : I
 }
 
 /// <summary>
-/// Healthy when Hangfire's storage file is still the one in the data directory, answers its monitoring query, and lists
-/// a server of this process with a recent heartbeat.
+/// Healthy when Hangfire's storage file is still the one the storage opened (see <see cref="JobStorageFile"/>: after a
+/// deletion Hangfire quietly starts an empty file at the same path) and the storage answers its monitoring query.
 /// </summary>
-internal sealed class HangfireStorageHealthCheck(JobStorage storage, IOptions<MigratorOptions> options) : IHealthCheck
+internal sealed class HangfireStorageHealthCheck(JobStorage storage, JobStorageFile file) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(options.Value.HangfireDatabasePath))
-            return HealthCheckResult.Unhealthy($"job storage file {options.Value.HangfireDatabasePath} is missing");
+        if (!File.Exists(file.Path))
+            return HealthCheckResult.Unhealthy($"job storage file {file.Path} is missing");
         try
         {
+            var current = await Task.Run(file.ReadCurrentId, cancellationToken);
+            if (current != file.OpenedId)
+                return HealthCheckResult.Unhealthy($"job storage file {file.Path} is not the one this process opened (deleted and started anew?): the jobs queued before are not in it");
             var count = await Task.Run(() => storage.GetMonitoringApi().Servers().Count, cancellationToken);
             return HealthCheckResult.Healthy($"{count} Hangfire server(s)");
         }

@@ -53,6 +53,37 @@ public sealed class ReadinessTests
     }
 
     [Fact]
+    public async Task Ready_Returns503NamingJobStorage_WhenHangfireStartedAnEmptyFileInPlaceOfTheDeletedOne()
+    {
+        await using var app = new MigratorWebFactory(MigratorMode.Sandbox);
+        using var client = app.CreateClient();
+        var (_, before) = await GetAsync(client, "/healthz");
+        Assert.Equal("Healthy", CheckStatus(before, "hangfire-storage"));
+
+        var path = Path.Combine(app.DataDirectory, "hangfire.db");
+        File.Delete(path);
+        // Hangfire's SQLite storage opens, and so creates, a new file with its tables whenever its connection pool is
+        // empty (a loaded run met it after the deletion above): take connections until it has done so.
+        var storage = app.Service<Hangfire.JobStorage>();
+        var held = new List<Hangfire.Storage.IStorageConnection>();
+        try
+        {
+            for (var i = 0; i < 500 && !File.Exists(path); i++) held.Add(storage.GetConnection());
+            Assert.True(File.Exists(path), "Hangfire's storage did not start a new file");
+
+            var (status, body) = await GetAsync(client, "/healthz");
+            Assert.True(status == HttpStatusCode.ServiceUnavailable, $"{(int)status} {body}");
+            Assert.Equal("Unhealthy", CheckStatus(body, "hangfire-storage"));
+            Assert.Contains("hangfire.db is not the one this process opened",
+                body.GetProperty("checks").GetProperty("hangfire-storage").GetProperty("description").GetString());
+        }
+        finally
+        {
+            foreach (var connection in held) connection.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Ready_Returns503NamingDataDirectoryAndDatabase_WhenDataDirectoryReadOnly()
     {
         Assert.True(Environment.UserName == "root", "this test mounts a read-only bind over the data directory: run as root (CI does)");
